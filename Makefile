@@ -1,0 +1,54 @@
+# Parley: `make run` starts the whole stack locally and opens a chat; `make test` runs every test.
+# Both install what is missing first: a .venv (python3.12 where the machine has it, else the newest
+# python3 >= 3.11) with requirements-dev.txt, and node_modules from package-lock.json.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+VENV := .venv
+PY := $(VENV)/bin/python
+# python3.12 first (the Lambda runtime), then pyenv's 3.12, then the newest python3 >= 3.11
+PYTHON_FOR_VENV ?= $(shell for p in python3.12 $$(pyenv root 2>/dev/null)/versions/3.12*/bin/python3.12 \
+	python3.13 python3.11 python3; do \
+	  if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; \
+	  then echo $$p; break; fi; done)
+
+.PHONY: help setup run test lint bench clean
+
+help:
+	@echo "make run    start moto server, the Slack stand-in and serverless offline, then chat with the bot"
+	@echo "make test   lint and run every test (unit, functional, end to end)"
+	@echo "make bench  time the Slack ack against its floor"
+	@echo "make clean  remove the venv, node_modules and local logs"
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@if [ -z "$(PYTHON_FOR_VENV)" ]; then echo "Parley needs Python >= 3.11 (3.12 preferred)" >&2; exit 1; fi
+	@echo "Creating $(VENV) with $(PYTHON_FOR_VENV) and installing requirements..." >&2
+	@rm -rf $(VENV)
+	@$(PYTHON_FOR_VENV) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --upgrade pip >&2
+	@$(PY) -m pip install --quiet -r requirements-dev.txt >&2
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	@echo "Installing the Serverless toolchain (npm ci)..." >&2
+	@npm ci --no-audit --no-fund --loglevel=error >&2
+	@touch $@
+
+setup: $(VENV)/.installed node_modules/.installed
+
+run: setup
+	@$(PY) -m bot.local.run
+
+lint: $(VENV)/.installed
+	@$(VENV)/bin/ruff check .
+
+test: setup lint
+	@$(PY) -m pytest
+
+bench: setup
+	@$(PY) bench/ack.py
+
+clean:
+	rm -rf $(VENV) node_modules .parley .pytest_cache .ruff_cache
