@@ -1,0 +1,31 @@
+"""Defaults shared by the full settings (`bot.settings`) and the lean ingress config.
+
+Standard library only, so the ingress can import it at no cost. The local values sign and accept
+requests on 127.0.0.1 and nowhere else; every AWS stage sets real ones.
+"""
+
+DEFAULT_STAGE = "local"
+DEFAULT_REGION = "us-east-1"
+LOCAL_SIGNING_SECRET = "parley-local-signing-secret"  # noqa: S105 - local only
+LOCAL_BOT_TOKEN = "xoxb-parley-local-token"  # noqa: S105 - local only
+LOCAL_ACCOUNT_ID = "123456789012"
+# Slack bodies are small; the job envelope must also fit SQS's 256 KiB message limit.
+DEFAULT_MAX_BODY_BYTES = 128 * 1024
+SQS_MAX_MESSAGE_BYTES = 256 * 1024
+
+
+def jobs_queue_name(stage: str) -> str:
+    return f"parley-{stage}-jobs"
+
+
+def queue_url(setting: str | None, endpoint: str | None, account_id: str, queue_name: str) -> str:
+    """The job queue's URL: the stage's setting when it is a URL, else built from the endpoint.
+
+    serverless offline hands a CloudFormation `Ref` to the handler as "[object Object]", so a value
+    that is not a URL counts as unset and the local endpoint locates the queue by name.
+    """
+    if setting and setting.startswith(("http://", "https://")):
+        return setting
+    if not endpoint:
+        raise ValueError("PARLEY_QUEUE_URL is not a URL and AWS_ENDPOINT_URL is unset: cannot locate the job queue")
+    return f"{endpoint.rstrip('/')}/{account_id}/{queue_name}"

@@ -1,0 +1,43 @@
+"""The few settings the ack path needs, read from the environment with the standard library.
+
+Same variable names and defaults as `bot.settings.Settings` (a unit test keeps them equal); that
+module is not imported here because pydantic-settings alone costs ~200 ms of cold start.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from bot import defaults
+
+
+class IngressConfig:
+    __slots__ = ("max_body_bytes", "queue_url", "signing_secret", "stage")
+
+    def __init__(self, signing_secret: str, queue_url: str, max_body_bytes: int, stage: str) -> None:
+        self.signing_secret = signing_secret
+        self.queue_url = queue_url
+        self.max_body_bytes = max_body_bytes
+        self.stage = stage
+
+    def __repr__(self) -> str:  # the secret stays out of any log line or traceback
+        return (f"IngressConfig(stage={self.stage!r}, queue_url={self.queue_url!r}, "
+                f"max_body_bytes={self.max_body_bytes})")
+
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> IngressConfig:
+        stage = env.get("PARLEY_STAGE", defaults.DEFAULT_STAGE)
+        queue_name = env.get("PARLEY_QUEUE_NAME") or defaults.jobs_queue_name(stage)
+        return cls(
+            signing_secret=env.get("SLACK_SIGNING_SECRET", defaults.LOCAL_SIGNING_SECRET),
+            queue_url=defaults.queue_url(
+                env.get("PARLEY_QUEUE_URL"),
+                env.get("AWS_ENDPOINT_URL"),
+                env.get("PARLEY_ACCOUNT_ID", defaults.LOCAL_ACCOUNT_ID),
+                queue_name,
+            ),
+            max_body_bytes=int(env.get("PARLEY_MAX_BODY_BYTES", defaults.DEFAULT_MAX_BODY_BYTES)),
+            stage=stage,
+        )

@@ -1,0 +1,119 @@
+"""The `slack` Lambda: the one HTTP endpoint Slack calls (POST /slack/events).
+
+It verifies the request, answers what Slack needs at once, queues the rest as a job and only then
+acknowledges: a 200 means the job is durably on SQS; if the enqueue fails Slack gets a 5xx and
+retries. Everything else (Bolt, the Web API, the intents) runs later in the worker.
+
+Its imports are the standard library and Parley's lean modules only: on a small Lambda the import
+time of a cold start is what makes Slack bots miss the 3-second deadline.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any
+
+from bot.defaults import SQS_MAX_MESSAGE_BYTES
+from bot.ingress.config import IngressConfig
+from bot.ingress.http import HttpRequest, error_response, response
+from bot.ingress.log import JsonLog
+from bot.ingress.signature import signature_problem
+from bot.ingress.slack_request import BadRequest, decide
+from bot.queue.envelope import slack_job
+from bot.queue.sqs import SendFailed, SqsClient
+
+
+class SlackIngress:
+    """The ack path for one configuration; tests build their own, Lambda uses the module's."""
+
+    def __init__(self, config: IngressConfig, queue: SqsClient, log: JsonLog) -> None:
+        self.config = config
+        self.queue = queue
+        self.log = log
+        self.cold_start = True
+
+    def __call__(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
+        cold_start, self.cold_start = self.cold_start, False
+        started = time.perf_counter()
+        self.log.bind(context, None, cold_start)
+        try:
+            return self._handle(HttpRequest(event), started)
+        except Exception as error:  # noqa: BLE001 - Slack must get an answer; serverless offline's runner dies on a raise
+            self.log.error("ingress failed", error=type(error).__name__, detail=str(error)[:200])
+            return error_response(500, "internal error")
+
+    def _handle(self, request: HttpRequest, started: float) -> dict[str, Any]:
+        limit = self.config.max_body_bytes
+        if request.method != "POST":
+            return error_response(405, "method not allowed", headers={"allow": "POST"})
+        if request.encoded_size_bound() > limit:
+            return self._refuse(413, "body too large", size=request.encoded_size_bound())
+        try:
+            body = request.body()
+        except ValueError as error:
+            return self._refuse(400, str(error))
+        if len(body) > limit:
+            return self._refuse(413, "body too large", size=len(body))
+
+        problem = signature_problem(
+            self.config.signing_secret,
+            request.headers.get("x-slack-request-timestamp"),
+            request.headers.get("x-slack-signature"),
+            body,
+            time.time(),
+        )
+        if problem:
+            return self._refuse(401, "invalid request signature", reason=problem)
+
+        try:
+            decision = decide(body, request.headers.get("content-type"))
+        except BadRequest as error:
+            return self._refuse(error.status, error.reason)
+
+        correlation_id = decision.correlation_id or request.request_id or os.urandom(8).hex()
+        self.log.set_correlation_id(correlation_id)
+        answer_headers = {"x-parley-correlation-id": correlation_id}
+        if not decision.enqueue:
+            self.log.info("answered without a job", kind=decision.kind, note=decision.note)
+            content_type = "application/json" if decision.body else "text/plain; charset=utf-8"
+            return response(200, decision.body, content_type=content_type, headers=answer_headers)
+
+        job = slack_job(correlation_id, body, request.headers)
+        if len(job.encode("utf-8")) > SQS_MAX_MESSAGE_BYTES:
+            return self._refuse(413, "request too large to queue", size=len(body))
+        try:
+            message_id = self.queue.send_message(self.config.queue_url, job)
+        except SendFailed as error:
+            # No 200 without a queued job: Slack retries a 5xx, so the message is not lost.
+            self.log.error("enqueue failed", kind=decision.kind, code=error.code, status=error.status,
+                           attempts=error.attempts)
+            return error_response(503, "queue unavailable, retry later", headers=answer_headers)
+        self.log.info(
+            "queued",
+            kind=decision.kind,
+            message_id=message_id,
+            retry_num=request.headers.get("x-slack-retry-num"),
+            elapsed_ms=round((time.perf_counter() - started) * 1000, 2),
+        )
+        return response(200, decision.body, headers=answer_headers)
+
+    def _refuse(self, status: int, message: str, **fields: Any) -> dict[str, Any]:
+        self.log.warning("request refused", status=status, error=message, **fields)
+        return error_response(status, message)
+
+
+_ingress: SlackIngress | None = None
+
+
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """The Lambda entry point. The ingress is built on the first request, once per sandbox, with no network."""
+    global _ingress
+    if _ingress is None:
+        log = JsonLog()
+        try:
+            _ingress = SlackIngress(IngressConfig.from_env(), SqsClient(), log)
+        except ValueError as error:  # a deployment without a queue: say so on every request, never raise
+            log.error("ingress misconfigured", detail=str(error))
+            return error_response(500, "ingress misconfigured")
+    return _ingress(event, context)

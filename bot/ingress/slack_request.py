@@ -1,0 +1,124 @@
+"""What a verified Slack request asks of the ingress: an answer now, a job for the worker, or nothing.
+
+Only what Slack needs inside its 3 s is answered here (`url_verification`, `ssl_check`); the bot's own
+messages and edits/deletions are dropped so the bot never talks to itself; everything else is queued.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import parse_qsl
+
+# Message subtypes that are not a person talking to the bot: its own posts come back as events,
+# and an edit or deletion is not a new message.
+IGNORED_MESSAGE_SUBTYPES = frozenset({"bot_message", "message_changed", "message_deleted"})
+
+JSON = "application/json"
+FORM = "application/x-www-form-urlencoded"
+
+
+class BadRequest(Exception):
+    """The body cannot be a Slack request: answered 400 (or 415 for an unknown content type)."""
+
+    def __init__(self, reason: str, status: int = 400) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.status = status
+
+
+class Decision:
+    """The ingress's verdict on one request."""
+
+    __slots__ = ("body", "correlation_id", "enqueue", "kind", "note")
+
+    def __init__(self, kind: str, *, enqueue: bool, body: str = "", correlation_id: str | None = None,
+                 note: str | None = None) -> None:
+        self.kind = kind  # event_callback:<event type>, command, interactive:<type>, url_verification, ...
+        self.enqueue = enqueue
+        self.body = body  # the HTTP answer's body (JSON text or empty)
+        self.correlation_id = correlation_id
+        self.note = note  # why a request was dropped, for the log
+
+
+def media_type(content_type: str | None) -> str:
+    return (content_type or "").split(";", 1)[0].strip().lower()
+
+
+def decide(body: bytes, content_type: str | None) -> Decision:
+    kind = media_type(content_type)
+    if kind == JSON:
+        return _decide_json(_load_object(body, "body"))
+    if kind == FORM:
+        return _decide_form(body)
+    raise BadRequest(f"unsupported content type {kind or '(none)'!r}", status=415)
+
+
+def _load_object(text: bytes | str, what: str) -> dict:
+    try:
+        # Slack sends UTF-8; json.loads would also guess UTF-16/32 from bytes, which the job cannot carry
+        value = json.loads(text.decode("utf-8") if isinstance(text, bytes) else text)
+    except ValueError as error:  # also UnicodeDecodeError
+        raise BadRequest(f"{what} is not valid JSON") from error
+    if not isinstance(value, dict):
+        raise BadRequest(f"{what} is not a JSON object")
+    return value
+
+
+def _decide_json(body: dict) -> Decision:
+    body_type = body.get("type")
+    if body_type == "url_verification":
+        challenge = body.get("challenge")
+        if not isinstance(challenge, str):
+            raise BadRequest("url_verification without a challenge")
+        return Decision("url_verification", enqueue=False, body=json.dumps({"challenge": challenge}))
+    if body_type == "event_callback":
+        event = body.get("event")
+        if not isinstance(event, dict) or not isinstance(event.get("type"), str):
+            raise BadRequest("event_callback without an event")
+        event_id = _text_or_none(body.get("event_id"))
+        kind = f"event_callback:{event['type']}"
+        ignored = _ignored_message(event)
+        if ignored:
+            return Decision(kind, enqueue=False, correlation_id=event_id, note=ignored)
+        return Decision(kind, enqueue=True, correlation_id=event_id)
+    if body_type == "app_rate_limited":
+        # Slack tells us it is dropping events; nothing to do but record it
+        return Decision("app_rate_limited", enqueue=False, note="slack reports app_rate_limited")
+    if not isinstance(body_type, str):
+        raise BadRequest("JSON body without a type")
+    return Decision(body_type, enqueue=True, correlation_id=_text_or_none(body.get("event_id")))
+
+
+def _ignored_message(event: dict) -> str | None:
+    if event.get("type") != "message":
+        return None
+    subtype = event.get("subtype")
+    if subtype in IGNORED_MESSAGE_SUBTYPES:
+        return f"message subtype {subtype}"
+    if event.get("bot_id"):
+        return "message from a bot"
+    return None
+
+
+def _decide_form(body: bytes) -> Decision:
+    try:
+        text = body.decode("utf-8")
+        fields = dict(parse_qsl(text, keep_blank_values=True, strict_parsing=bool(text), errors="strict"))
+    except ValueError as error:  # also UnicodeDecodeError
+        raise BadRequest("form body is malformed") from error
+    if fields.get("ssl_check") == "1":
+        return Decision("ssl_check", enqueue=False)
+    if "payload" in fields:
+        payload = _load_object(fields["payload"], "payload")
+        payload_type = payload.get("type")
+        if not isinstance(payload_type, str):
+            raise BadRequest("interactive payload without a type")
+        return Decision(f"interactive:{payload_type}", enqueue=True,
+                        correlation_id=_text_or_none(payload.get("trigger_id")))
+    if "command" in fields:
+        return Decision("command", enqueue=True, correlation_id=_text_or_none(fields.get("trigger_id")))
+    raise BadRequest("form body is neither a command nor an interactive payload")
+
+
+def _text_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None

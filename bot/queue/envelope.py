@@ -1,0 +1,41 @@
+"""The job envelope the ingress puts on SQS, written with the standard library.
+
+Version 1 carries a Slack request as the ingress received it (raw body, content type and the
+headers Bolt and retries care about), so the worker can hand Slack's own bytes to Bolt. The worker
+reads it with the pydantic model in `bot.queue.job`; a round-trip test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Mapping
+
+ENVELOPE_VERSION = 1
+
+# The headers worth carrying: Bolt reads the content type and Slack's retry headers tell a retry apart.
+SLACK_HEADERS = (
+    "content-type",
+    "x-slack-request-timestamp",
+    "x-slack-signature",
+    "x-slack-retry-num",
+    "x-slack-retry-reason",
+)
+
+
+def slack_job(correlation_id: str, body: bytes, headers: Mapping[str, str], received_at: float | None = None) -> str:
+    """The JSON text of a job for one Slack request; `headers` must have lower-case names."""
+    return json.dumps(
+        {
+            "version": ENVELOPE_VERSION,
+            "id": correlation_id,
+            "source": "slack",
+            "received_at": time.time() if received_at is None else received_at,
+            "slack": {
+                "body": body.decode("utf-8"),
+                "headers": {name: headers[name] for name in SLACK_HEADERS if name in headers},
+            },
+        },
+        ensure_ascii=False,  # keeps non-English text at its UTF-8 size against SQS's limit
+        separators=(",", ":"),
+    )

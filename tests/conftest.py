@@ -1,0 +1,44 @@
+"""Shared fixtures. Unit tests need nothing running; functional and e2e tests start real local servers."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.local.moto import start_moto
+from bot.local.processes import free_port
+
+EVENTS = Path(__file__).parent / "events"
+
+# Nothing in the tests may reach AWS: fake credentials, one region, no profile.
+os.environ.update(
+    {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_REGION": "us-east-1",
+        "POWERTOOLS_SERVICE_NAME": "parley",
+    }
+)
+for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SQS"):
+    os.environ.pop(name, None)
+
+
+def load_event(name: str) -> dict:
+    """A JSON fixture from tests/events/ (Slack's documented payload shapes)."""
+    return json.loads((EVENTS / name).read_text())
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A moto server of its own for the test session, on a free port of 127.0.0.1."""
+    port = free_port()
+    child = start_moto(port, tmp_path_factory.mktemp("moto-logs"))
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        child.stop()

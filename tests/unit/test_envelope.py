@@ -1,0 +1,38 @@
+import json
+
+from bot.queue.envelope import ENVELOPE_VERSION, slack_job
+from bot.queue.job import Job
+
+
+def test_a_job_reads_back_what_the_ingress_wrote() -> None:
+    body = '{"type":"event_callback","event":{"type":"message","text":"héllo ✓ \\"quoted\\""}}'.encode()
+    headers = {
+        "content-type": "application/json",
+        "x-slack-request-timestamp": "1700000000",
+        "x-slack-signature": "v0=abc",
+        "x-slack-retry-num": "2",
+        "x-slack-retry-reason": "http_timeout",
+        "user-agent": "Slackbot",
+        "x-forwarded-for": "3.80.0.1",
+    }
+    text = slack_job("Ev123", body, headers, received_at=1700000000.5)
+    job = Job.model_validate_json(text)
+    assert (job.version, job.id, job.source, job.received_at) == (ENVELOPE_VERSION, "Ev123", "slack", 1700000000.5)
+    assert job.slack.body.encode() == body  # Slack's own bytes, for Bolt
+    assert job.slack.content_type == "application/json"
+    assert job.slack.retry_num == 2
+    # only the headers that matter travel
+    assert set(job.slack.headers) == {"content-type", "x-slack-request-timestamp", "x-slack-signature",
+                                      "x-slack-retry-num", "x-slack-retry-reason"}
+
+
+def test_non_ascii_text_keeps_its_utf8_size() -> None:
+    text = slack_job("Ev1", "日本語のメッセージ".encode(), {"content-type": "application/json"})
+    assert "日本語" in text
+    assert json.loads(text)["slack"]["body"] == "日本語のメッセージ"
+
+
+def test_newer_envelopes_with_more_fields_still_read() -> None:
+    data = json.loads(slack_job("Ev1", b"{}", {}))
+    data["added_later"] = {"x": 1}
+    assert Job.model_validate(data).id == "Ev1"
