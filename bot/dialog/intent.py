@@ -1,0 +1,46 @@
+"""An intent: what the bot can do, declared once and served on every channel."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from bot.dialog.reply import Reply
+from bot.dialog.slots import Slot
+from bot.dialog.turn import Turn
+
+Handler = Callable[[Turn], Reply]
+
+PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+INTENT_NAME = re.compile(r"[a-z][a-z0-9_]*")
+
+
+@dataclass(frozen=True)
+class Intent:
+    name: str
+    description: str
+    examples: tuple[str, ...]  # utterances; `{slot}` marks where a slot's words go
+    slots: tuple[Slot, ...]
+    handler: Handler
+
+    def __post_init__(self) -> None:
+        if not INTENT_NAME.fullmatch(self.name):
+            raise ValueError(f"intent name {self.name!r} must be lower_snake_case")
+        if not self.examples:
+            raise ValueError(f"intent {self.name!r} needs at least one example utterance")
+        declared = {slot.name for slot in self.slots}
+        if len(declared) != len(self.slots):
+            raise ValueError(f"intent {self.name!r} declares a slot twice")
+        for example in self.examples:
+            for used in PLACEHOLDER.findall(example):
+                if used not in declared:
+                    raise ValueError(f"intent {self.name!r}: example {example!r} uses undeclared slot {used!r}")
+
+    def slot(self, name: str) -> Slot:
+        return next(slot for slot in self.slots if slot.name == name)
+
+
+def make_intent(name: str, handler: Handler, *, description: str, examples: Sequence[str],
+                slots: Sequence[Slot] = ()) -> Intent:
+    return Intent(name, description, tuple(examples), tuple(slots), handler)

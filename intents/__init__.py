@@ -1,0 +1,8 @@
+"""What Parley can do. Importing this package declares every intent in `bot.dialog.registry`.
+
+To add an intent: write a module here with a handler decorated by `@intent(...)` and import it below.
+"""
+
+from intents import echo, hello, help, roll
+
+__all__ = ["echo", "hello", "help", "roll"]

@@ -1,0 +1,11 @@
+from bot.dialog import Reply, Slot, Text, Turn, intent
+
+
+@intent(
+    "echo",
+    description="Say back what you tell me to.",
+    examples=["echo {text}", "say {text}", "repeat {text}"],
+    slots=[Slot("text", Text(max_length=3000), prompt="What should I say?", example="hi there")],
+)
+def echo(turn: Turn) -> Reply:
+    return Reply(turn.slots["text"])

@@ -1,0 +1,10 @@
+from bot.dialog import Reply, Turn, intent
+
+
+@intent(
+    "hello",
+    description="Say hello.",
+    examples=["hello", "hi", "hey", "hello there", "good morning", "good afternoon", "good evening"],
+)
+def hello(turn: Turn) -> Reply:
+    return Reply("Hello! I'm Parley. Say `help` to see what I can do.")

@@ -1,0 +1,16 @@
+import random
+
+from bot.dialog import Number, Reply, Slot, Turn, intent
+
+_dice = random.SystemRandom()
+
+
+@intent(
+    "roll",
+    description="Roll a die with as many sides as you like.",
+    examples=["roll {sides}", "roll a d{sides}", "roll a {sides} sided die", "roll a die"],
+    slots=[Slot("sides", Number(minimum=2, maximum=1000), prompt="How many sides should the die have?", example="6")],
+)
+def roll(turn: Turn) -> Reply:
+    sides = turn.slots["sides"]
+    return Reply(f"You rolled a {_dice.randint(1, sides)} (d{sides}).")
