@@ -1,0 +1,62 @@
+"""Parley's settings: one typed place for every knob, read from the environment.
+
+Environment variables override every default, `make run` included. Locally the defaults describe the
+`local` stage (moto server, the Slack stand-in, serverless offline on 127.0.0.1); in AWS the
+stage's serverless.yml params set the names and URLs.
+
+The ingress does not import this module: pydantic-settings costs ~200 ms of import on a cold start,
+which the 3-second Slack ack cannot afford. It reads the few values it needs through
+`bot.ingress.config`, which uses the same variable names and defaults (a unit test keeps them equal).
+"""
+
+from __future__ import annotations
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot import defaults
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    stage: str = Field(defaults.DEFAULT_STAGE, validation_alias="PARLEY_STAGE")
+
+    # Slack
+    signing_secret: SecretStr = Field(SecretStr(defaults.LOCAL_SIGNING_SECRET), validation_alias="SLACK_SIGNING_SECRET")
+    bot_token: SecretStr = Field(SecretStr(defaults.LOCAL_BOT_TOKEN), validation_alias="SLACK_BOT_TOKEN")
+    slack_api_url: str = Field("https://slack.com/api/", validation_alias="SLACK_API_URL")
+    max_body_bytes: int = Field(defaults.DEFAULT_MAX_BODY_BYTES, validation_alias="PARLEY_MAX_BODY_BYTES")
+
+    # AWS
+    region: str = Field(defaults.DEFAULT_REGION, validation_alias=AliasChoices("AWS_REGION", "AWS_DEFAULT_REGION"))
+    aws_endpoint_url: str | None = Field(None, validation_alias="AWS_ENDPOINT_URL")
+    account_id: str = Field(defaults.LOCAL_ACCOUNT_ID, validation_alias="PARLEY_ACCOUNT_ID")
+    queue_name: str | None = Field(None, validation_alias="PARLEY_QUEUE_NAME")
+    queue_url_setting: str | None = Field(None, validation_alias="PARLEY_QUEUE_URL")
+
+    # Local stack ports (all on 127.0.0.1)
+    http_port: int = Field(3000, validation_alias="PARLEY_HTTP_PORT")
+    lambda_port: int = Field(3002, validation_alias="PARLEY_LAMBDA_PORT")
+    moto_port: int = Field(5000, validation_alias="PARLEY_MOTO_PORT")
+    slack_port: int = Field(3005, validation_alias="PARLEY_SLACK_PORT")
+
+    @property
+    def jobs_queue_name(self) -> str:
+        return self.queue_name or defaults.jobs_queue_name(self.stage)
+
+    @property
+    def queue_url(self) -> str:
+        return defaults.queue_url(self.queue_url_setting, self.aws_endpoint_url, self.account_id, self.jobs_queue_name)
+
+    @property
+    def local_endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.moto_port}"
+
+    @property
+    def local_slack_api_url(self) -> str:
+        return f"http://127.0.0.1:{self.slack_port}/api/"
+
+    @property
+    def local_ingress_url(self) -> str:
+        return f"http://127.0.0.1:{self.http_port}/slack/events"
