@@ -1,0 +1,150 @@
+"""The whole stack on one laptop: moto server, the Slack stand-in and serverless offline.
+
+`LocalStack` starts them in order, creates the stage's queues (and later tables) in moto from
+serverless.yml's own `resources` through moto's CloudFormation, so the redrive policy used locally is
+the one deployed, and stops every process it started, whatever happens.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from bot.local.moto import start_moto
+from bot.local.processes import Child
+from bot.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVERLESS = ROOT / "node_modules" / ".bin" / "serverless"
+# What the stage needs from `resources` locally; alarms and the like only make sense in AWS.
+LOCAL_RESOURCE_TYPES = {"AWS::SQS::Queue", "AWS::DynamoDB::Table", "AWS::SSM::Parameter"}
+
+
+def stage_resources(stage: str, env: dict[str, str] | None = None) -> dict[str, Any]:
+    """serverless.yml's `resources.Resources` for a stage, with its variables resolved by the framework."""
+    result = subprocess.run(
+        [str(SERVERLESS), "print", "--stage", stage, "--format", "json"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"serverless print failed:\n{result.stdout}\n{result.stderr}")
+    # the framework may print notices before the document
+    config = json.loads(result.stdout[result.stdout.index("{"):])
+    resources = config.get("resources", {}).get("Resources", {})
+    return {name: body for name, body in resources.items() if body.get("Type") in LOCAL_RESOURCE_TYPES}
+
+
+def create_resources(endpoint: str, stage: str, resources: dict[str, Any], region: str = "us-east-1") -> None:
+    """Create the resources in moto as a CloudFormation stack, so intrinsic functions resolve as in AWS."""
+    import boto3
+
+    # moto takes any credentials; fixed ones keep a developer's real AWS profile out of it
+    cloudformation = boto3.client("cloudformation", endpoint_url=endpoint, region_name=region,
+                                  aws_access_key_id="testing", aws_secret_access_key="testing")  # noqa: S106
+    name = f"parley-{stage}-local"
+    cloudformation.create_stack(StackName=name, TemplateBody=json.dumps({"Resources": resources}))
+    stack = cloudformation.describe_stacks(StackName=name)["Stacks"][0]
+    if stack["StackStatus"] != "CREATE_COMPLETE":
+        raise RuntimeError(f"local resources failed: {stack['StackStatus']} {stack.get('StackStatusReason', '')}")
+
+
+class LocalStack:
+    def __init__(self, settings: Settings, log_dir: Path) -> None:
+        self.settings = settings
+        self.log_dir = log_dir
+        self.children: list[Child] = []
+
+    @property
+    def endpoint(self) -> str:
+        return self.settings.local_endpoint
+
+    @property
+    def ingress_url(self) -> str:
+        return self.settings.local_ingress_url
+
+    @property
+    def slack_url(self) -> str:
+        return f"http://127.0.0.1:{self.settings.slack_port}"
+
+    def handler_env(self) -> dict[str, str]:
+        """The environment serverless offline and its handlers run with: every setting, pointed at 127.0.0.1."""
+        settings = self.settings
+        venv = Path(sys.executable).parent.parent
+        env = dict(os.environ)
+        env.update(
+            {
+                # serverless offline runs `python3` from the active venv
+                "VIRTUAL_ENV": str(venv),
+                "PATH": f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}",
+                "AWS_ENDPOINT_URL": self.endpoint,
+                "AWS_ACCESS_KEY_ID": "testing",
+                "AWS_SECRET_ACCESS_KEY": "testing",
+                "AWS_DEFAULT_REGION": settings.region,
+                "AWS_REGION": settings.region,
+                "PARLEY_STAGE": settings.stage,
+                "PARLEY_HTTP_PORT": str(settings.http_port),
+                "PARLEY_LAMBDA_PORT": str(settings.lambda_port),
+                "PARLEY_MOTO_PORT": str(settings.moto_port),
+                "PARLEY_SLACK_PORT": str(settings.slack_port),
+                "SLACK_API_URL": settings.local_slack_api_url,
+                "SLACK_SIGNING_SECRET": settings.signing_secret.get_secret_value(),
+                "SLACK_BOT_TOKEN": settings.bot_token.get_secret_value(),
+                "SLS_TELEMETRY_DISABLED": "1",
+                "SLS_NOTIFICATIONS_MODE": "off",
+            }
+        )
+        for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL_SQS"):
+            env.pop(name, None)
+        return env
+
+    def start(self) -> LocalStack:
+        settings = self.settings
+        env = self.handler_env()
+        try:
+            self.children.append(start_moto(settings.moto_port, self.log_dir))
+            create_resources(self.endpoint, settings.stage, stage_resources(settings.stage, env), settings.region)
+            slack = Child(
+                "slack",
+                [sys.executable, "-m", "bot.local.slack_standin", "--port", str(settings.slack_port),
+                 "--token", settings.bot_token.get_secret_value(),
+                 # as in Slack, the bot's own posts come back as events; the ingress must drop them
+                 "--echo-url", self.ingress_url, "--signing-secret", settings.signing_secret.get_secret_value()],
+                self.log_dir, env=env, cwd=ROOT,
+            )
+            self.children.append(slack)
+            offline = Child("offline", [str(SERVERLESS), "offline", "start", "--stage", settings.stage],
+                            self.log_dir, env=env, cwd=ROOT)
+            self.children.append(offline)
+            slack.wait_for_port(settings.slack_port, 30)
+            offline.wait_for_port(settings.http_port, 120)
+            offline.wait_for_port(settings.lambda_port, 30)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        while self.children:
+            self.children.pop().stop()
+
+    def __enter__(self) -> LocalStack:
+        return self.start()
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+        self.stop()
+
+    def wait_until_polling(self, timeout: float = 60.0) -> None:
+        """Wait for serverless-offline-sqs to start polling (its log says so)."""
+        log = self.log_dir / "offline.log"
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if log.exists() and "Starting Offline SQS" in log.read_text(errors="replace"):
+                return
+            time.sleep(0.1)
+        raise TimeoutError(f"serverless-offline-sqs did not start within {timeout:.0f} s; see {log}")
