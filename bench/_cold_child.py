@@ -1,0 +1,69 @@
+"""One fresh Lambda-like process for bench/ack.py: import a handler module cold, answer events, report timings.
+
+    python bench/_cold_child.py MODULE EVENTS_FILE RESULT_FILE
+
+EVENTS_FILE holds a marshal'd list of API Gateway events: the first one is answered cold (timed with the
+module's import), the rest warm, one by one. RESULT_FILE receives a marshal'd dict of timings (seconds)
+and the status codes. Nothing is imported before the clock starts but the interpreter's own built-in
+modules (time, sys, marshal), so the handler's import is timed whole: no typing, json or __future__ here.
+The events are read before the clock starts; it starts right before the import.
+"""
+
+import marshal
+import sys
+import time
+
+
+class LambdaContext:
+    """The attributes a Lambda context carries that handlers and loggers read."""
+
+    function_name = "bench-slack"
+    function_version = "$LATEST"
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:bench-slack"
+    memory_limit_in_mb = 256
+    log_group_name = "/aws/lambda/bench-slack"
+    log_stream_name = "bench"
+
+    def __init__(self, request_id: str) -> None:
+        self.aws_request_id = request_id
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 3000
+
+
+def load(path: str) -> list[dict[str, object]]:
+    with open(path, "rb") as handle:
+        return marshal.load(handle)  # noqa: S302 - written by bench/ack.py a moment ago
+
+
+def main(module_name: str, events_path: str, result_path: str) -> None:
+    events = load(events_path)
+    import_started = time.perf_counter()
+    handler = __import__(module_name, fromlist=["handler"]).handler
+    imported = time.perf_counter()
+    first = handler(events[0], LambdaContext("cold-0"))
+    answered = time.perf_counter()
+
+    statuses = [first.get("statusCode")]
+    warm: list[float] = []
+    perf_counter = time.perf_counter
+    for number, event in enumerate(events[1:], start=1):
+        context = LambdaContext(f"warm-{number}")
+        began = perf_counter()
+        answer = handler(event, context)
+        warm.append(perf_counter() - began)
+        statuses.append(answer.get("statusCode"))
+
+    result = {
+        "import": imported - import_started,
+        "first_event": answered - imported,
+        "total": answered - import_started,
+        "warm": warm,
+        "statuses": statuses,
+    }
+    with open(result_path, "wb") as handle:
+        marshal.dump(result, handle)
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:4])
