@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.dialog import Registry, Reply, Turn, registry
 from bot.local.moto import start_moto
 from bot.local.processes import free_port
 
@@ -31,6 +32,22 @@ for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_ENDPOI
 def load_event(name: str) -> dict:
     """A JSON fixture from tests/events/ (Slack's documented payload shapes)."""
     return json.loads((EVENTS / name).read_text())
+
+
+@pytest.fixture(scope="session")
+def crashing_registry() -> Registry:
+    """The real intents plus `crash`, which raises as a buggy intent would."""
+    import intents  # noqa: F401 - declares the real intents
+
+    local = Registry()
+    for declared in registry:
+        local.add(declared)
+
+    @local.intent("crash", description="Always fails.", examples=["crash"])
+    def crash(turn: Turn) -> Reply:
+        raise RuntimeError("a bug in an intent")
+
+    return local
 
 
 @pytest.fixture(scope="session")

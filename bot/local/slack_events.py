@@ -7,8 +7,6 @@ Slack and API Gateway do (and read like usage: `post(url, message_event("hello")
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 import itertools
 import json
 import os
@@ -18,6 +16,7 @@ import urllib.request
 from typing import Any
 from urllib.parse import urlencode
 
+from bot.ingress.signature import compute_signature
 from bot.local.slack_standin import BOT_USER_ID, TEAM_ID
 
 LOCAL_TEAM = TEAM_ID
@@ -49,12 +48,11 @@ def event_callback(event: dict[str, Any], *, team: str = LOCAL_TEAM, event_id: s
     }
 
 
-def message_event(text: str, *, channel: str = LOCAL_DM, user: str = LOCAL_USER, thread_ts: str | None = None,
-                  channel_type: str = "im", event_id: str | None = None) -> dict[str, Any]:
-    """A person's message, by default a direct message to the bot (`message.im`)."""
+def _person_event(event_type: str, text: str, *, channel: str, user: str, thread_ts: str | None,
+                  **extra: str) -> dict[str, Any]:
     ts = new_ts()
     event: dict[str, Any] = {
-        "type": "message",
+        "type": event_type,
         "client_msg_id": os.urandom(16).hex(),
         "text": text,
         "user": user,
@@ -62,29 +60,25 @@ def message_event(text: str, *, channel: str = LOCAL_DM, user: str = LOCAL_USER,
         "team": LOCAL_TEAM,
         "channel": channel,
         "event_ts": ts,
-        "channel_type": channel_type,
+        **extra,
     }
     if thread_ts:
         event["thread_ts"] = thread_ts
+    return event
+
+
+def message_event(text: str, *, channel: str = LOCAL_DM, user: str = LOCAL_USER, thread_ts: str | None = None,
+                  channel_type: str = "im", event_id: str | None = None) -> dict[str, Any]:
+    """A person's message, by default a direct message to the bot (`message.im`)."""
+    event = _person_event("message", text, channel=channel, user=user, thread_ts=thread_ts,
+                          channel_type=channel_type)
     return event_callback(event, event_id=event_id)
 
 
 def app_mention_event(text: str, *, channel: str = "C0LOCALCHAN", user: str = LOCAL_USER, bot_user: str = BOT_USER_ID,
                       thread_ts: str | None = None, event_id: str | None = None) -> dict[str, Any]:
     """A mention of the bot in a channel: `<@bot> text`."""
-    ts = new_ts()
-    event: dict[str, Any] = {
-        "type": "app_mention",
-        "client_msg_id": os.urandom(16).hex(),
-        "text": f"<@{bot_user}> {text}",
-        "user": user,
-        "ts": ts,
-        "team": LOCAL_TEAM,
-        "channel": channel,
-        "event_ts": ts,
-    }
-    if thread_ts:
-        event["thread_ts"] = thread_ts
+    event = _person_event("app_mention", f"<@{bot_user}> {text}", channel=channel, user=user, thread_ts=thread_ts)
     return event_callback(event, event_id=event_id)
 
 
@@ -102,8 +96,7 @@ def form(fields: dict[str, str]) -> str:
 def sign(body: bytes, secret: str, timestamp: int | None = None) -> dict[str, str]:
     """Slack's signature headers for a body."""
     stamp = str(int(time.time()) if timestamp is None else timestamp)
-    digest = hmac.new(secret.encode(), b"v0:" + stamp.encode() + b":" + body, hashlib.sha256).hexdigest()
-    return {"X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": f"v0={digest}"}
+    return {"X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": compute_signature(secret, stamp, body)}
 
 
 def signed_request(payload: dict[str, Any] | str, secret: str, *, timestamp: int | None = None,

@@ -41,6 +41,8 @@ from email.parser import BytesParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 
+from bot.ingress.signature import compute_signature
+
 log = logging.getLogger("bot.local.slack_standin")
 
 # The workspace the stand-in pretends to be; other local tools may import these to recognise the bot's own posts.
@@ -93,12 +95,6 @@ def _check_loopback(url: str) -> str:
     if parts.scheme != "http" or parts.hostname not in _LOOPBACK_HOSTS:
         raise ValueError(f"only http://127.0.0.1 URLs are allowed, not {url!r}")
     return url
-
-
-def sign(secret: str, timestamp: str, body: bytes) -> str:
-    """Slack's request signature: `v0=` + hex HMAC-SHA256 of `v0:{timestamp}:{body}`."""
-    base = b"v0:" + timestamp.encode() + b":" + body
-    return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
 
 
 def _truthy(value: Any) -> bool:
@@ -660,7 +656,7 @@ class SlackStandIn:
         request = urllib.request.Request(self._echo_url, data=body, method="POST", headers={
             "Content-Type": "application/json",
             "X-Slack-Request-Timestamp": timestamp,
-            "X-Slack-Signature": sign(self._signing_secret, timestamp, body),
+            "X-Slack-Signature": compute_signature(self._signing_secret, timestamp, body),
             "User-Agent": "Slackbot 1.0 (+https://api.slack.com/robots)",
         })
         started = time.monotonic()

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import boto3
 import pytest
 
-from bot.dialog import Registry, Reply, Turn, registry
+from bot.dialog import Registry
 from bot.ingress.config import IngressConfig
 from bot.ingress.handler import SlackIngress
 from bot.ingress.log import JsonLog
@@ -60,16 +60,8 @@ def test_the_stage_queue_redrives_to_its_dead_letter_queue(sqs) -> None:
 
 
 def test_a_raising_intent_ends_in_the_dead_letter_queue_and_the_rest_are_answered(
-        sqs, slack: SlackStandIn, moto_endpoint: str) -> None:
-    local = Registry()
-    for declared in registry:
-        local.add(declared)
-
-    @local.intent("crash", description="Always fails.", examples=["crash"])
-    def crash(turn: Turn) -> Reply:
-        raise RuntimeError("a bug in an intent")
-
-    app = build_app(Settings(slack_api_url=slack.api_url, bot_token=TOKEN), local)
+        sqs, slack: SlackStandIn, moto_endpoint: str, crashing_registry: Registry) -> None:
+    app = build_app(Settings(slack_api_url=slack.api_url, bot_token=TOKEN), crashing_registry)
     ingress = SlackIngress(IngressConfig(SECRET, queue_url(sqs), 128 * 1024, STAGE),
                            SqsClient(endpoint_url=moto_endpoint), JsonLog(stream=io.StringIO()))
     events = [message_event(text, channel="D-DLQ") for text in ("hello", "crash", "roll 6")]

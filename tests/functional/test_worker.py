@@ -6,8 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-import intents  # noqa: F401 - declares the intents
-from bot.dialog import Registry, Reply, Turn, registry
+from bot.dialog import Registry
 from bot.local.slack_events import app_mention_event, message_event, signed_request
 from bot.local.slack_standin import BOT_ID, BOT_USER_ID, SlackStandIn
 from bot.queue.envelope import slack_job
@@ -24,20 +23,6 @@ SECRET = "functional-signing-secret"
 def slack() -> Iterator[SlackStandIn]:
     with SlackStandIn(token=TOKEN) as standin:
         yield standin
-
-
-@pytest.fixture(scope="module")
-def crashing_registry() -> Registry:
-    """The real intents plus one that raises, as a buggy intent would."""
-    local = Registry()
-    for declared in registry:
-        local.add(declared)
-
-    @local.intent("crash", description="Always fails.", examples=["crash"])
-    def crash(turn: Turn) -> Reply:
-        raise RuntimeError("a bug in an intent")
-
-    return local
 
 
 @pytest.fixture(scope="module")
