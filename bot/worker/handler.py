@@ -7,6 +7,7 @@ the batch are answered and deleted.
 
 from __future__ import annotations
 
+import logging
 from functools import partial
 from typing import Any
 
@@ -24,9 +25,11 @@ from bot.settings import Settings
 from bot.worker.app import build_app, dispatch
 
 logger = Logger()
-app = build_app(Settings(), registry)
-# Bolt's and slack_sdk's log lines get the same JSON and correlation id as ours.
+# Bolt's and slack_sdk's log lines get the same JSON and correlation id as ours, from the app's first line on.
+for library in ("slack_bolt", "slack_sdk"):
+    logging.getLogger(library)  # registers the parent loggers before Bolt creates its children
 copy_config_to_registered_loggers(source_logger=logger, include={"slack_bolt", "slack_sdk"})
+app = build_app(Settings(), registry)
 
 
 def handle_record(app: App, record: SQSRecord) -> None:
