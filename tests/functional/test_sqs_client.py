@@ -1,4 +1,4 @@
-"""bot.queue.sqs against a real moto server, and against scripted stub servers for what moto cannot do
+"""bot.aws.sqs against a real moto server, and against scripted stub servers for what moto cannot do
 (failures on demand, keep-alive, container credentials). Everything listens on 127.0.0.1."""
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ from pathlib import Path
 import boto3
 import pytest
 
+from bot.aws import client as client_module
+from bot.aws.sigv4 import Credentials, sign
+from bot.aws.sqs import CredentialsError, SendFailed, SqsClient
 from bot.local.processes import free_port
-from bot.queue import sqs as sqs_module
-from bot.queue.sigv4 import Credentials, sign
-from bot.queue.sqs import CredentialsError, SendFailed, SqsClient
 
 REGION = "us-east-1"
 BODY = '{"job": "reply", "text": "héllo <b>&</b> \\"quoted\\" ✓"}'
@@ -361,7 +361,7 @@ def test_keep_alive_reuses_one_connection(stub: Callable[..., Stub]) -> None:
 def test_connection_closed_between_calls_is_reopened(stub: Callable[..., Stub],
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """The idle check sees the server's close before the request is written: no error, no retry needed."""
-    monkeypatch.setattr(sqs_module, "_DROPPED_CONNECTION_ERRORS", ())
+    monkeypatch.setattr(client_module, "_DROPPED_CONNECTION_ERRORS", ())
     server = stub(ok)
     server.close_after.add(1)
     with SqsClient(endpoint_url=server.url, max_attempts=1) as client:
@@ -375,7 +375,7 @@ def test_connection_closed_between_calls_is_reopened(stub: Callable[..., Stub],
 def test_broken_connection_found_on_use_is_reopened(stub: Callable[..., Stub],
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """When the idle check misses the close (a race), the failure on first use costs no attempt."""
-    monkeypatch.setattr(sqs_module, "_peer_closed", lambda sock: False)
+    monkeypatch.setattr(client_module, "_peer_closed", lambda sock: False)
     server = stub(ok)
     server.close_after.add(1)
     with SqsClient(endpoint_url=server.url, max_attempts=1) as client:
@@ -596,7 +596,7 @@ def test_region_resolution(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_import_is_lean() -> None:
-    probe = ("import sys, bot.queue.sqs; "
+    probe = ("import sys, bot.aws.sqs; "
              "print(sorted({m.split('.')[0] for m in sys.modules} & {'boto3', 'botocore', 'urllib3', 'typing'}))")
     root = Path(__file__).resolve().parents[2]
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=root)

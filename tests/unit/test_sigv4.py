@@ -1,4 +1,4 @@
-"""bot.queue.sigv4 against botocore's SigV4Auth: same request, same instant, same headers out."""
+"""bot.aws.sigv4 against botocore's SigV4Auth: same request, same instant, same headers out."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials as BotoCredentials
 
-from bot.queue.sigv4 import Credentials, sign, signing_key
+from bot.aws.sigv4 import Credentials, sign, signing_key
 
 # AWS's own SigV4 test-suite key pair and instant (the "get-vanilla" case below is from that suite).
 ACCESS_KEY = "AKIDEXAMPLE"
@@ -162,7 +162,7 @@ def test_credentials_repr_hides_secrets() -> None:
 
 def test_imports_only_the_standard_library() -> None:
     """The point of the module: importing it must not pull in botocore (nor typing's few ms)."""
-    probe = "import sys, bot.queue.sigv4; print(sorted(m for m in sys.modules if m.split('.')[0] in "
+    probe = "import sys, bot.aws.sigv4; print(sorted(m for m in sys.modules if m.split('.')[0] in "
     probe += "('boto3', 'botocore', 'typing', 'urllib3', 'requests')))"
     root = Path(__file__).resolve().parents[2]
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=root)

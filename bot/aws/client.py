@@ -1,9 +1,12 @@
-"""A lean SQS SendMessage client for the Slack ingress Lambda: standard library only.
+"""A lean client for AWS's JSON 1.0 protocol (SQS, DynamoDB...): standard library only.
 
 Slack wants its ack within 3 s, cold start included, and boto3 alone imports in ~200 ms. This client
-speaks SQS's AWS JSON 1.0 protocol the way botocore does (POST /, X-Amz-Target: AmazonSQS.SendMessage),
-signs with `bot.queue.sigv4`, keeps one keep-alive connection for warm invocations, and retries like
+speaks the protocol the way botocore does (POST /, X-Amz-Target: <prefix>.<Operation>, a JSON body),
+signs with `bot.aws.sigv4`, keeps one keep-alive connection for warm invocations, and retries like
 botocore's "standard" mode, but inside a deadline that leaves room for the ack.
+
+One subclass per service says what differs (signing name, target prefix, endpoint variable, extra
+headers, CRC32 check, error classes) and adds typed operations on top of `AwsJsonClient.call`.
 
 Credentials come from where a Lambda function has them: the AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY /
 AWS_SESSION_TOKEN environment, else the container credentials endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI,
@@ -12,7 +15,6 @@ which Lambda SnapStart uses). Profiles, config files, SSO and IMDS are out of sc
 
 from __future__ import annotations
 
-import hashlib
 import http.client
 import ipaddress
 import json
@@ -23,12 +25,14 @@ import socket
 import ssl
 import time
 from _thread import allocate_lock
+from binascii import crc32  # zlib.crc32's algorithm; binascii is loaded by http.client already, zlib is not
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from bot.queue.sigv4 import Credentials, sign
+from bot.aws.sigv4 import Credentials, sign
 
-__all__ = ["CredentialProvider", "Credentials", "CredentialsError", "SendFailed", "SqsClient"]
+__all__ = ["AwsCallFailed", "AwsJsonClient", "CredentialProvider", "Credentials", "CredentialsError", "Problem"]
 
 DEFAULT_REGION = "us-east-1"
 DEFAULT_MAX_ATTEMPTS = 3
@@ -37,11 +41,9 @@ DEFAULT_DEADLINE = 2.5  # seconds for the whole call, credentials included: Slac
 DEFAULT_BACKOFF_BASE = 0.05
 DEFAULT_BACKOFF_CAP = 0.5
 
-_SERVICE = "sqs"
-_TARGET = "AmazonSQS.SendMessage"
 _CONTENT_TYPE = "application/x-amz-json-1.0"
-_USER_AGENT = "parley-sqs/1"
-# An attempt that cannot finish before the deadline only risks a duplicate message; don't start it.
+_USER_AGENT = "parley-aws/1"
+# An attempt that cannot finish before the deadline only risks a duplicate write; don't start it.
 _MIN_ATTEMPT_TIME = 0.1
 
 # botocore's standard-mode throttling and transient codes, plus the SQS and query-compatible spellings.
@@ -67,21 +69,28 @@ _REFRESH_MARGIN = 300.0  # seconds before Expiration at which container credenti
 _NO_EXPIRY_TTL = 300.0  # how long credentials without an Expiration are trusted
 _MAX_MESSAGE_CHARS = 300
 
+# What a response check returns when a 2xx answer is unusable: (code, message); the attempt is retried.
+Problem = tuple[str, str]
 
-class SendFailed(Exception):
-    """SendMessage did not succeed.
+
+class AwsCallFailed(Exception):
+    """An AWS call did not succeed.
 
     `code` is the AWS error code as botocore reports it (the query-compatible code from the
-    x-amzn-query-error header when SQS sends one, e.g. AWS.SimpleQueueService.NonExistentQueue, else
-    the `__type` shape name), or one of this client's: ConnectionError, Timeout, MD5Mismatch,
-    InvalidResponse, DeadlineExceeded, NoCredentials, CredentialsFetchFailed. `status` is the HTTP
-    status, None when no response came. The text never carries credentials or the message body.
+    x-amzn-query-error header when the service sends one, e.g. AWS.SimpleQueueService.NonExistentQueue,
+    else the `__type` shape name), or one of this client's: ConnectionError, Timeout, InvalidResponse,
+    CRC32Mismatch, DeadlineExceeded, NoCredentials, CredentialsFetchFailed, or a service check's code
+    (MD5Mismatch). `status` is the HTTP status, None when no response came. `operation` names the call
+    ("DynamoDB GetItem"). The text never carries credentials, nor what the caller marked private.
     """
 
+    _what = "AWS call"  # the text's subject when no operation is given
+
     def __init__(self, code: str, message: str = "", status: int | None = None, attempts: int = 0,
-                 retryable: bool = False, error_type: str | None = None, request_id: str | None = None) -> None:
+                 retryable: bool = False, error_type: str | None = None, request_id: str | None = None,
+                 operation: str | None = None) -> None:
         # All positional, so that pickling (Exception's __reduce__ replays args) gives the same error back.
-        super().__init__(code, message, status, attempts, retryable, error_type, request_id)
+        super().__init__(code, message, status, attempts, retryable, error_type, request_id, operation)
         self.code = code
         self.message = message
         self.status = status
@@ -89,22 +98,23 @@ class SendFailed(Exception):
         self.retryable = retryable
         self.error_type = error_type
         self.request_id = request_id
+        self.operation = operation
 
     def __str__(self) -> str:
         status = f"HTTP {self.status}" if self.status is not None else "no HTTP response"
         plural = "" if self.attempts == 1 else "s"
-        text = f"SQS SendMessage failed: {self.code}"
+        text = f"{self.operation or self._what} failed: {self.code}"
         if self.message:
             text += f": {self.message}"
         return f"{text} ({status}, {self.attempts} attempt{plural})"
 
 
-class CredentialsError(SendFailed):
+class CredentialsError(AwsCallFailed):
     """No credentials could be found or fetched, so nothing was sent."""
 
 
 class _AttemptError(Exception):
-    """One attempt's failure, before the retry decision turns it into a SendFailed."""
+    """One attempt's failure, before the retry decision turns it into an AwsCallFailed."""
 
     def __init__(self, code: str, message: str, status: int | None, retryable: bool,
                  error_type: str | None = None, request_id: str | None = None) -> None:
@@ -118,7 +128,10 @@ class _AttemptError(Exception):
 
 
 class CredentialProvider:
-    """Explicit credentials, else the environment, else the container credentials endpoint (cached)."""
+    """Explicit credentials, else the environment, else the container credentials endpoint (cached).
+
+    One provider may be shared by several clients, so that a cold start fetches container credentials once.
+    """
 
     def __init__(self, credentials: Credentials | None = None) -> None:
         self._explicit = credentials
@@ -154,7 +167,7 @@ class CredentialProvider:
         try:
             return self._fetch(deadline, timeout)
         except CredentialsError:
-            # A failed early refresh is no reason to fail the send while the old credentials still hold.
+            # A failed early refresh is no reason to fail the call while the old credentials still hold.
             if self._cached is not None and time.time() < self._expires_at - 30:
                 return self._cached
             raise
@@ -241,32 +254,44 @@ class CredentialProvider:
         return credentials
 
 
-class SqsClient:
-    """SendMessage over one keep-alive connection. Cheap to construct: no network, no credential lookup.
+class AwsJsonClient:
+    """AWS JSON 1.0 calls over one keep-alive connection. Cheap to construct: no network, no credential lookup.
 
-    Create it once per Lambda container (module scope), so warm invocations reuse the connection.
-    Calls are serialized by a lock; one connection serves one request at a time.
+    Subclass it per service and set the class attributes below. Create a client once per Lambda
+    container (module scope), so warm invocations reuse the connection. Calls are serialized by a lock;
+    one connection serves one request at a time.
     """
+
+    signing_name = ""  # SigV4 service name, also the regional endpoint's first label ("sqs", "dynamodb")
+    target_prefix = ""  # X-Amz-Target is <target_prefix>.<Operation> ("AmazonSQS", "DynamoDB_20120810")
+    endpoint_env = ""  # AWS_ENDPOINT_URL_<endpoint_env> overrides the endpoint ("SQS", "DYNAMODB")
+    label = ""  # the service in error text ("SQS", "DynamoDB")
+    extra_headers: tuple[tuple[str, str], ...] = ()  # sent (and signed) with every request
+    verify_crc32 = False  # check the x-amz-crc32 response header, as botocore does for DynamoDB
+    error_class: type[AwsCallFailed] = AwsCallFailed
+    credentials_error_class: type[AwsCallFailed] = CredentialsError
 
     def __init__(
         self,
         *,
         region: str | None = None,
         endpoint_url: str | None = None,
-        credentials: Credentials | None = None,
+        credentials: Credentials | CredentialProvider | None = None,
         max_attempts: int = DEFAULT_MAX_ATTEMPTS,
         timeout: float = DEFAULT_TIMEOUT,
         deadline: float = DEFAULT_DEADLINE,
         backoff_base: float = DEFAULT_BACKOFF_BASE,
         backoff_cap: float = DEFAULT_BACKOFF_CAP,
     ) -> None:
+        if not (self.signing_name and self.target_prefix and self.endpoint_env):
+            raise TypeError(f"{type(self).__name__} must set signing_name, target_prefix and endpoint_env")
         if max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
         env = os.environ
         self.region = region or env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
         if not all(c.isalnum() or c == "-" for c in self.region):
             raise ValueError(f"not a region name: {self.region!r}")  # it becomes part of a host name
-        self.endpoint_url = _endpoint_url(endpoint_url, self.region)
+        self.endpoint_url = _endpoint_url(endpoint_url, self.region, self.signing_name, self.endpoint_env)
         parts = urlsplit(self.endpoint_url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(f"not an http(s) endpoint URL: {self.endpoint_url!r}")
@@ -281,12 +306,13 @@ class SqsClient:
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
         self.last_attempts = 0  # attempts the latest successful call needed, for metrics
-        self._credentials = CredentialProvider(credentials)
+        self._credentials = (credentials if isinstance(credentials, CredentialProvider)
+                             else CredentialProvider(credentials))
         self._conn: http.client.HTTPConnection | None = None
         self._conn_reused = False
         self._lock = allocate_lock()
 
-    def __enter__(self) -> SqsClient:
+    def __enter__(self) -> AwsJsonClient:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -297,28 +323,24 @@ class SqsClient:
         with self._lock:
             self._drop_connection()
 
-    def send_message(
+    def call(
         self,
-        queue_url: str,
-        body: str,
+        operation: str,
+        params: Mapping[str, object],
         *,
-        delay_seconds: int | None = None,
-        message_group_id: str | None = None,
-        message_deduplication_id: str | None = None,
-    ) -> str:
-        """Send `body` to the queue and return the MessageId; raise SendFailed when that cannot be done
-        within the deadline."""
-        started = time.monotonic()
-        deadline = started + self.deadline
-        params: dict[str, object] = {"QueueUrl": queue_url, "MessageBody": body}
-        if delay_seconds is not None:
-            params["DelaySeconds"] = delay_seconds
-        if message_group_id is not None:
-            params["MessageGroupId"] = message_group_id
-        if message_deduplication_id is not None:
-            params["MessageDeduplicationId"] = message_deduplication_id
+        check: Callable[[dict[str, object]], Problem | None] | None = None,
+        private: tuple[str, ...] = (),
+    ) -> dict[str, object]:
+        """Call `operation` with `params` and return the response document; raise `error_class` when that
+        cannot be done within the deadline.
+
+        `check` looks at a 2xx document and returns a Problem when it is unusable, which is retried like a
+        transient error. `private` are strings (message bodies, item values) error text must not quote.
+        """
+        deadline = time.monotonic() + self.deadline
         payload = json.dumps(params).encode()  # ASCII escapes, as botocore serializes it
-        body_md5 = hashlib.md5(body.encode(), usedforsecurity=False).hexdigest()
+        target = f"{self.target_prefix}.{operation}"
+        what = f"{self.label or self.signing_name} {operation}"
 
         with self._lock:
             attempt = 0
@@ -327,22 +349,27 @@ class SqsClient:
                 try:
                     credentials = self._credentials.get(deadline, self.timeout)
                 except CredentialsError as exc:
-                    raise CredentialsError(exc.code, exc.message, None, attempt - 1) from None
+                    raise self.credentials_error_class(exc.code, exc.message, None, attempt - 1,
+                                                       operation=what) from None
                 remaining = deadline - time.monotonic()
                 try:
                     if remaining <= 0:  # a slow credentials fetch can eat the budget
                         raise _AttemptError("DeadlineExceeded", f"no time left within {self.deadline:g} s", None,
                                             False)
-                    message_id = self._attempt(payload, body_md5, credentials, min(self.timeout, remaining))
+                    doc = self._attempt(payload, target, credentials, min(self.timeout, remaining), check)
                 except _AttemptError as failure:
                     if failure.code in _STALE_CREDENTIAL_CODES:
                         self._credentials.invalidate()
                     note = self._wait_for_retry(failure, attempt, deadline)
                     if note is not None:
-                        raise self._send_failed(failure, attempt, note, credentials, body) from None
+                        message = _redact(failure.message, credentials, private)
+                        if note:
+                            message = f"{message}; {note}" if message else note
+                        raise self.error_class(failure.code, message, failure.status, attempt, failure.retryable,
+                                               failure.error_type, failure.request_id, what) from None
                     continue
                 self.last_attempts = attempt
-                return message_id
+                return doc
 
     def _wait_for_retry(self, failure: _AttemptError, attempt: int, deadline: float) -> str | None:
         """Sleep the backoff and return None when another attempt is due; else return why not (may be "")."""
@@ -357,43 +384,40 @@ class SqsClient:
         time.sleep(delay)
         return None
 
-    def _send_failed(self, failure: _AttemptError, attempts: int, note: str, credentials: Credentials,
-                     body: str) -> SendFailed:
-        message = _redact(failure.message, credentials, body)
-        if note:
-            message = f"{message}; {note}" if message else note
-        return SendFailed(failure.code, message, failure.status, attempts, failure.retryable,
-                          failure.error_type, failure.request_id)
-
-    def _attempt(self, payload: bytes, body_md5: str, credentials: Credentials, timeout: float) -> str:
+    def _attempt(self, payload: bytes, target: str, credentials: Credentials, timeout: float,
+                 check: Callable[[dict[str, object]], Problem | None] | None) -> dict[str, object]:
         headers = {
             "Host": _host_header(self._scheme, self._hostname, self._port),
             "Content-Type": _CONTENT_TYPE,
-            "X-Amz-Target": _TARGET,
-            "x-amzn-query-mode": "true",  # SQS is query-compatible: ask for the query error codes too
+            "X-Amz-Target": target,
         }
-        headers.update(sign("POST", self._url, headers, payload, region=self.region, service=_SERVICE,
+        headers.update(self.extra_headers)
+        headers.update(sign("POST", self._url, headers, payload, region=self.region, service=self.signing_name,
                             credentials=credentials))
         headers["User-Agent"] = _USER_AGENT
         status, response, raw = self._exchange(payload, headers, timeout)
         request_id = response.getheader("x-amzn-requestid")
+        if self.verify_crc32:
+            # Checked before anything is read from the body, errors included: a damaged body can
+            # look like a different answer (botocore retries these too).
+            expected = response.getheader("x-amz-crc32")
+            if expected is not None and _parse_int(expected) != crc32(raw):
+                raise _AttemptError("CRC32Mismatch", "the response body does not match its x-amz-crc32", status,
+                                    True, request_id=request_id)
         if not 200 <= status < 300:
             raise _error_from_response(status, response, raw, request_id)
         try:
-            doc = json.loads(raw)
-            message_id = doc["MessageId"]
-            md5 = doc.get("MD5OfMessageBody")
-        except (ValueError, KeyError, TypeError, AttributeError):
-            message_id = md5 = None
-        if not isinstance(message_id, str) or not message_id:
-            # Not SQS talking (a proxy, or moto routing an unsigned request to S3): worth another try.
-            raise _AttemptError("InvalidResponse", "the response holds no MessageId", status, True,
+            doc = json.loads(raw) if raw else {}
+        except ValueError:
+            doc = None
+        if not isinstance(doc, dict):
+            # Not the service talking (a proxy, or moto routing an unsigned request to S3): worth another try.
+            raise _AttemptError("InvalidResponse", "the response is not a JSON object", status, True,
                                 request_id=request_id)
-        # The body went through proxies and a JSON round trip; SQS's digest proves it arrived intact.
-        if md5 is not None and md5 != body_md5:
-            raise _AttemptError("MD5Mismatch", "MD5OfMessageBody does not match the body sent", status, True,
-                                request_id=request_id)
-        return message_id
+        problem = check(doc) if check is not None else None
+        if problem is not None:
+            raise _AttemptError(problem[0], problem[1], status, True, request_id=request_id)
+        return doc
 
     def _exchange(self, payload: bytes, headers: dict[str, str],
                   timeout: float) -> tuple[int, http.client.HTTPResponse, bytes]:
@@ -461,16 +485,16 @@ def _new_connection(scheme: str, host: str, port: int | None, timeout: float) ->
     return http.client.HTTPConnection(host, port, timeout=timeout)
 
 
-def _endpoint_url(explicit: str | None, region: str) -> str:
+def _endpoint_url(explicit: str | None, region: str, endpoint_prefix: str, env_suffix: str) -> str:
     if explicit:
         return explicit
     env = os.environ
     if env.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "").strip().lower() != "true":
-        for name in ("AWS_ENDPOINT_URL_SQS", "AWS_ENDPOINT_URL"):
+        for name in (f"AWS_ENDPOINT_URL_{env_suffix}", "AWS_ENDPOINT_URL"):
             if env.get(name):
                 return env[name]
     suffix = "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
-    return f"https://sqs.{region}.{suffix}"
+    return f"https://{endpoint_prefix}.{region}.{suffix}"
 
 
 def _host_header(scheme: str, hostname: str, port: int | None) -> str:
@@ -519,19 +543,27 @@ def _error_from_response(status: int, response: http.client.HTTPResponse, raw: b
     return _AttemptError(code, str(message), status, retryable, error_type, request_id)
 
 
+def _parse_int(text: str) -> int | None:
+    try:
+        return int(text)
+    except ValueError:
+        return None  # a header that is no number matches no checksum
+
+
 def _describe_exception(exc: BaseException) -> str:
     text = str(exc) or type(exc).__name__
     return f"{type(exc).__name__}: {text}" if text != type(exc).__name__ else text
 
 
-def _redact(text: str, credentials: Credentials, body: str) -> str:
+def _redact(text: str, credentials: Credentials, private: tuple[str, ...]) -> str:
     """AWS error messages may echo the canonical request (SignatureDoesNotMatch quotes the token): scrub."""
     for secret in (credentials.secret_key, credentials.token, credentials.access_key):
         if secret:
             text = text.replace(secret, "<redacted>")
-    # A body this short cannot be told apart from ordinary words; longer ones are removed wherever quoted.
-    if len(body) >= 8:
-        text = text.replace(body, "<body>")
+    # Strings this short cannot be told apart from ordinary words; longer ones are removed wherever quoted.
+    for value in private:
+        if len(value) >= 8:
+            text = text.replace(value, "<private>")
     if len(text) > _MAX_MESSAGE_CHARS:
         text = text[:_MAX_MESSAGE_CHARS] + "..."
     return text

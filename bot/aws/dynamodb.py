@@ -1,0 +1,161 @@
+"""A lean DynamoDB client for the Slack ingress Lambda (the dedup marker): standard library only.
+
+GetItem, PutItem (conditional) and DeleteItem over `bot.aws.client`, with the responses' x-amz-crc32
+checked as botocore does. Items are DynamoDB's own attribute-value JSON (`{"pk": {"S": "..."}}`);
+`to_item` / `from_item` convert from and to plain Python values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from bot.aws.client import AwsCallFailed, AwsJsonClient, Problem
+
+__all__ = [
+    "AttributeValue", "AwsCallFailed", "DynamoClient", "Item", "from_attribute_value", "from_item",
+    "to_attribute_value", "to_item",
+]
+
+AttributeValue = dict[str, object]  # {"S": "x"}, {"N": "1"}, {"M": {...}}...
+Item = dict[str, AttributeValue]  # attribute name -> attribute value; a key is an item of the key attributes
+
+
+class DynamoClient(AwsJsonClient):
+    """DynamoDB item calls over one keep-alive connection; see AwsJsonClient for the options and the lifecycle.
+
+    Failures raise AwsCallFailed with DynamoDB's code (ResourceNotFoundException, ValidationException...);
+    throttling (ProvisionedThroughputExceededException, ThrottlingException, RequestLimitExceeded) and
+    CRC32 mismatches are retried within the deadline first.
+    """
+
+    signing_name = "dynamodb"
+    target_prefix = "DynamoDB_20120810"
+    endpoint_env = "DYNAMODB"
+    label = "DynamoDB"
+    verify_crc32 = True
+
+    def __enter__(self) -> DynamoClient:
+        return self
+
+    def get_item(self, table: str, key: Item, *, consistent_read: bool = True) -> Item | None:
+        """The item with `key`, as attribute values, or None when there is none."""
+        params = {"TableName": table, "Key": key, "ConsistentRead": consistent_read}
+        doc = self.call("GetItem", params, check=_item_check, private=_strings(key))
+        item = doc.get("Item")
+        return item if isinstance(item, dict) else None
+
+    def put_item(
+        self,
+        table: str,
+        item: Item,
+        *,
+        condition_expression: str | None = None,
+        expression_attribute_names: Mapping[str, str] | None = None,
+        expression_attribute_values: Item | None = None,
+    ) -> bool:
+        """Write `item`; False when `condition_expression` did not hold (nothing was written).
+
+        A write whose answer was lost (timeout, 5xx) is retried, so a condition such as
+        `attribute_not_exists(pk)` can fail on the retry against our own first write: False then means
+        "the item is there", which is what a dedup marker needs anyway.
+        """
+        params: dict[str, object] = {"TableName": table, "Item": item}
+        if condition_expression is not None:
+            params["ConditionExpression"] = condition_expression
+        if expression_attribute_names:
+            params["ExpressionAttributeNames"] = dict(expression_attribute_names)
+        if expression_attribute_values:
+            params["ExpressionAttributeValues"] = expression_attribute_values
+        try:
+            self.call("PutItem", params, private=_strings(item, expression_attribute_values))
+        except AwsCallFailed as failure:
+            if failure.code == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def delete_item(self, table: str, key: Item) -> None:
+        """Delete the item with `key`; deleting one that is not there is no error."""
+        self.call("DeleteItem", {"TableName": table, "Key": key}, private=_strings(key))
+
+
+def to_attribute_value(value: object) -> AttributeValue:
+    """A plain value (str, int, bool, None, a dict with str keys, a list or tuple) as a DynamoDB attribute value.
+
+    Floats are refused: DynamoDB numbers are exact decimals, and a binary float rarely is one.
+    """
+    if value is None:
+        return {"NULL": True}
+    if isinstance(value, bool):  # before int: bool is an int
+        return {"BOOL": value}
+    if isinstance(value, int):
+        return {"N": str(value)}
+    if isinstance(value, str):
+        return {"S": value}
+    if isinstance(value, Mapping):
+        return {"M": to_item(value)}
+    if isinstance(value, list | tuple):
+        return {"L": [to_attribute_value(entry) for entry in value]}
+    raise TypeError(f"no DynamoDB attribute value for {type(value).__name__}; use str, int, bool, None, dict, list")
+
+
+def from_attribute_value(value: Mapping[str, object]) -> object:
+    """The plain value of a DynamoDB attribute value: S, N, BOOL, NULL, M and L (numbers with a fraction or
+    an exponent come back as float). Sets and binary are refused, as `to_attribute_value` never writes them."""
+    if len(value) != 1:
+        raise ValueError(f"an attribute value has exactly one type, not {sorted(value)}")
+    [(kind, data)] = value.items()
+    if kind == "S" and isinstance(data, str):
+        return data
+    if kind == "N" and isinstance(data, str):
+        try:
+            return int(data)
+        except ValueError:
+            return float(data)
+    if kind == "BOOL" and isinstance(data, bool):
+        return data
+    if kind == "NULL":
+        return None
+    if kind == "M" and isinstance(data, Mapping):
+        return from_item(data)
+    if kind == "L" and isinstance(data, list):
+        return [from_attribute_value(entry) for entry in data]
+    raise TypeError(f"not a plain DynamoDB attribute value: {kind}")
+
+
+def to_item(values: Mapping[str, object]) -> Item:
+    """A dict of plain values as a DynamoDB item (or key)."""
+    item: Item = {}
+    for name, value in values.items():
+        if not isinstance(name, str):
+            raise TypeError(f"attribute names are str, not {type(name).__name__}")
+        item[name] = to_attribute_value(value)
+    return item
+
+
+def from_item(item: Mapping[str, Mapping[str, object]]) -> dict[str, object]:
+    """A DynamoDB item (or key) as a dict of plain values."""
+    return {name: from_attribute_value(value) for name, value in item.items()}
+
+
+def _item_check(doc: dict[str, object]) -> Problem | None:
+    if not isinstance(doc.get("Item", {}), dict):
+        return "InvalidResponse", "the response's Item is not a map"
+    return None
+
+
+def _strings(*items: Mapping[str, object] | None) -> tuple[str, ...]:
+    """The S values in `items`, nested ones included: what error text must not quote."""
+    found: list[str] = []
+    stack: list[object] = [item for item in items if item]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Mapping):
+            for kind, data in node.items():
+                if kind == "S" and isinstance(data, str):
+                    found.append(data)
+                else:
+                    stack.append(data)
+        elif isinstance(node, list):
+            stack.extend(node)
+    return tuple(found)

@@ -1,0 +1,78 @@
+"""A lean SQS SendMessage client for the Slack ingress Lambda: standard library only.
+
+SQS speaks AWS JSON 1.0 (X-Amz-Target: AmazonSQS.SendMessage), so this is `bot.aws.client` plus what
+is SQS's own: the query-compatible error codes, the MD5 of the body, and the SendFailed error name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from bot.aws import client as _client
+from bot.aws.client import AwsCallFailed, AwsJsonClient, CredentialProvider, Credentials, Problem
+
+__all__ = ["CredentialProvider", "Credentials", "CredentialsError", "SendFailed", "SqsClient"]
+
+
+class SendFailed(AwsCallFailed):
+    """SendMessage did not succeed (see AwsCallFailed for the attributes).
+
+    The code is the query-compatible one when SQS sends it (AWS.SimpleQueueService.NonExistentQueue),
+    as botocore reports it; MD5Mismatch when SQS's digest of the body is not ours.
+    """
+
+    _what = "SQS SendMessage"
+
+
+class CredentialsError(SendFailed, _client.CredentialsError):
+    """No credentials could be found or fetched, so nothing was sent."""
+
+
+class SqsClient(AwsJsonClient):
+    """SendMessage over one keep-alive connection; see AwsJsonClient for the options and the lifecycle."""
+
+    signing_name = "sqs"
+    target_prefix = "AmazonSQS"
+    endpoint_env = "SQS"
+    label = "SQS"
+    # SQS is query-compatible: ask for the query error codes too, as botocore does.
+    extra_headers = (("x-amzn-query-mode", "true"),)
+    error_class = SendFailed
+    credentials_error_class = CredentialsError
+
+    def __enter__(self) -> SqsClient:
+        return self
+
+    def send_message(
+        self,
+        queue_url: str,
+        body: str,
+        *,
+        delay_seconds: int | None = None,
+        message_group_id: str | None = None,
+        message_deduplication_id: str | None = None,
+    ) -> str:
+        """Send `body` to the queue and return the MessageId; raise SendFailed when that cannot be done
+        within the deadline."""
+        params: dict[str, object] = {"QueueUrl": queue_url, "MessageBody": body}
+        if delay_seconds is not None:
+            params["DelaySeconds"] = delay_seconds
+        if message_group_id is not None:
+            params["MessageGroupId"] = message_group_id
+        if message_deduplication_id is not None:
+            params["MessageDeduplicationId"] = message_deduplication_id
+        body_md5 = hashlib.md5(body.encode(), usedforsecurity=False).hexdigest()
+
+        def check(doc: dict[str, object]) -> Problem | None:
+            message_id = doc.get("MessageId")
+            if not isinstance(message_id, str) or not message_id:
+                # Not SQS talking (moto routing an unsigned request elsewhere answers 200 too).
+                return "InvalidResponse", "the response holds no MessageId"
+            # The body went through proxies and a JSON round trip; SQS's digest proves it arrived intact.
+            md5 = doc.get("MD5OfMessageBody")
+            if md5 is not None and md5 != body_md5:
+                return "MD5Mismatch", "MD5OfMessageBody does not match the body sent"
+            return None
+
+        doc = self.call("SendMessage", params, check=check, private=(body,))
+        return str(doc["MessageId"])  # a non-empty str: `check` saw to it
