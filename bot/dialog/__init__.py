@@ -2,10 +2,11 @@
 
 from bot.dialog.engine import answer
 from bot.dialog.registry import Registry, intent, registry
-from bot.dialog.reply import Reply
+from bot.dialog.reply import Button, Field, Reply
 from bot.dialog.slots import Choice, Number, Slot, SlotValueError, Text
-from bot.dialog.turn import Turn
+from bot.dialog.turn import IntentCall, Turn
 
 __all__ = [
-    "Choice", "Number", "Registry", "Reply", "Slot", "SlotValueError", "Text", "Turn", "answer", "intent", "registry",
+    "Button", "Choice", "Field", "IntentCall", "Number", "Registry", "Reply", "Slot", "SlotValueError", "Text", "Turn",
+    "answer", "intent", "registry",
 ]

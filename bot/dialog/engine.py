@@ -1,21 +1,121 @@
-"""One turn in, one reply out: match the text to an intent, check its slots, run it."""
+"""One turn in, one reply out: match the text to an intent, gather its slots over as many turns as it
+takes, confirm when the intent asks for it, run it.
+
+A dialog waits in a store between turns (DynamoDB in the worker, memory in tests). While it waits, the
+next thing said in the same place is read as the answer to what was asked; `cancel` ends it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from bot.dialog.help import fallback
+from bot.dialog.intent import PLACEHOLDER, Intent
+from bot.dialog.matcher import normalize
 from bot.dialog.registry import Registry
-from bot.dialog.reply import Reply
+from bot.dialog.reply import Button, Reply
+from bot.dialog.slots import Choice, Slot, SlotValueError
+from bot.dialog.state import CONFIRMATION, DialogState, DialogStore, MemoryDialogStore
 from bot.dialog.turn import Turn
+
+CANCEL = frozenset({"cancel", "stop", "never mind", "nevermind", "forget it", "quit"})
+YES = frozenset({"yes", "y", "yeah", "yep", "sure", "ok", "okay", "confirm", "do it"})
+NO = frozenset({"no", "n", "nope", "nah", "don't"})
+MAX_CHOICE_BUTTONS = 10
+
+
+class Dialog:
+    def __init__(self, registry: Registry, store: DialogStore | None = None) -> None:
+        self.registry = registry
+        self.store = store or MemoryDialogStore()
+
+    def waiting(self, turn: Turn) -> bool:
+        """Whether a dialog waits for this person here (so a thread reply without a mention is for us)."""
+        return self.store.load(turn.dialog_key) is not None
+
+    def answer(self, turn: Turn) -> Reply:
+        """The reply to a turn. An intent's own exception propagates: the job fails and is retried."""
+        key = turn.dialog_key
+        said = normalize(turn.text).lower()
+        state = self.store.load(key)
+        if state and said in CANCEL:
+            self.store.clear(key)
+            return Reply("Okay, I've dropped that.")
+        if turn.call is not None:  # a button or a form names its intent: a fresh start
+            intent = self.registry.get(turn.call.intent)
+            if intent is None:
+                return fallback(self.registry)
+            values, problems = _parse(intent, turn.call.slots)
+            return self._advance(turn, intent, values, problems, confirmed=turn.call.confirmed)
+        if state:
+            return self._continue(turn, state, said)
+        match = self.registry.match(turn.text)
+        if match is None:
+            return fallback(self.registry)
+        return self._advance(turn, match.intent, match.values, match.problems)
+
+    def _continue(self, turn: Turn, state: DialogState, said: str) -> Reply:
+        intent = self.registry.get(state.intent)
+        if intent is None:  # declared no more since the dialog began
+            self.store.clear(turn.dialog_key)
+            return fallback(self.registry)
+        if state.awaiting == CONFIRMATION:
+            if said in YES:
+                return self._advance(turn, intent, state.slots, {}, confirmed=True)
+            if said in NO:
+                self.store.clear(turn.dialog_key)
+                return Reply("Okay, I won't.")
+            return _confirmation(intent, state.slots, lead="Please answer yes or no (or say `cancel`). ")
+        values, problems = _parse(intent, {state.awaiting: turn.text}, known=state.slots)
+        return self._advance(turn, intent, values, problems)
+
+    def _advance(self, turn: Turn, intent: Intent, values: Mapping[str, Any], problems: Mapping[str, str],
+                 confirmed: bool = False) -> Reply:
+        """Ask for what is still wrong or missing, then for confirmation, then run the intent."""
+        key = turn.dialog_key
+        if problems:
+            name, problem = next(iter(problems.items()))
+            self.store.save(key, DialogState(intent.name, name, dict(values)))
+            return _ask(intent.slot(name), lead=f"Sorry, {problem}. ")
+        missing = [slot for slot in intent.slots if slot.required and slot.name not in values]
+        if missing:
+            self.store.save(key, DialogState(intent.name, missing[0].name, dict(values)))
+            return _ask(missing[0])
+        if intent.confirm and not confirmed:
+            self.store.save(key, DialogState(intent.name, CONFIRMATION, dict(values)))
+            return _confirmation(intent, values)
+        self.store.clear(key)
+        return intent.handler(turn.with_slots(values))
+
+
+def _parse(intent: Intent, raw: Mapping[str, Any], known: Mapping[str, Any] | None = None
+           ) -> tuple[dict[str, Any], dict[str, str]]:
+    values = dict(known or {})
+    problems: dict[str, str] = {}
+    for name, text in raw.items():
+        slot = next((slot for slot in intent.slots if slot.name == name), None)
+        if slot is None:
+            continue  # a stale button or form field: ignore what the intent no longer has
+        try:
+            values[name] = slot.type.parse(str(text))
+        except SlotValueError as error:
+            problems[name] = str(error)
+    return values, problems
+
+
+def _ask(slot: Slot, lead: str = "") -> Reply:
+    buttons: tuple[Button, ...] = ()
+    if isinstance(slot.type, Choice):
+        buttons = tuple(Button(value, say=value) for value in slot.type.values[:MAX_CHOICE_BUTTONS])
+    return Reply(f"{lead}{slot.prompt}", buttons=buttons)
+
+
+def _confirmation(intent: Intent, values: Mapping[str, Any], lead: str = "") -> Reply:
+    question = PLACEHOLDER.sub(lambda found: str(values.get(found.group(1), "")), intent.confirm or "")
+    return Reply(f"{lead}{question}", buttons=(Button("Yes", say="yes", style="primary"), Button("No", say="no")))
 
 
 def answer(turn: Turn, registry: Registry) -> Reply:
-    """The bot's reply to a turn. An intent's own exception propagates: the job fails and is retried."""
-    match = registry.match(turn.text)
-    if match is None:
-        return fallback(registry)
-    if match.problems:
-        name, problem = next(iter(match.problems.items()))
-        return Reply(f"Sorry, {problem}. {match.intent.slot(name).prompt}")
-    if match.missing:
-        return Reply(match.intent.slot(match.missing[0]).prompt)
-    return match.intent.handler(turn.with_slots(match.values))
+    """A single turn with no dialog kept (tests, one-shot callers)."""
+    return Dialog(registry).answer(turn)

@@ -23,6 +23,10 @@ class Intent:
     examples: tuple[str, ...]  # utterances; `{slot}` marks where a slot's words go
     slots: tuple[Slot, ...]
     handler: Handler
+    # Asked before running, with the slot values filled in: "Open a ticket about {topic}?"
+    confirm: str | None = None
+    # The name of a Slack shortcut that opens this intent as a form (one input per slot)
+    shortcut: str | None = None
 
     def __post_init__(self) -> None:
         if not INTENT_NAME.fullmatch(self.name):
@@ -32,15 +36,17 @@ class Intent:
         declared = {slot.name for slot in self.slots}
         if len(declared) != len(self.slots):
             raise ValueError(f"intent {self.name!r} declares a slot twice")
-        for example in self.examples:
-            for used in PLACEHOLDER.findall(example):
+        for text in (*self.examples, self.confirm or ""):
+            for used in PLACEHOLDER.findall(text):
                 if used not in declared:
-                    raise ValueError(f"intent {self.name!r}: example {example!r} uses undeclared slot {used!r}")
+                    raise ValueError(f"intent {self.name!r}: {text!r} uses undeclared slot {used!r}")
+        if self.confirm and any(not slot.required for slot in self.slots if f"{{{slot.name}}}" in self.confirm):
+            raise ValueError(f"intent {self.name!r}: its confirmation may only name required slots")
 
     def slot(self, name: str) -> Slot:
         return next(slot for slot in self.slots if slot.name == name)
 
 
 def make_intent(name: str, handler: Handler, *, description: str, examples: Sequence[str],
-                slots: Sequence[Slot] = ()) -> Intent:
-    return Intent(name, description, tuple(examples), tuple(slots), handler)
+                slots: Sequence[Slot] = (), confirm: str | None = None, shortcut: str | None = None) -> Intent:
+    return Intent(name, description, tuple(examples), tuple(slots), handler, confirm, shortcut)

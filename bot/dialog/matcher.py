@@ -2,7 +2,7 @@
 
 Each example becomes an anchored pattern: its words must be there (case and extra spaces aside) and
 each `{slot}` takes the words in its place, which the slot's type then parses. Of the examples that
-fit, the one whose slots all parse and that has the most literal words wins.
+fit, the one whose slots all parse wins, then the one with the most literal words, then the most slots.
 """
 
 from __future__ import annotations
@@ -59,13 +59,13 @@ class Matcher:
 
     def match(self, text: str) -> Match | None:
         cleaned = normalize(text)
-        best: tuple[tuple[bool, int], Match] | None = None
+        best: tuple[tuple[bool, int, int], Match] | None = None
         for pattern in self._patterns:
             found = pattern.regex.fullmatch(cleaned)
             if not found:
                 continue
             candidate = _read_slots(pattern.intent, found.groupdict())
-            rank = (not candidate.problems, pattern.literal_length)
+            rank = (not candidate.problems, pattern.literal_length, len(candidate.values))
             if best is None or rank > best[0]:
                 best = (rank, candidate)
         return best[1] if best else None

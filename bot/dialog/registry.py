@@ -26,12 +26,17 @@ class Registry:
         self._matcher = None  # rebuilt on the next match
         return intent
 
-    def intent(self, name: str, *, description: str, examples: Sequence[str],
-               slots: Sequence[Slot] = ()) -> Callable[[Handler], Handler]:
-        """Declare an intent: `@registry.intent("roll", description=..., examples=["roll {sides}"], slots=[...])`."""
+    def intent(self, name: str, *, description: str, examples: Sequence[str], slots: Sequence[Slot] = (),
+               confirm: str | None = None, shortcut: str | None = None) -> Callable[[Handler], Handler]:
+        """Declare an intent: `@registry.intent("roll", description=..., examples=["roll {sides}"], slots=[...])`.
+
+        `confirm` is asked (yes/no) before the handler runs; `shortcut` names a Slack shortcut that opens
+        the intent as a form.
+        """
 
         def register(handler: Handler) -> Handler:
-            self.add(make_intent(name, handler, description=description, examples=examples, slots=slots))
+            self.add(make_intent(name, handler, description=description, examples=examples, slots=slots,
+                                 confirm=confirm, shortcut=shortcut))
             return handler
 
         return register

@@ -57,10 +57,22 @@ class Text:
 
 @dataclass(frozen=True)
 class Choice:
-    """One of a fixed set of values (matched without regard to case)."""
+    """One of a fixed set of values (matched without regard to case).
+
+    Offered as buttons in chat and a select menu in forms; with `suggest`, a long list is offered as a
+    menu that filters as the person types (Slack asks for the options while they type).
+    """
 
     values: tuple[str, ...]
     name: str = "choice"
+    suggest: bool = False
+
+    def matching(self, typed: str, limit: int = 100) -> list[str]:
+        """The values that contain what was typed so far, those that start with it first."""
+        wanted = typed.strip().lower()
+        starts = [value for value in self.values if value.lower().startswith(wanted)]
+        contains = [value for value in self.values if wanted in value.lower() and value not in starts]
+        return (starts + contains)[:limit]
 
     def parse(self, text: str) -> str:
         wanted = text.strip().lower()
