@@ -13,4 +13,5 @@ _dice = random.SystemRandom()
 )
 def roll(turn: Turn) -> Reply:
     sides = turn.slots["sides"]
-    return Reply(f"You rolled a {_dice.randint(1, sides)} (d{sides}).")
+    # a roll is for everyone to see: a slash command shows it to the channel
+    return Reply(f"You rolled a {_dice.randint(1, sides)} (d{sides}).", public=True)

@@ -1,12 +1,13 @@
-"""Slack as a channel: a message event becomes a turn; a reply becomes `chat.postMessage` arguments."""
+"""Slack as a channel: what Slack sends becomes a turn; a reply goes back in the same place."""
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
 from bot.dialog.reply import Reply
-from bot.dialog.turn import Turn
+from bot.dialog.turn import IntentCall, Turn
 
 LEADING_MENTION = re.compile(r"^\s*<@[A-Z0-9]+(?:\|[^>]*)?>[\s,:]*")
 # Links only: user, channel and special mentions (<@U..>, <#C..>, <!here>) keep their markup
@@ -20,7 +21,11 @@ def plain_text(slack_text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
-def turn_from_event(event: dict[str, Any], correlation_id: str | None) -> Turn:
+def mentions(slack_text: str, user_id: str) -> bool:
+    return f"<@{user_id}>" in slack_text or f"<@{user_id}|" in slack_text
+
+
+def turn_from_event(event: dict[str, Any], correlation_id: str | None, team_id: str = "") -> Turn:
     """A turn from a `message` or `app_mention` event.
 
     The reply's thread: the thread the message is in; a top-level mention in a channel opens one, so
@@ -36,11 +41,70 @@ def turn_from_event(event: dict[str, Any], correlation_id: str | None) -> Turn:
         conversation_id=event.get("channel") or "",
         thread_id=thread_id,
         correlation_id=correlation_id,
+        team_id=team_id or event.get("team") or "",
+    )
+
+
+def turn_from_command(command: dict[str, Any], correlation_id: str | None) -> Turn:
+    """A turn from a slash command: `/parley roll 6` says "roll 6"; a bare `/parley` asks for help."""
+    return Turn(
+        text=(command.get("text") or "").strip() or "help",
+        channel="slack",
+        user_id=command.get("user_id") or "",
+        conversation_id=command.get("channel_id") or "",
+        correlation_id=correlation_id,
+        team_id=command.get("team_id") or "",
+    )
+
+
+def turn_from_button(body: dict[str, Any], value: str, correlation_id: str | None) -> Turn:
+    """A turn from a pressed button: the same as saying its text, or asking for its intent directly."""
+    container = body.get("container") or {}
+    message = body.get("message") or {}
+    meaning = json.loads(value)
+    call = IntentCall(meaning["intent"], meaning.get("slots") or {}) if "intent" in meaning else None
+    return Turn(
+        text=str(meaning.get("say") or ""),
+        channel="slack",
+        user_id=(body.get("user") or {}).get("id") or "",
+        conversation_id=container.get("channel_id") or (body.get("channel") or {}).get("id") or "",
+        thread_id=container.get("thread_ts") or message.get("thread_ts"),
+        correlation_id=correlation_id,
+        team_id=(body.get("team") or {}).get("id") or "",
+        call=call,
+    )
+
+
+def form_origin(private_metadata: str) -> dict[str, str]:
+    """Where a form's answer goes: the conversation (and thread) it was opened from, kept in the view."""
+    try:
+        origin = json.loads(private_metadata or "{}")
+    except ValueError:
+        return {}
+    return origin if isinstance(origin, dict) else {}
+
+
+def turn_from_form(body: dict[str, Any], intent_name: str, slots: dict[str, str], correlation_id: str | None) -> Turn:
+    """A turn from a submitted form: the intent with the values given, confirmed by the submission.
+
+    The answer goes where the form was opened from, or to the person's direct messages with the bot.
+    """
+    user_id = (body.get("user") or {}).get("id") or ""
+    origin = form_origin((body.get("view") or {}).get("private_metadata", ""))
+    return Turn(
+        text="",
+        channel="slack",
+        user_id=user_id,
+        conversation_id=origin.get("channel") or user_id,
+        thread_id=origin.get("thread_ts"),
+        correlation_id=correlation_id,
+        team_id=(body.get("team") or {}).get("id") or "",
+        call=IntentCall(intent_name, slots, confirmed=True),
     )
 
 
 def message_arguments(reply: Reply, turn: Turn) -> dict[str, Any]:
-    """`chat.postMessage` arguments for a reply in the turn's conversation and thread."""
+    """`chat.postMessage` arguments for a plain-text reply in the turn's conversation and thread."""
     arguments: dict[str, Any] = {"channel": turn.conversation_id, "text": reply.text}
     if turn.thread_id:
         arguments["thread_ts"] = turn.thread_id

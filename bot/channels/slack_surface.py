@@ -1,0 +1,48 @@
+"""What Parley shows Slack: its slash command, the events it subscribes to, its scopes, and the ids
+its buttons, forms and shortcuts carry. The worker's listeners, the ingress's synchronous answers and
+the app manifest all read them from here, so the three cannot disagree.
+"""
+
+from __future__ import annotations
+
+SLASH_COMMAND = "/parley"
+SLASH_COMMAND_DESCRIPTION = "Ask Parley anything it can do (try: /parley help)"
+SLASH_COMMAND_USAGE = "[what you want, e.g. roll 6]"
+
+# Events API subscriptions (bot events). Channel messages are needed for thread replies that
+# continue a dialog without mentioning the bot; top-level channel chatter is dropped at the ingress.
+BOT_EVENTS = ("app_mention", "message.im", "message.channels", "message.groups")
+
+BOT_SCOPES = (
+    "app_mentions:read",
+    "channels:history",
+    "chat:write",
+    "commands",
+    "groups:history",
+    "im:history",
+    "im:read",
+    "im:write",
+)
+
+# action_id of every button Parley renders; the value says what pressing it means
+BUTTON_ACTION_PREFIX = "parley:button:"
+# callback_id of the form (modal) that runs an intent, and of the shortcuts that open it
+FORM_CALLBACK_PREFIX = "intent:"
+MESSAGE_SHORTCUT_SUFFIX = ":message"
+# action_id of every input in a form; the block_id is the slot's name
+FORM_INPUT_ACTION = "value"
+
+
+def form_callback_id(intent_name: str) -> str:
+    return f"{FORM_CALLBACK_PREFIX}{intent_name}"
+
+
+def message_shortcut_callback_id(intent_name: str) -> str:
+    return f"{FORM_CALLBACK_PREFIX}{intent_name}{MESSAGE_SHORTCUT_SUFFIX}"
+
+
+def intent_of_callback(callback_id: str) -> str | None:
+    """The intent a form or shortcut callback_id names, or None when it is not one of ours."""
+    if not callback_id.startswith(FORM_CALLBACK_PREFIX):
+        return None
+    return callback_id[len(FORM_CALLBACK_PREFIX):].removesuffix(MESSAGE_SHORTCUT_SUFFIX) or None

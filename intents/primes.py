@@ -1,0 +1,65 @@
+"""Real work that takes seconds: the reason replies are sent from a queue worker, not from the ack.
+
+Counting primes below hundreds of millions takes a few seconds in Python; the intent reports its progress,
+which Slack shows as one message updated in place, then replaced by the answer.
+"""
+
+import math
+import time
+from collections.abc import Callable
+
+from bot.dialog import Field, Number, Reply, Slot, Turn, intent
+
+SEGMENT = 1_000_000
+PROGRESS_EVERY_SECONDS = 1.0
+
+
+def count_primes_below(limit: int, report: Callable[[float], None] | None = None) -> int:
+    """A segmented sieve of Eratosthenes, so progress can be told between segments."""
+    if limit < 3:
+        return 0
+    root = math.isqrt(limit - 1)
+    small = bytearray([1]) * (root + 1)
+    small[0:2] = b"\x00\x00"
+    for n in range(2, math.isqrt(root) + 1):
+        if small[n]:
+            small[n * n :: n] = bytes(len(range(n * n, root + 1, n)))
+    base = [n for n in range(2, root + 1) if small[n]]
+    count = 0
+    for low in range(0, limit, SEGMENT):
+        high = min(low + SEGMENT, limit)
+        segment = bytearray([1]) * (high - low)
+        for prime in base:
+            start = max(prime * prime, (low + prime - 1) // prime * prime)
+            if start >= high:
+                break
+            segment[start - low :: prime] = bytes(len(range(start, high, prime)))
+        if low == 0:
+            segment[0 : min(2, high)] = bytes(min(2, high))
+        count += sum(segment)
+        if report:
+            report(high / limit)
+    return count
+
+
+@intent(
+    "primes",
+    description="Count the primes below a number: a few seconds of real work, with progress as it goes.",
+    examples=["count primes below {limit}", "primes below {limit}", "how many primes are below {limit}"],
+    slots=[Slot("limit", Number(minimum=2, maximum=1_000_000_000), prompt="Below which number should I count?",
+                example="300000000")],
+)
+def primes(turn: Turn) -> Reply:
+    limit = turn.slots["limit"]
+    started = last_report = time.monotonic()
+    turn.progress(f"Counting the primes below {limit:,}…")
+
+    def report(done: float) -> None:
+        nonlocal last_report
+        if time.monotonic() - last_report >= PROGRESS_EVERY_SECONDS:
+            last_report = time.monotonic()
+            turn.progress(f"Counting the primes below {limit:,}… {done:.0%}")
+
+    count = count_primes_below(limit, report)
+    took = time.monotonic() - started
+    return Reply(f"There are {count:,} primes below {limit:,}.", fields=(Field("Took", f"{took:.1f} s"),))
