@@ -6,6 +6,7 @@ requests on 127.0.0.1 and nowhere else; every AWS stage sets real ones.
 
 DEFAULT_STAGE = "local"
 DEFAULT_REGION = "us-east-1"
+SLACK_API_URL = "https://slack.com/api/"
 LOCAL_SIGNING_SECRET = "parley-local-signing-secret"  # noqa: S105 - local only
 LOCAL_BOT_TOKEN = "xoxb-parley-local-token"  # noqa: S105 - local only
 LOCAL_ACCOUNT_ID = "123456789012"
@@ -16,6 +17,15 @@ SQS_MAX_MESSAGE_BYTES = 256 * 1024
 
 def jobs_queue_name(stage: str) -> str:
     return f"parley-{stage}-jobs"
+
+
+def table_name(stage: str, kind: str) -> str:
+    """DynamoDB tables are named per stage (`parley-dev-dedup`); serverless.yml uses the same pattern."""
+    return f"parley-{stage}-{kind}"
+
+
+# How long the ingress remembers a queued event, so Slack's retries (up to ~5 min later) are dropped
+DEDUP_TTL_SECONDS = 60 * 60
 
 
 def queue_url(setting: str | None, endpoint: str | None, account_id: str, queue_name: str) -> str:

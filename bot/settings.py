@@ -11,7 +11,7 @@ which the 3-second Slack ack cannot afford. It reads the few values it needs thr
 
 from __future__ import annotations
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot import defaults
@@ -25,7 +25,7 @@ class Settings(BaseSettings):
     # Slack
     signing_secret: SecretStr = Field(SecretStr(defaults.LOCAL_SIGNING_SECRET), validation_alias="SLACK_SIGNING_SECRET")
     bot_token: SecretStr = Field(SecretStr(defaults.LOCAL_BOT_TOKEN), validation_alias="SLACK_BOT_TOKEN")
-    slack_api_url: str = Field("https://slack.com/api/", validation_alias="SLACK_API_URL")
+    slack_api_url: str = Field(defaults.SLACK_API_URL, validation_alias="SLACK_API_URL")
     max_body_bytes: int = Field(defaults.DEFAULT_MAX_BODY_BYTES, validation_alias="PARLEY_MAX_BODY_BYTES")
 
     # AWS
@@ -34,12 +34,26 @@ class Settings(BaseSettings):
     account_id: str = Field(defaults.LOCAL_ACCOUNT_ID, validation_alias="PARLEY_ACCOUNT_ID")
     queue_name: str | None = Field(None, validation_alias="PARLEY_QUEUE_NAME")
     queue_url_setting: str | None = Field(None, validation_alias="PARLEY_QUEUE_URL")
+    # DynamoDB tables; empty means the stage's own (`parley-<stage>-<kind>`), as serverless.yml names them
+    dedup_table: str = Field("", validation_alias="PARLEY_DEDUP_TABLE")
+    idempotency_table: str = Field("", validation_alias="PARLEY_IDEMPOTENCY_TABLE")
+    dialogs_table: str = Field("", validation_alias="PARLEY_DIALOGS_TABLE")
+    tickets_table: str = Field("", validation_alias="PARLEY_TICKETS_TABLE")
+    # How long a dialog waits for its next turn before it is forgotten
+    dialog_ttl_seconds: int = Field(60 * 60, validation_alias="PARLEY_DIALOG_TTL_SECONDS")
 
     # Local stack ports (all on 127.0.0.1)
     http_port: int = Field(3000, validation_alias="PARLEY_HTTP_PORT")
     lambda_port: int = Field(3002, validation_alias="PARLEY_LAMBDA_PORT")
     moto_port: int = Field(5000, validation_alias="PARLEY_MOTO_PORT")
     slack_port: int = Field(3005, validation_alias="PARLEY_SLACK_PORT")
+
+    @model_validator(mode="after")
+    def _stage_names(self) -> Settings:
+        for kind in ("dedup", "idempotency", "dialogs", "tickets"):
+            if not getattr(self, f"{kind}_table"):
+                setattr(self, f"{kind}_table", defaults.table_name(self.stage, kind))
+        return self
 
     @property
     def jobs_queue_name(self) -> str:

@@ -29,6 +29,28 @@ for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_ENDPOI
     os.environ.pop(name, None)
 
 
+class FakeLambdaContext:
+    """The Lambda context's fields the handlers read (Powertools, idempotency's in-progress expiry)."""
+
+    def __init__(self, function_name: str = "parley-test", timeout_seconds: float = 60.0) -> None:
+        import time
+        import uuid
+
+        self.function_name = function_name
+        self.function_version = "$LATEST"
+        self.memory_limit_in_mb = 256
+        self.invoked_function_arn = f"arn:aws:lambda:us-east-1:123456789012:function:{function_name}"
+        self.aws_request_id = str(uuid.uuid4())
+        self.log_group_name = f"/aws/lambda/{function_name}"
+        self.log_stream_name = "2026/01/01/[$LATEST]test"
+        self._deadline = time.monotonic() + timeout_seconds
+
+    def get_remaining_time_in_millis(self) -> int:
+        import time
+
+        return max(0, int((self._deadline - time.monotonic()) * 1000))
+
+
 def load_event(name: str) -> dict:
     """A JSON fixture from tests/events/ (Slack's documented payload shapes)."""
     return json.loads((EVENTS / name).read_text())

@@ -23,12 +23,14 @@ SLACK_HEADERS = (
 )
 
 
-def slack_job(correlation_id: str, body: bytes, headers: Mapping[str, str], received_at: float | None = None) -> str:
+def slack_job(correlation_id: str, body: bytes, headers: Mapping[str, str], received_at: float | None = None,
+              dedup_key: str | None = None) -> str:
     """The JSON text of a job for one Slack request; `headers` must have lower-case names."""
     return json.dumps(
         {
             "version": ENVELOPE_VERSION,
             "id": correlation_id,
+            "dedup_key": dedup_key or correlation_id,
             "source": "slack",
             "received_at": time.time() if received_at is None else received_at,
             "slack": {

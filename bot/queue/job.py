@@ -29,7 +29,12 @@ class Job(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
     version: Literal[1]
-    id: str
+    id: str  # the correlation id every log line of this job carries
     source: Literal["slack"]
     received_at: float
     slack: SlackRequest
+    dedup_key: str | None = None  # what makes two deliveries the same request (absent: the id)
+
+    @property
+    def key(self) -> str:
+        return self.dedup_key or self.id

@@ -3,22 +3,31 @@
 The ingress already verified each request and answered Slack, so Bolt's request verification,
 `ssl_check` and `url_verification` built-ins are off here, and the app does not call `auth.test` at
 start (Bolt's single-workspace authorization calls it once, lazily, on the first request it serves).
-Listeners get Bolt's usual `say`, `respond` and `client`; replies go to `SLACK_API_URL`, which
-points at the local stand-in when running locally.
+Listeners use Bolt's `client` and `respond`; replies go to `SLACK_API_URL`, which points at the
+local stand-in when running locally.
+
+Every listener does the same thing: make a turn of what Slack sent, let the dialog answer it, and
+send the reply back where the turn came from.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from typing import Any
 
 from aws_lambda_powertools import Logger
-from slack_bolt import App, BoltContext, BoltRequest
+from slack_bolt import Ack, App, BoltContext, BoltRequest, Respond
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 
-from bot.channels.slack import message_arguments, turn_from_event
-from bot.dialog.engine import answer
-from bot.dialog.registry import Registry
+from bot.channels.slack import mentions, turn_from_button, turn_from_command, turn_from_event, turn_from_form
+from bot.channels.slack_blocks import chosen
+from bot.channels.slack_forms import form_values
+from bot.channels.slack_replies import ConversationReplies, Replies, ResponseUrlReplies
+from bot.channels.slack_surface import BUTTON_ACTION_PREFIX, FORM_CALLBACK_PREFIX, SLASH_COMMAND, intent_of_callback
+from bot.dialog.engine import Dialog
+from bot.dialog.turn import Turn
 from bot.queue.job import Job
 from bot.settings import Settings
 
@@ -33,12 +42,13 @@ def build_web_client(settings: Settings) -> WebClient:
     return WebClient(
         token=settings.bot_token.get_secret_value(),
         base_url=settings.slack_api_url,
-        # slack_sdk retries connection errors by default; 429s need their handler, honouring Retry-After
-        retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=2), RateLimitErrorRetryHandler(max_retry_count=2)],
+        # slack_sdk retries connection errors by default; 429s need their handler, which honours Retry-After.
+        # A 429 means nothing was posted, so retrying it cannot post twice.
+        retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=2), RateLimitErrorRetryHandler(max_retry_count=3)],
     )
 
 
-def build_app(settings: Settings, registry: Registry) -> App:
+def build_app(settings: Settings, dialog: Dialog) -> App:
     app = App(
         client=build_web_client(settings),
         signing_secret=settings.signing_secret.get_secret_value(),
@@ -49,23 +59,61 @@ def build_app(settings: Settings, registry: Registry) -> App:
         url_verification_enabled=False,
     )
 
-    def reply_to(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-        turn = turn_from_event(event, context.get("correlation_id"))
-        reply = answer(turn, registry)
-        # client rather than say(): in a DM thread Bolt's say() first reads the thread (conversations.replies)
-        # to build assistant metadata, a Web API round trip this reply does not need
-        result = client.chat_postMessage(**message_arguments(reply, turn))
-        log.info("reply posted", extra={"channel": result.get("channel"), "ts": result.get("ts")})
+    def converse(turn: Turn, replies: Replies) -> None:
+        reply = dialog.answer(replace(turn, progress=replies.progress))
+        replies.send(reply)
+        log.info("reply sent", extra={"conversation": turn.conversation_id, "thread_ts": turn.thread_id})
 
     @app.event("app_mention")
-    def on_mention(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-        reply_to(event, context, client)
+    def on_mention(event: dict[str, Any], body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+        turn = turn_from_event(event, context.get("correlation_id"), body.get("team_id", ""))
+        converse(turn, ConversationReplies(client, turn.conversation_id, turn.thread_id))
 
     @app.message()
-    def on_message(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-        # In channels a mention arrives as app_mention too; only direct messages are answered here.
-        if event.get("channel_type") == "im":
-            reply_to(event, context, client)
+    def on_message(event: dict[str, Any], body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+        turn = turn_from_event(event, context.get("correlation_id"), body.get("team_id", ""))
+        if event.get("channel_type") != "im":
+            # In channels, a mention is answered as app_mention; a thread reply without one only
+            # when it continues a dialog the bot started there.
+            if mentions(event.get("text") or "", context.bot_user_id or "") or not event.get("thread_ts"):
+                return
+            if not dialog.waiting(turn):
+                return
+        converse(turn, ConversationReplies(client, turn.conversation_id, turn.thread_id))
+
+    @app.command(SLASH_COMMAND)
+    def on_command(ack: Ack, command: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+        ack()  # already answered by the ingress; this keeps Bolt's bookkeeping right
+        converse(turn_from_command(command, context.get("correlation_id")), ResponseUrlReplies(respond))
+
+    @app.action(re.compile("^" + re.escape(BUTTON_ACTION_PREFIX)))
+    def on_button(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient,
+                  respond: Respond) -> None:
+        ack()
+        turn = turn_from_button(body, action["value"], context.get("correlation_id"))
+        label = (action.get("text") or {}).get("text", "")
+        message = body.get("message") or {}
+        container = body.get("container") or {}
+        blocks = chosen(message.get("blocks") or [], label, turn.user_id)
+        if container.get("is_ephemeral"):  # a slash command's answer: only its response_url reaches it
+            respond(replace_original=True, text=message.get("text", ""), blocks=blocks)
+            converse(turn, ResponseUrlReplies(respond))
+            return
+        # the buttons go, so one choice cannot be made twice
+        client.chat_update(channel=turn.conversation_id, ts=message.get("ts", ""), text=message.get("text", ""),
+                           blocks=blocks)
+        converse(turn, ConversationReplies(client, turn.conversation_id, turn.thread_id))
+
+    @app.view(re.compile("^" + re.escape(FORM_CALLBACK_PREFIX)))
+    def on_form(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext,
+                client: WebClient) -> None:
+        ack()  # the ingress validated the form and closed it
+        intent = dialog.registry.get(intent_of_callback(view.get("callback_id", "")) or "")
+        if intent is None:
+            log.warning("form for an unknown intent", extra={"callback_id": view.get("callback_id")})
+            return
+        turn = turn_from_form(body, intent.name, form_values(intent, view), context.get("correlation_id"))
+        converse(turn, ConversationReplies(client, turn.conversation_id, turn.thread_id))
 
     @app.error
     def on_error(error: Exception) -> None:

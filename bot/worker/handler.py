@@ -1,8 +1,13 @@
-"""The `worker` Lambda: SQS batches of jobs, each dispatched to the Bolt app.
+"""The `worker` Lambda: SQS batches of jobs, each dispatched to the Bolt app exactly once.
 
 A job that fails is reported as a batch item failure (ReportBatchItemFailures): SQS redelivers just
 that one, and after the queue's maxReceiveCount moves it to the dead-letter queue. The others in
 the batch are answered and deleted.
+
+Exactly once: Slack retries, and SQS delivers at least once, so the same Slack request can reach the
+worker twice (even at the same time). Powertools idempotency, keyed by the job's dedup key (Slack's
+event_id, or the trigger_id of a command or click), lets the first run answer and turns the others
+into no-ops; a duplicate that arrives while the first is still running fails and is retried later.
 """
 
 from __future__ import annotations
@@ -11,49 +16,85 @@ import logging
 from functools import partial
 from typing import Any
 
+import boto3
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.idempotency import (
+    DynamoDBPersistenceLayer,
+    IdempotencyConfig,
+    idempotent_function,
+)
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from slack_bolt import App
 
 import intents  # noqa: F401 - declares the intents into the registry
-from bot.dialog.registry import registry
+from bot.dialog.engine import Dialog
+from bot.dialog.registry import Registry, registry
 from bot.queue.job import Job
 from bot.settings import Settings
 from bot.worker.app import build_app, dispatch
+from bot.worker.dialog_store import DynamoDialogStore
 
 logger = Logger()
 # Bolt's and slack_sdk's log lines get the same JSON and correlation id as ours, from the app's first line on.
 for library in ("slack_bolt", "slack_sdk"):
     logging.getLogger(library)  # registers the parent loggers before Bolt creates its children
 copy_config_to_registered_loggers(source_logger=logger, include={"slack_bolt", "slack_sdk"})
-app = build_app(Settings(), registry)
 
 
-def handle_record(app: App, record: SQSRecord) -> None:
-    logger.set_correlation_id(None)
-    try:
-        job = Job.model_validate_json(record.body)
-        logger.set_correlation_id(job.id)
-        logger.info("job received", extra={"message_id": record.message_id,
-                                          "receive_count": record.attributes.approximate_receive_count})
-        status = dispatch(app, job)
-        logger.info("job done", extra={"bolt_status": status})
-    except Exception:
-        logger.exception("job failed", extra={"message_id": record.message_id})
-        raise
+def build_dialog(settings: Settings, declared: Registry = registry) -> Dialog:
+    dynamodb = boto3.resource("dynamodb", region_name=settings.region, endpoint_url=settings.aws_endpoint_url)
+    return Dialog(declared, DynamoDialogStore(dynamodb.Table(settings.dialogs_table), settings.dialog_ttl_seconds))
 
 
-def process_batch(event: dict[str, Any], context: LambdaContext, app: App) -> dict[str, Any]:
-    # An all-failed batch is reported item by item rather than raised: raising kills serverless offline's
-    # runner, and in AWS both mean the same redelivery.
-    processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
-    return process_partial_response(event=event, record_handler=partial(handle_record, app), processor=processor,
-                                    context=context)
+class Worker:
+    """The Bolt app and the idempotent run of a job, built once per Lambda sandbox."""
+
+    def __init__(self, settings: Settings, app: App) -> None:
+        self.app = app
+        # Replies already sent are remembered for an hour: longer than Slack retries or SQS redelivers.
+        self.idempotency = IdempotencyConfig(event_key_jmespath="dedup_key || id", expires_after_seconds=3600,
+                                             raise_on_no_idempotency_key=True)
+        client = boto3.client("dynamodb", region_name=settings.region, endpoint_url=settings.aws_endpoint_url)
+        persistence = DynamoDBPersistenceLayer(table_name=settings.idempotency_table, boto3_client=client)
+        self._run_once = idempotent_function(data_keyword_argument="job", persistence_store=persistence,
+                                             config=self.idempotency)(self._run)
+
+    def _run(self, job: dict[str, Any]) -> dict[str, Any]:
+        return {"bolt_status": dispatch(self.app, Job.model_validate(job))}
+
+    def handle_record(self, record: SQSRecord) -> None:
+        logger.set_correlation_id(None)
+        try:
+            job = Job.model_validate_json(record.body)
+            logger.set_correlation_id(job.id)
+            logger.info("job received", extra={"message_id": record.message_id, "dedup_key": job.key,
+                                              "receive_count": record.attributes.approximate_receive_count})
+            outcome = self._run_once(job=job.model_dump())
+            logger.info("job done", extra=outcome)
+        except Exception:
+            logger.exception("job failed", extra={"message_id": record.message_id})
+            raise
+
+    def process_batch(self, event: dict[str, Any], context: LambdaContext | None) -> dict[str, Any]:
+        if context is not None:
+            self.idempotency.register_lambda_context(context)  # in-progress locks end with the invocation
+        # An all-failed batch is reported item by item rather than raised: raising kills serverless offline's
+        # runner, and in AWS both mean the same redelivery.
+        processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+        return process_partial_response(event=event, record_handler=partial(Worker.handle_record, self),
+                                        processor=processor, context=context)
+
+
+_worker: Worker | None = None
 
 
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return process_batch(event, context, app)
+    global _worker
+    if _worker is None:
+        settings = Settings()
+        _worker = Worker(settings, build_app(settings, build_dialog(settings)))
+    return _worker.process_batch(event, context)

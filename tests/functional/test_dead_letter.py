@@ -12,18 +12,21 @@ from collections.abc import Iterator
 import boto3
 import pytest
 
+from bot.aws.dynamodb import DynamoClient
+from bot.aws.sqs import SqsClient
 from bot.dialog import Registry
 from bot.ingress.config import IngressConfig
+from bot.ingress.dedup import DedupMarkers
 from bot.ingress.handler import SlackIngress
 from bot.ingress.log import JsonLog
 from bot.local.poller import SqsPoller
 from bot.local.slack_events import http_api_event, message_event, signed_request
 from bot.local.slack_standin import SlackStandIn
 from bot.local.stack import create_resources, stage_resources
-from bot.queue.sqs import SqsClient
 from bot.settings import Settings
 from bot.worker.app import build_app
-from bot.worker.handler import process_batch
+from bot.worker.handler import Worker, build_dialog
+from tests.conftest import FakeLambdaContext
 
 STAGE = "dlqtest"
 SECRET = "dead-letter-test-secret"
@@ -61,9 +64,12 @@ def test_the_stage_queue_redrives_to_its_dead_letter_queue(sqs) -> None:
 
 def test_a_raising_intent_ends_in_the_dead_letter_queue_and_the_rest_are_answered(
         sqs, slack: SlackStandIn, moto_endpoint: str, crashing_registry: Registry) -> None:
-    app = build_app(Settings(slack_api_url=slack.api_url, bot_token=TOKEN), crashing_registry)
+    settings = Settings(stage=STAGE, slack_api_url=slack.api_url, bot_token=TOKEN, aws_endpoint_url=moto_endpoint)
+    app_worker = Worker(settings, build_app(settings, build_dialog(settings, crashing_registry)))
+    log = JsonLog(stream=io.StringIO())
+    markers = DedupMarkers(DynamoClient(endpoint_url=moto_endpoint), settings.dedup_table, 3600, log)
     ingress = SlackIngress(IngressConfig(SECRET, queue_url(sqs), 128 * 1024, STAGE),
-                           SqsClient(endpoint_url=moto_endpoint), JsonLog(stream=io.StringIO()))
+                           SqsClient(endpoint_url=moto_endpoint), markers, log)
     events = [message_event(text, channel="D-DLQ") for text in ("hello", "crash", "roll 6")]
     for event in events:
         body, headers = signed_request(event, SECRET)
@@ -73,7 +79,7 @@ def test_a_raising_intent_ends_in_the_dead_letter_queue_and_the_rest_are_answere
 
     def worker(event: dict, context: object) -> dict:
         attempts.append(len(event["Records"]))
-        return process_batch(event, context, app)
+        return app_worker.process_batch(event, FakeLambdaContext())
 
     poller = SqsPoller(sqs, queue_url(sqs), worker, batch_size=10, retry_after_seconds=0)
     totals = poller.drain()

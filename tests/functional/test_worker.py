@@ -1,20 +1,30 @@
-"""The worker, in process: SQS batch events in, Bolt listeners run, replies recorded by the real Slack stand-in."""
+"""The worker in process: SQS batch events in, Bolt listeners run, replies recorded by the real Slack
+stand-in, dialogs, idempotency records and tickets in moto's DynamoDB."""
+
+from __future__ import annotations
 
 import copy
 import json
+import os
 from collections.abc import Iterator
+from urllib.parse import parse_qsl, urlencode
 
+import boto3
 import pytest
 
-from bot.dialog import Registry
+import intents.tickets
+from bot.dialog import Registry, registry
 from bot.local.slack_events import app_mention_event, message_event, signed_request
 from bot.local.slack_standin import BOT_ID, BOT_USER_ID, SlackStandIn
+from bot.local.stack import create_resources, stage_resources
 from bot.queue.envelope import slack_job
 from bot.settings import Settings
 from bot.worker.app import build_app
-from bot.worker.handler import process_batch
-from tests.conftest import load_event
+from bot.worker.handler import Worker, build_dialog
+from tests.conftest import FakeLambdaContext, load_event
 
+STAGE = "worker"
+CONTEXT = FakeLambdaContext("parley-worker-worker")
 TOKEN = "xoxb-functional-test-token"
 SECRET = "functional-signing-secret"
 
@@ -26,30 +36,59 @@ def slack() -> Iterator[SlackStandIn]:
 
 
 @pytest.fixture(scope="module")
-def app(slack: SlackStandIn, crashing_registry: Registry):
-    settings = Settings(slack_api_url=slack.api_url, bot_token=TOKEN, signing_secret=SECRET)
-    return build_app(settings, crashing_registry)
+def settings(moto_endpoint: str, slack: SlackStandIn) -> Iterator[Settings]:
+    create_resources(moto_endpoint, STAGE, stage_resources(STAGE))
+    saved = dict(os.environ)
+    # the ticket intent finds its table the way it does in Lambda: through the environment
+    os.environ.update({"PARLEY_STAGE": STAGE, "AWS_ENDPOINT_URL": moto_endpoint})
+    intents.tickets.tickets.cache_clear()
+    yield Settings(stage=STAGE, slack_api_url=slack.api_url, bot_token=TOKEN, signing_secret=SECRET,
+                   aws_endpoint_url=moto_endpoint)
+    os.environ.clear()
+    os.environ.update(saved)
+    intents.tickets.tickets.cache_clear()
 
 
-def sqs_event(*payloads: dict | str) -> dict:
-    """An SQS event whose records are jobs as the ingress writes them."""
+def make_worker(settings: Settings, intents_: Registry = registry) -> Worker:
+    return Worker(settings, build_app(settings, build_dialog(settings, intents_)))
+
+
+@pytest.fixture(scope="module")
+def worker(settings: Settings) -> Worker:
+    return make_worker(settings)
+
+
+@pytest.fixture(scope="module")
+def crashing_worker(settings: Settings, crashing_registry: Registry) -> Worker:
+    return make_worker(settings, crashing_registry)
+
+
+def sqs_event(*payloads: dict | str, raw: tuple[str, ...] = ()) -> dict:
+    """An SQS event whose records are jobs as the ingress writes them (plus raw bodies, broken ones)."""
     template = load_event("sqs_event.json")["Records"][0]
-    records = []
+    bodies = []
     for number, payload in enumerate(payloads):
+        body, headers = signed_request(payload, SECRET)
+        if isinstance(payload, dict):
+            key = payload.get("event_id") or payload.get("trigger_id") or f"job-{number}-{os.urandom(4).hex()}"
+        else:
+            key = dict(parse_qsl(payload)).get("trigger_id") or os.urandom(8).hex()
+        bodies.append(slack_job(key, body, {k.lower(): v for k, v in headers.items()}))
+    records = []
+    for number, body in enumerate([*bodies, *raw]):
         record = copy.deepcopy(template)
         record["messageId"] = f"message-{number}"
-        if isinstance(payload, str) and not payload.startswith("command="):
-            record["body"] = payload  # a raw (broken) job
-        else:
-            body, headers = signed_request(payload, SECRET)
-            correlation_id = payload.get("event_id", f"job-{number}") if isinstance(payload, dict) else f"job-{number}"
-            record["body"] = slack_job(correlation_id, body, {k.lower(): v for k, v in headers.items()})
+        record["body"] = body
         records.append(record)
     return {"Records": records}
 
 
-def posts_to(slack: SlackStandIn, channel: str, after: int) -> list[dict]:
-    return [call["args"] for call in slack.calls("chat.postMessage", after=after) if call["args"]["channel"] == channel]
+def interactive(payload: dict) -> str:
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def posts_to(slack: SlackStandIn, channel: str, after: int, method: str = "chat.postMessage") -> list[dict]:
+    return [call["args"] for call in slack.calls(method, after=after) if call["args"].get("channel") == channel]
 
 
 def last_seq(slack: SlackStandIn) -> int:
@@ -57,77 +96,193 @@ def last_seq(slack: SlackStandIn) -> int:
     return calls[-1]["seq"] if calls else 0
 
 
-def test_a_direct_message_is_answered(app, slack: SlackStandIn) -> None:
+def ok(answer: dict) -> None:
+    assert answer == {"batchItemFailures": []}
+
+
+def test_a_direct_message_is_answered(worker: Worker, slack: SlackStandIn) -> None:
     after = last_seq(slack)
-    assert process_batch(sqs_event(message_event("hello", channel="D1")), None, app) == {"batchItemFailures": []}
+    ok(worker.process_batch(sqs_event(message_event("hello", channel="D1")), CONTEXT))
     [post] = posts_to(slack, "D1", after)
     assert post["text"].startswith("Hello!")
+    assert post["blocks"][0]["type"] == "section"
     assert "thread_ts" not in post
 
 
-def test_unknown_text_gets_the_polite_fallback(app, slack: SlackStandIn) -> None:
+def test_unknown_text_gets_the_polite_fallback(worker: Worker, slack: SlackStandIn) -> None:
     after = last_seq(slack)
-    process_batch(sqs_event(message_event("make me a sandwich", channel="D2")), None, app)
+    worker.process_batch(sqs_event(message_event("make me a sandwich", channel="D2")), CONTEXT)
     [post] = posts_to(slack, "D2", after)
     assert post["text"].startswith("Sorry, I can't do that yet.")
 
 
-def test_a_reply_stays_in_the_thread(app, slack: SlackStandIn) -> None:
+def test_a_reply_stays_in_the_thread(worker: Worker, slack: SlackStandIn) -> None:
     after = last_seq(slack)
-    process_batch(sqs_event(message_event("roll 6", channel="D3", thread_ts="1700000000.000001")), None, app)
+    worker.process_batch(sqs_event(message_event("roll 6", channel="D3", thread_ts="1700000000.000001")), CONTEXT)
     [post] = posts_to(slack, "D3", after)
     assert post["thread_ts"] == "1700000000.000001"
     assert post["text"].startswith("You rolled a ")
 
 
-def test_a_mention_is_answered_in_a_new_thread(app, slack: SlackStandIn) -> None:
+def test_a_mention_is_answered_in_a_new_thread(worker: Worker, slack: SlackStandIn) -> None:
     after = last_seq(slack)
     event = app_mention_event("roll a d20", channel="C4")
-    process_batch(sqs_event(event), None, app)
+    worker.process_batch(sqs_event(event), CONTEXT)
     [post] = posts_to(slack, "C4", after)
     assert post["thread_ts"] == event["event"]["ts"]
 
 
-def test_channel_messages_are_left_to_the_mention_listener(app, slack: SlackStandIn) -> None:
+def test_channel_messages_outside_a_dialog_are_left_alone(worker: Worker, slack: SlackStandIn) -> None:
     after = last_seq(slack)
-    process_batch(sqs_event(message_event("hello", channel="C5", channel_type="channel")), None, app)
+    chatter = message_event("hello", channel="C5", channel_type="channel")
+    thread_reply = message_event("hello", channel="C5", channel_type="channel", thread_ts="1.2")
+    worker.process_batch(sqs_event(chatter, thread_reply), CONTEXT)
     assert posts_to(slack, "C5", after) == []
 
 
-def test_the_bots_own_message_is_ignored_by_bolt_too(app, slack: SlackStandIn) -> None:
+def test_the_bots_own_message_is_ignored_by_bolt_too(worker: Worker, slack: SlackStandIn) -> None:
     event = load_event("event_message_from_bot_token.json")
     event["event"].update(user=BOT_USER_ID, bot_id=BOT_ID, channel="D6")
     after = last_seq(slack)
-    assert process_batch(sqs_event(event), None, app) == {"batchItemFailures": []}
+    ok(worker.process_batch(sqs_event(event), CONTEXT))
     assert posts_to(slack, "D6", after) == []
 
 
-def test_a_failing_job_is_reported_and_the_rest_of_the_batch_answered(app, slack: SlackStandIn) -> None:
+def test_a_failing_job_is_reported_and_the_rest_of_the_batch_answered(crashing_worker: Worker,
+                                                                      slack: SlackStandIn) -> None:
     after = last_seq(slack)
-    event = sqs_event(
-        message_event("hello", channel="D7"),
-        message_event("crash", channel="D7"),
-        "{not a job at all",
-        json.dumps({"version": 99, "id": "x"}),
-        message_event("roll 6", channel="D7"),
-    )
-    answer = process_batch(event, None, app)
-    assert answer == {"batchItemFailures": [{"itemIdentifier": "message-1"}, {"itemIdentifier": "message-2"},
-                                            {"itemIdentifier": "message-3"}]}
+    event = sqs_event(message_event("hello", channel="D7"), message_event("crash", channel="D7"),
+                      message_event("roll 6", channel="D7"),
+                      raw=("{not a job at all", json.dumps({"version": 99, "id": "x"})))
+    answer = crashing_worker.process_batch(event, CONTEXT)
+    assert answer == {"batchItemFailures": [{"itemIdentifier": f"message-{n}"} for n in (1, 3, 4)]}
     texts = [post["text"] for post in posts_to(slack, "D7", after)]
     assert len(texts) == 2
     assert texts[0].startswith("Hello!")
     assert texts[1].startswith("You rolled a ")
 
 
-def test_an_all_failed_batch_is_reported_not_raised(app) -> None:
-    answer = process_batch(sqs_event(message_event("crash", channel="D8")), None, app)
-    assert answer == {"batchItemFailures": [{"itemIdentifier": "message-0"}]}
+def test_a_failed_job_runs_again_when_redelivered(crashing_worker: Worker) -> None:
+    event = sqs_event(message_event("crash", channel="D8"))
+    for _ in range(2):  # the failure is not remembered as an answer: the retry runs the intent again
+        assert crashing_worker.process_batch(event, CONTEXT) == {"batchItemFailures": [{"itemIdentifier": "message-0"}]}
 
 
-def test_web_api_rate_limits_are_retried_without_posting_twice(app, slack: SlackStandIn) -> None:
+def test_the_same_slack_event_is_answered_once(worker: Worker, slack: SlackStandIn) -> None:
+    after = last_seq(slack)
+    event = message_event("hello", channel="D9")
+    ok(worker.process_batch(sqs_event(event, event), CONTEXT))  # twice in one batch
+    ok(worker.process_batch(sqs_event(event), CONTEXT))  # and again later, as SQS may redeliver
+    assert len(posts_to(slack, "D9", after)) == 1
+
+
+def test_web_api_rate_limits_are_retried_without_posting_twice(worker: Worker, slack: SlackStandIn) -> None:
     slack.add_fault("chat.postMessage", 429, retry_after=1, count=1)
     after = last_seq(slack)
-    assert process_batch(sqs_event(message_event("hello", channel="D9")), None, app) == {"batchItemFailures": []}
-    assert len(posts_to(slack, "D9", after)) == 2  # the refused one and the retry
-    assert len([c for c in slack.calls("chat.postMessage", after=after) if c["response"].get("ok")]) == 1
+    ok(worker.process_batch(sqs_event(message_event("hello", channel="D10")), CONTEXT))
+    calls = [call for call in slack.calls("chat.postMessage", after=after) if call["args"]["channel"] == "D10"]
+    assert [call["status"] for call in calls] == [429, 200]
+    assert calls[1]["at"] - calls[0]["at"] >= 0.9  # Retry-After was honoured
+
+
+def command(text: str, slack: SlackStandIn, channel: str) -> dict:
+    fields = load_event("command_slash.json")
+    fields.update(text=text, channel_id=channel, trigger_id=os.urandom(8).hex(),
+                  response_url=f"{slack.url}/response/{os.urandom(4).hex()}")
+    return fields
+
+
+def test_a_slash_command_answers_through_response_url(worker: Worker, slack: SlackStandIn) -> None:
+    after = last_seq(slack)
+    help_command = command("help", slack, "C11")
+    roll_command = command("roll 20", slack, "C11")
+    ok(worker.process_batch(sqs_event(urlencode(help_command), urlencode(roll_command)), CONTEXT))
+    responses = {call["path"]: call["args"] for call in slack.calls(after=after)
+                 if call["path"].startswith("/response/")}
+    help_answer = responses[help_command["response_url"].removeprefix(slack.url)]
+    roll_answer = responses[roll_command["response_url"].removeprefix(slack.url)]
+    assert help_answer["response_type"] == "ephemeral"
+    assert help_answer["text"].startswith("Here is what I can do")
+    assert roll_answer["response_type"] == "in_channel"  # the intent says everyone may see a roll
+
+
+def button_click(message_post: dict, message_ts: str, label: str, user: str, channel: str) -> dict:
+    """A block_actions payload for pressing the button labelled `label` on a message the bot posted."""
+    buttons = [element for block in message_post["blocks"] if block["type"] == "actions"
+               for element in block["elements"]]
+    button = next(element for element in buttons if element["text"]["text"] == label)
+    payload = load_event("interactive_block_actions.json")
+    payload.update(
+        trigger_id=os.urandom(8).hex(), user={"id": user, "username": "u", "team_id": "T0LOCAL"},
+        team={"id": "T0LOCAL", "domain": "local"}, channel={"id": channel, "name": "c"},
+        container={"type": "message", "message_ts": message_ts, "channel_id": channel, "is_ephemeral": False,
+                   "thread_ts": message_post.get("thread_ts")},
+        message={"type": "message", "ts": message_ts, "text": message_post["text"], "blocks": message_post["blocks"],
+                 "thread_ts": message_post.get("thread_ts")},
+        actions=[{**button, "block_id": "actions-0", "action_ts": "1.2"}],
+    )
+    return payload
+
+
+def test_a_multi_turn_ticket_in_a_thread_with_buttons(worker: Worker, slack: SlackStandIn) -> None:
+    channel, user = "C12", "U12"
+    after = last_seq(slack)
+    mention = app_mention_event("open a ticket", channel=channel, user=user)
+    thread = mention["event"]["ts"]
+    ok(worker.process_batch(sqs_event(mention), CONTEXT))
+    ok(worker.process_batch(sqs_event(message_event("the printer is on fire", channel=channel, user=user,
+                                                    channel_type="channel", thread_ts=thread)), CONTEXT))
+    asked = [call for call in slack.calls("chat.postMessage", after=after) if call["args"]["channel"] == channel]
+    assert [call["args"]["text"] for call in asked][:1] == ["What is the ticket about?"]
+    priority = asked[-1]
+    assert priority["args"]["text"].startswith("How urgent is it?")
+    assert priority["args"]["thread_ts"] == thread
+    ok(worker.process_batch(sqs_event(interactive(button_click(priority["args"], priority["response"]["ts"], "high",
+                                                               user, channel))), CONTEXT))
+    confirm = [call for call in slack.calls("chat.postMessage", after=priority["seq"]) if call["args"]["channel"] ==
+               channel][-1]
+    assert confirm["args"]["text"].startswith("Open a *high* priority ticket about “the printer is on fire”?")
+    # the pressed message lost its buttons, so the choice cannot be made twice
+    [update] = [c["args"] for c in slack.calls("chat.update", after=priority["seq"]) if c["args"]["ts"] ==
+                priority["response"]["ts"]]
+    assert all(block["type"] != "actions" for block in update["blocks"])
+    ok(worker.process_batch(sqs_event(interactive(button_click(confirm["args"], confirm["response"]["ts"], "Yes",
+                                                               user, channel))), CONTEXT))
+    done = posts_to(slack, channel, confirm["seq"])[-1]
+    assert done["text"].startswith("Opened ticket *PAR-")
+    assert done["thread_ts"] == thread
+    ok(worker.process_batch(sqs_event(message_event("my tickets", channel="D12", user=user)), CONTEXT))
+    assert "the printer is on fire" in posts_to(slack, "D12", confirm["seq"])[-1]["text"]
+
+
+def test_a_submitted_form_runs_its_intent_confirmed(worker: Worker, slack: SlackStandIn, settings: Settings) -> None:
+    payload = load_event("interactive_view_submission.json")
+    payload["user"] = {"id": "U13", "username": "u", "team_id": "T0LOCAL"}
+    payload["trigger_id"] = os.urandom(8).hex()
+    view = payload["view"]
+    view["callback_id"] = "intent:open_ticket"
+    view["private_metadata"] = ""
+    view["state"] = {"values": {
+        "topic": {"value": {"type": "plain_text_input", "value": "VPN drops every hour"}},
+        "priority": {"value": {"type": "static_select", "selected_option": {"value": "normal",
+                                                                            "text": {"type": "plain_text",
+                                                                                     "text": "normal"}}}},
+    }}
+    after = last_seq(slack)
+    ok(worker.process_batch(sqs_event(interactive(payload)), CONTEXT))
+    [post] = posts_to(slack, "U13", after)  # no origin: the answer goes to the person's DM with the bot
+    assert post["text"].startswith("Opened ticket *PAR-")
+    table = boto3.resource("dynamodb", endpoint_url=settings.aws_endpoint_url, region_name="us-east-1").Table(
+        settings.tickets_table)
+    [ticket] = table.query(KeyConditionExpression="user_id = :u", ExpressionAttributeValues={":u": "U13"})["Items"]
+    assert (ticket["topic"], ticket["priority"]) == ("VPN drops every hour", "normal")
+
+
+def test_slow_work_shows_progress_then_replaces_it_with_the_answer(worker: Worker, slack: SlackStandIn) -> None:
+    after = last_seq(slack)
+    ok(worker.process_batch(sqs_event(message_event("count primes below 2000000", channel="D14")), CONTEXT))
+    [progress] = [c for c in slack.calls("chat.postMessage", after=after) if c["args"]["channel"] == "D14"]
+    assert progress["args"]["text"].startswith("Counting the primes below 2,000,000")
+    final = [c["args"] for c in slack.calls("chat.update", after=after) if c["args"]["channel"] == "D14"][-1]
+    assert final["ts"] == progress["response"]["ts"]
+    assert final["text"].startswith("There are 148,933 primes below 2,000,000.")
