@@ -13,18 +13,23 @@ from bot import defaults
 
 
 class IngressConfig:
-    __slots__ = ("max_body_bytes", "queue_url", "signing_secret", "stage")
+    __slots__ = ("bot_token", "dedup_table", "max_body_bytes", "queue_url", "signing_secret", "slack_api_url",
+                 "stage")
 
-    def __init__(self, signing_secret: str, queue_url: str, max_body_bytes: int, stage: str) -> None:
+    def __init__(self, signing_secret: str, queue_url: str, max_body_bytes: int, stage: str, *,
+                 dedup_table: str = "", bot_token: str = "", slack_api_url: str = defaults.SLACK_API_URL) -> None:
         self.signing_secret = signing_secret
         self.queue_url = queue_url
         self.max_body_bytes = max_body_bytes
         self.stage = stage
+        self.dedup_table = dedup_table or defaults.table_name(stage, "dedup")
+        # for the forms that shortcuts open at once (views.open); events and commands never use them
+        self.bot_token = bot_token
+        self.slack_api_url = slack_api_url
 
-    def __repr__(self) -> str:  # the secret stays out of any log line or traceback
+    def __repr__(self) -> str:  # the secrets stay out of any log line or traceback
         return (f"IngressConfig(stage={self.stage!r}, queue_url={self.queue_url!r}, "
-                f"max_body_bytes={self.max_body_bytes})")
-
+                f"max_body_bytes={self.max_body_bytes}, dedup_table={self.dedup_table!r})")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> IngressConfig:
@@ -40,4 +45,7 @@ class IngressConfig:
             ),
             max_body_bytes=int(env.get("PARLEY_MAX_BODY_BYTES", defaults.DEFAULT_MAX_BODY_BYTES)),
             stage=stage,
+            dedup_table=env.get("PARLEY_DEDUP_TABLE", ""),
+            bot_token=env.get("SLACK_BOT_TOKEN", defaults.LOCAL_BOT_TOKEN),
+            slack_api_url=env.get("SLACK_API_URL", defaults.SLACK_API_URL),
         )

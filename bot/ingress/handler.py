@@ -2,7 +2,8 @@
 
 It verifies the request, answers what Slack needs at once, queues the rest as a job and only then
 acknowledges: a 200 means the job is durably on SQS; if the enqueue fails Slack gets a 5xx and
-retries. Everything else (Bolt, the Web API, the intents) runs later in the worker.
+retries. A retry of an event already queued is acknowledged and dropped (`bot.ingress.dedup`).
+Everything else (Bolt, the Web API, the intents) runs later in the worker.
 
 Its imports are the standard library and Parley's lean modules only: on a small Lambda the import
 time of a cold start is what makes Slack bots miss the 3-second deadline.
@@ -14,24 +15,37 @@ import os
 import time
 from typing import Any
 
-from bot.defaults import SQS_MAX_MESSAGE_BYTES
+from bot.aws.client import CredentialProvider
+from bot.aws.dynamodb import DynamoClient
+from bot.aws.sqs import SendFailed, SqsClient
+from bot.defaults import DEDUP_TTL_SECONDS, SQS_MAX_MESSAGE_BYTES
 from bot.ingress.config import IngressConfig
+from bot.ingress.dedup import DedupMarkers
 from bot.ingress.http import HttpRequest, error_response, response
 from bot.ingress.log import JsonLog
 from bot.ingress.signature import signature_problem
-from bot.ingress.slack_request import BadRequest, decide
+from bot.ingress.slack_request import RETRIED_BY_SLACK, BadRequest, Decision, decide
 from bot.queue.envelope import slack_job
-from bot.queue.sqs import SendFailed, SqsClient
 
 
 class SlackIngress:
     """The ack path for one configuration; tests build their own, Lambda uses the module's."""
 
-    def __init__(self, config: IngressConfig, queue: SqsClient, log: JsonLog) -> None:
+    def __init__(self, config: IngressConfig, queue: SqsClient, dedup: DedupMarkers, log: JsonLog) -> None:
         self.config = config
         self.queue = queue
+        self.dedup = dedup
         self.log = log
         self.cold_start = True
+
+    @classmethod
+    def from_env(cls) -> SlackIngress:
+        """Built once per Lambda sandbox; nothing here touches the network before the first request."""
+        config = IngressConfig.from_env()
+        log = JsonLog()
+        credentials = CredentialProvider()  # one credentials fetch serves both clients
+        dedup = DedupMarkers(DynamoClient(credentials=credentials), config.dedup_table, DEDUP_TTL_SECONDS, log)
+        return cls(config, SqsClient(credentials=credentials), dedup, log)
 
     def __call__(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
         cold_start, self.cold_start = self.cold_start, False
@@ -74,12 +88,20 @@ class SlackIngress:
         correlation_id = decision.correlation_id or request.request_id or os.urandom(8).hex()
         self.log.set_correlation_id(correlation_id)
         answer_headers = {"x-parley-correlation-id": correlation_id}
+        if decision.answer_now:
+            decision = self._answer_now(decision)
         if not decision.enqueue:
             self.log.info("answered without a job", kind=decision.kind, note=decision.note)
-            content_type = "application/json" if decision.body else "text/plain; charset=utf-8"
-            return response(200, decision.body, content_type=content_type, headers=answer_headers)
+            return self._ok(decision.body, answer_headers)
+        dedup_key = decision.dedup_key or correlation_id
+        slack_retries_it = decision.kind.startswith(RETRIED_BY_SLACK)
+        is_retry = bool(request.headers.get("x-slack-retry-num"))
+        if slack_retries_it and is_retry and self.dedup.queued_before(dedup_key):
+            self.log.info("retry of a queued event dropped", kind=decision.kind,
+                          retry_num=request.headers.get("x-slack-retry-num"))
+            return self._ok("", answer_headers)
 
-        job = slack_job(correlation_id, body, request.headers)
+        job = slack_job(correlation_id, body, request.headers, dedup_key=dedup_key)
         if len(job.encode("utf-8")) > SQS_MAX_MESSAGE_BYTES:
             return self._refuse(413, "request too large to queue", size=len(body))
         try:
@@ -89,6 +111,8 @@ class SlackIngress:
             self.log.error("enqueue failed", kind=decision.kind, code=error.code, status=error.status,
                            attempts=error.attempts)
             return error_response(503, "queue unavailable, retry later", headers=answer_headers)
+        if slack_retries_it:
+            self.dedup.mark_queued(dedup_key, correlation_id)
         self.log.info(
             "queued",
             kind=decision.kind,
@@ -96,7 +120,20 @@ class SlackIngress:
             retry_num=request.headers.get("x-slack-retry-num"),
             elapsed_ms=round((time.perf_counter() - started) * 1000, 2),
         )
-        return response(200, decision.body, headers=answer_headers)
+        return self._ok(decision.body, answer_headers)
+
+    def _answer_now(self, decision: Decision) -> Decision:
+        """Forms, menus and shortcuts: answered in the HTTP response, by code only they load."""
+        from bot.ingress import interactive
+
+        answer = interactive.answer(decision.payload or {}, self.config.bot_token, self.config.slack_api_url)
+        return Decision(decision.kind, enqueue=answer.enqueue, body=answer.body, correlation_id=decision.correlation_id,
+                        dedup_key=decision.dedup_key, note=answer.note)
+
+    @staticmethod
+    def _ok(body: str, headers: dict[str, str]) -> dict[str, Any]:
+        content_type = "application/json" if body else "text/plain; charset=utf-8"
+        return response(200, body, content_type=content_type, headers=headers)
 
     def _refuse(self, status: int, message: str, **fields: Any) -> dict[str, Any]:
         self.log.warning("request refused", status=status, error=message, **fields)
@@ -110,10 +147,9 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """The Lambda entry point. The ingress is built on the first request, once per sandbox, with no network."""
     global _ingress
     if _ingress is None:
-        log = JsonLog()
         try:
-            _ingress = SlackIngress(IngressConfig.from_env(), SqsClient(), log)
+            _ingress = SlackIngress.from_env()
         except ValueError as error:  # a deployment without a queue: say so on every request, never raise
-            log.error("ingress misconfigured", detail=str(error))
+            JsonLog().error("ingress misconfigured", detail=str(error))
             return error_response(500, "ingress misconfigured")
     return _ingress(event, context)

@@ -1,7 +1,8 @@
 """What a verified Slack request asks of the ingress: an answer now, a job for the worker, or nothing.
 
-Only what Slack needs inside its 3 s is answered here (`url_verification`, `ssl_check`); the bot's own
-messages and edits/deletions are dropped so the bot never talks to itself; everything else is queued.
+Only what Slack needs inside its 3 s is answered here (`url_verification`, `ssl_check`, and through
+`bot.ingress.interactive` forms, menus and shortcuts); the bot's own messages, edits and deletions are
+dropped so the bot never talks to itself, and top-level channel chatter too; everything else is queued.
 """
 
 from __future__ import annotations
@@ -12,6 +13,11 @@ from urllib.parse import parse_qsl
 # Message subtypes that are not a person talking to the bot: its own posts come back as events,
 # and an edit or deletion is not a new message.
 IGNORED_MESSAGE_SUBTYPES = frozenset({"bot_message", "message_changed", "message_deleted"})
+
+# Interactive requests whose answer Slack needs in the HTTP response itself (bot.ingress.interactive)
+ANSWERED_AT_ONCE = frozenset({"view_submission", "block_suggestion", "shortcut", "message_action"})
+# Only the Events API retries; other requests need no dedup marker
+RETRIED_BY_SLACK = "event_callback"
 
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
@@ -29,15 +35,21 @@ class BadRequest(Exception):
 class Decision:
     """The ingress's verdict on one request."""
 
-    __slots__ = ("body", "correlation_id", "enqueue", "kind", "note")
+    __slots__ = ("body", "correlation_id", "dedup_key", "enqueue", "kind", "note", "payload")
 
     def __init__(self, kind: str, *, enqueue: bool, body: str = "", correlation_id: str | None = None,
-                 note: str | None = None) -> None:
+                 dedup_key: str | None = None, note: str | None = None, payload: dict | None = None) -> None:
         self.kind = kind  # event_callback:<event type>, command, interactive:<type>, url_verification, ...
         self.enqueue = enqueue
         self.body = body  # the HTTP answer's body (JSON text or empty)
         self.correlation_id = correlation_id
+        self.dedup_key = dedup_key or correlation_id  # what makes two deliveries the same request
         self.note = note  # why a request was dropped, for the log
+        self.payload = payload  # an interactive payload, for the kinds answered at once
+
+    @property
+    def answer_now(self) -> bool:
+        return self.payload is not None and self.payload.get("type") in ANSWERED_AT_ONCE
 
 
 def media_type(content_type: str | None) -> str:
@@ -80,7 +92,8 @@ def _decide_json(body: dict) -> Decision:
         ignored = _ignored_message(event)
         if ignored:
             return Decision(kind, enqueue=False, correlation_id=event_id, note=ignored)
-        return Decision(kind, enqueue=True, correlation_id=event_id)
+        return Decision(kind, enqueue=True, correlation_id=event_id,
+                        dedup_key=event_id or _text_or_none(event.get("client_msg_id")))
     if body_type == "app_rate_limited":
         # Slack tells us it is dropping events; nothing to do but record it
         return Decision("app_rate_limited", enqueue=False, note="slack reports app_rate_limited")
@@ -97,6 +110,9 @@ def _ignored_message(event: dict) -> str | None:
         return f"message subtype {subtype}"
     if event.get("bot_id"):
         return "message from a bot"
+    if event.get("channel_type") in ("channel", "group") and not event.get("thread_ts"):
+        # channel chatter; a mention of the bot arrives as app_mention, and thread replies may continue a dialog
+        return "top-level channel message"
     return None
 
 
@@ -113,7 +129,7 @@ def _decide_form(body: bytes) -> Decision:
         payload_type = payload.get("type")
         if not isinstance(payload_type, str):
             raise BadRequest("interactive payload without a type")
-        return Decision(f"interactive:{payload_type}", enqueue=True,
+        return Decision(f"interactive:{payload_type}", enqueue=True, payload=payload,
                         correlation_id=_text_or_none(payload.get("trigger_id")))
     if "command" in fields:
         return Decision("command", enqueue=True, correlation_id=_text_or_none(fields.get("trigger_id")))

@@ -7,12 +7,12 @@ from urllib.parse import urlencode
 
 import pytest
 
+from bot.aws.sqs import SendFailed
 from bot.ingress.config import IngressConfig
 from bot.ingress.handler import SlackIngress
 from bot.ingress.log import JsonLog
 from bot.local.slack_events import http_api_event, message_event, signed_request
 from bot.queue.job import Job
-from bot.queue.sqs import SendFailed
 from tests.conftest import load_event
 
 SECRET = "unit-test-signing-secret"
@@ -29,6 +29,19 @@ class RecordingQueue:
             raise self.error
         self.sent.append((queue_url, body))
         return f"msg-{len(self.sent)}"
+
+
+class MemoryMarkers:
+    """DedupMarkers' interface, in memory."""
+
+    def __init__(self) -> None:
+        self.marked: dict[str, str] = {}
+
+    def queued_before(self, key: str) -> bool:
+        return key in self.marked
+
+    def mark_queued(self, key: str, correlation_id: str) -> None:
+        self.marked[key] = correlation_id
 
 
 class Context:
@@ -49,8 +62,18 @@ def queue() -> RecordingQueue:
 
 
 @pytest.fixture
-def ingress(queue: RecordingQueue, logs: io.StringIO) -> SlackIngress:
-    return SlackIngress(IngressConfig(SECRET, QUEUE, 4096, "unit"), queue, JsonLog(stream=logs))  # type: ignore[arg-type]
+def markers() -> MemoryMarkers:
+    return MemoryMarkers()
+
+
+def build(queue: object, logs: io.StringIO, markers: MemoryMarkers | None = None) -> SlackIngress:
+    return SlackIngress(IngressConfig(SECRET, QUEUE, 4096, "unit"), queue, markers or MemoryMarkers(),  # type: ignore[arg-type]
+                        JsonLog(stream=logs))
+
+
+@pytest.fixture
+def ingress(queue: RecordingQueue, logs: io.StringIO, markers: MemoryMarkers) -> SlackIngress:
+    return build(queue, logs, markers)
 
 
 def call(ingress: SlackIngress, payload: dict | str, **kwargs) -> dict:
@@ -174,7 +197,7 @@ def test_wrong_method_is_405(ingress: SlackIngress, queue: RecordingQueue) -> No
 
 def test_failed_enqueue_is_a_5xx_so_slack_retries(logs: io.StringIO) -> None:
     failing = RecordingQueue(SendFailed("AWS.SimpleQueueService.NonExistentQueue", "gone", 400, 1))
-    ingress = SlackIngress(IngressConfig(SECRET, QUEUE, 4096, "unit"), failing, JsonLog(stream=logs))  # type: ignore[arg-type]
+    ingress = build(failing, logs)
     answer = call(ingress, message_event("hello"))
     assert answer["statusCode"] == 503
     assert log_lines(logs)[-1]["code"] == "AWS.SimpleQueueService.NonExistentQueue"
@@ -185,7 +208,7 @@ def test_an_unexpected_error_is_a_500_not_a_raise(logs: io.StringIO) -> None:
         def send_message(self, queue_url: str, body: str) -> str:
             raise KeyError("bug")
 
-    ingress = SlackIngress(IngressConfig(SECRET, QUEUE, 4096, "unit"), Broken(), JsonLog(stream=logs))  # type: ignore[arg-type]
+    ingress = build(Broken(), logs)
     assert call(ingress, message_event("hello"))["statusCode"] == 500
     assert call(ingress, "garbage")["statusCode"] == 400  # and the next request is served
 
@@ -208,3 +231,40 @@ def test_no_secret_in_any_log_line(ingress: SlackIngress, logs: io.StringIO) -> 
     call(ingress, "garbage")
     assert SECRET not in logs.getvalue()
     assert "v0=" not in logs.getvalue()  # nor signatures
+
+
+def test_a_retry_of_a_queued_event_is_acknowledged_and_dropped(ingress: SlackIngress, queue: RecordingQueue,
+                                                               markers: MemoryMarkers, logs: io.StringIO) -> None:
+    event = message_event("hello")
+    assert call(ingress, event)["statusCode"] == 200
+    assert markers.marked == {event["event_id"]: event["event_id"]}
+    for retry in (1, 2, 3):
+        assert call(ingress, event, retry_num=retry)["statusCode"] == 200
+    assert len(queue.sent) == 1
+    assert [line["message"] for line in log_lines(logs)][-3:] == ["retry of a queued event dropped"] * 3
+
+
+def test_a_retry_of_an_event_never_queued_is_queued(ingress: SlackIngress, queue: RecordingQueue,
+                                                   markers: MemoryMarkers) -> None:
+    event = message_event("hello")
+    assert call(ingress, event, retry_num=1)["statusCode"] == 200  # the first delivery failed to queue
+    assert len(queue.sent) == 1
+    assert event["event_id"] in markers.marked
+
+
+def test_no_marker_for_a_failed_enqueue(logs: io.StringIO, markers: MemoryMarkers) -> None:
+    ingress = build(RecordingQueue(SendFailed("ServiceUnavailable", "down", 503, 3)), logs, markers)
+    assert call(ingress, message_event("hello"))["statusCode"] == 503
+    assert markers.marked == {}
+
+
+def test_commands_need_no_marker(ingress: SlackIngress, markers: MemoryMarkers) -> None:
+    call(ingress, urlencode(load_event("command_slash.json")))
+    assert markers.marked == {}
+
+
+def test_top_level_channel_chatter_is_dropped(ingress: SlackIngress, queue: RecordingQueue) -> None:
+    assert call(ingress, message_event("lunch?", channel="C1", channel_type="channel"))["statusCode"] == 200
+    assert queue.sent == []
+    call(ingress, message_event("yes", channel="C1", channel_type="channel", thread_ts="1.2"))
+    assert len(queue.sent) == 1  # a thread reply may continue a dialog

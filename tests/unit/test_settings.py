@@ -8,8 +8,9 @@ LOCAL = {"AWS_ENDPOINT_URL": "http://127.0.0.1:5000"}
 
 
 def settings(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Settings:
-    for name in ("PARLEY_STAGE", "PARLEY_QUEUE_URL", "PARLEY_QUEUE_NAME", "SLACK_SIGNING_SECRET",
-                 "PARLEY_MAX_BODY_BYTES", "AWS_ENDPOINT_URL", "PARLEY_ACCOUNT_ID"):
+    for name in ("PARLEY_STAGE", "PARLEY_QUEUE_URL", "PARLEY_QUEUE_NAME", "SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN",
+                 "SLACK_API_URL", "PARLEY_MAX_BODY_BYTES", "AWS_ENDPOINT_URL", "PARLEY_ACCOUNT_ID",
+                 "PARLEY_DEDUP_TABLE"):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -20,7 +21,8 @@ def settings(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Settings:
     "env",
     [
         LOCAL,
-        {**LOCAL, "PARLEY_STAGE": "ci", "SLACK_SIGNING_SECRET": "s3cret", "PARLEY_MAX_BODY_BYTES": "1000"},
+        {**LOCAL, "PARLEY_STAGE": "ci", "SLACK_SIGNING_SECRET": "s3cret", "PARLEY_MAX_BODY_BYTES": "1000",
+         "SLACK_BOT_TOKEN": "xoxb-1", "SLACK_API_URL": "http://127.0.0.1:1/api/", "PARLEY_DEDUP_TABLE": "t"},
         {**LOCAL, "PARLEY_QUEUE_NAME": "other-queue", "PARLEY_ACCOUNT_ID": "000000000000"},
         {"PARLEY_QUEUE_URL": "https://sqs.eu-west-1.amazonaws.com/210987654321/parley-prod-jobs"},
         # serverless offline's rendering of a CloudFormation Ref
@@ -34,6 +36,9 @@ def test_the_ingress_reads_what_the_settings_read(env: dict[str, str], monkeypat
     assert lean.queue_url == full.queue_url
     assert lean.max_body_bytes == full.max_body_bytes
     assert lean.stage == full.stage
+    assert lean.dedup_table == full.dedup_table
+    assert lean.bot_token == full.bot_token.get_secret_value()
+    assert lean.slack_api_url == full.slack_api_url
 
 
 def test_local_defaults(monkeypatch: pytest.MonkeyPatch) -> None:

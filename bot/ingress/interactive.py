@@ -1,0 +1,108 @@
+"""The interactive requests Slack wants answered inside its 3 s, answered by the ingress itself.
+
+- `view_submission`: a form's values are checked against the intent's slot types; mistakes go back
+  as `response_action: errors` (Slack shows them under the fields), a valid form is queued.
+- `block_suggestion`: the options of a menu that filters as the person types.
+- shortcuts: open the intent's form with `views.open`; the trigger_id expires 3 s after the click, so
+  this cannot wait for the queue.
+
+Imported only for these request kinds: it loads the intents and the form code, which the ack of
+events and commands never needs.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from typing import Any
+
+import intents  # noqa: F401 - declares the intents
+from bot.channels.slack_forms import form_errors, form_values, form_view, suggestion_options
+from bot.channels.slack_surface import intent_of_callback
+from bot.dialog.intent import Intent
+from bot.dialog.registry import registry
+from bot.dialog.slots import Text
+
+SYNCHRONOUS = frozenset({"view_submission", "block_suggestion", "shortcut", "message_action"})
+VIEWS_OPEN_TIMEOUT_SECONDS = 2.0
+
+
+class Answer:
+    """What the ingress says at once, and whether the request still goes on the queue."""
+
+    __slots__ = ("body", "enqueue", "note")
+
+    def __init__(self, body: str = "", *, enqueue: bool = False, note: str | None = None) -> None:
+        self.body = body
+        self.enqueue = enqueue
+        self.note = note
+
+
+def answer(payload: dict[str, Any], bot_token: str, slack_api_url: str) -> Answer:
+    kind = payload.get("type")
+    if kind == "view_submission":
+        return _submitted(payload)
+    if kind == "block_suggestion":
+        return _suggest(payload)
+    return _open_form(payload, bot_token, slack_api_url)
+
+
+def _intent(callback_id: str | None) -> Intent | None:
+    return registry.get(intent_of_callback(callback_id or "") or "")
+
+
+def _submitted(payload: dict[str, Any]) -> Answer:
+    view = payload.get("view") or {}
+    intent = _intent(view.get("callback_id"))
+    if intent is None:
+        return Answer(enqueue=True, note="form of another app part: queued for Bolt")
+    errors = form_errors(intent, form_values(intent, view))
+    if errors:
+        return Answer(json.dumps({"response_action": "errors", "errors": errors}), note="form has mistakes")
+    return Answer(enqueue=True)  # an empty 200 closes the form; the worker runs the intent
+
+
+def _suggest(payload: dict[str, Any]) -> Answer:
+    view = payload.get("view") or {}
+    intent = _intent(view.get("callback_id"))
+    if intent is None:
+        return Answer(json.dumps({"options": []}), note="suggestion for an unknown form")
+    options = suggestion_options(intent, payload.get("block_id", ""), payload.get("value", ""))
+    return Answer(json.dumps(options))
+
+
+def _open_form(payload: dict[str, Any], bot_token: str, slack_api_url: str) -> Answer:
+    intent = _intent(payload.get("callback_id"))
+    if intent is None:
+        return Answer(note="shortcut for an unknown intent")
+    prefill: dict[str, str] = {}
+    origin: dict[str, str] = {}
+    message = payload.get("message")
+    if payload.get("type") == "message_action" and isinstance(message, dict):
+        # a message shortcut: the message fills the first text slot, and the answer goes to its thread
+        first_text = next((slot for slot in intent.slots if isinstance(slot.type, Text)), None)
+        if first_text and message.get("text"):
+            prefill[first_text.name] = message["text"][: first_text.type.max_length]
+        channel = (payload.get("channel") or {}).get("id")
+        if channel:
+            origin = {"channel": channel, "thread_ts": message.get("thread_ts") or message.get("ts", "")}
+    view = form_view(intent, prefill=prefill, private_metadata=json.dumps(origin))
+    result = _views_open(slack_api_url, bot_token, payload.get("trigger_id", ""), view)
+    if not result.get("ok"):
+        return Answer(note=f"views.open failed: {result.get('error')}")
+    return Answer(note="form opened")
+
+
+def _views_open(slack_api_url: str, bot_token: str, trigger_id: str, view: dict[str, Any]) -> dict[str, Any]:
+    request = urllib.request.Request(  # noqa: S310 - the stage's Slack API URL, https in AWS
+        slack_api_url.rstrip("/") + "/views.open",
+        data=json.dumps({"trigger_id": trigger_id, "view": view}).encode(),
+        headers={"Content-Type": "application/json; charset=utf-8", "Authorization": f"Bearer {bot_token}"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=VIEWS_OPEN_TIMEOUT_SECONDS) as response:  # noqa: S310
+            return json.loads(response.read())
+    except (urllib.error.URLError, TimeoutError, ValueError) as error:
+        return {"ok": False, "error": type(error).__name__}
