@@ -12,22 +12,37 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 
-from bot.local.chat import SlackChat
+from bot.local.chat import Said, SlackChat
 from bot.local.slack_standin import StandInClient
 from bot.local.stack import ROOT, LocalStack
 from bot.settings import Settings
 
 LOG_DIR = ROOT / ".parley" / "logs"
+USAGE = ("Type to DM the bot (try `help`); `@parley ...` mentions it in a channel, `/parley ...` is the slash\n"
+         "command, a number presses that button, `/top` leaves a thread. Ctrl-D or Ctrl-C ends.")
+
+
+def _show(said: list[Said]) -> None:
+    number = 0
+    for each in said:
+        print(f"parley{' (edited)' if each.edited else ''}> {each.text}", flush=True)
+        if each.buttons:
+            labels = []
+            for label in each.buttons:
+                number += 1
+                labels.append(f"[{number}] {label}")
+            print("        " + "  ".join(labels), flush=True)
 
 
 def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(128 + signum)  # unwinds through the stack's cleanup
 
 
-def _lines(interactive: bool) -> Iterator[str]:
+def _lines(chat: SlackChat, interactive: bool) -> Iterator[str]:
     while True:
         try:
-            line = input("you> ") if interactive else sys.stdin.readline()
+            prompt = "you> " if chat.where == "dm" else f"you ({chat.where})> "
+            line = input(prompt) if interactive else sys.stdin.readline()
         except EOFError:
             return
         if not interactive and not line:
@@ -49,15 +64,13 @@ def main() -> int:
         with LocalStack(settings, LOG_DIR) as stack:
             stack.wait_until_polling()
             chat = SlackChat(stack.ingress_url, settings.signing_secret.get_secret_value(),
-                             StandInClient(stack.slack_url))
-            print(f"Parley is up: Slack events at {stack.ingress_url}. Say `help`; Ctrl-D or Ctrl-C ends.",
-                  file=sys.stderr, flush=True)
-            for text in _lines(interactive):
+                             StandInClient(stack.slack_url), stack.slack_url)
+            print(f"Parley is up: Slack events at {stack.ingress_url}.\n{USAGE}", file=sys.stderr, flush=True)
+            for text in _lines(chat, interactive):
                 if not interactive:
                     print(f"you> {text}", flush=True)
                 try:
-                    for reply in chat.say(text):
-                        print(f"parley> {reply}", flush=True)
+                    _show(chat.say(text))
                 except (RuntimeError, TimeoutError) as error:
                     print(f"parley (no reply): {error}", flush=True)
     except KeyboardInterrupt:

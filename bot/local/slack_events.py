@@ -82,6 +82,112 @@ def app_mention_event(text: str, *, channel: str = "C0LOCALCHAN", user: str = LO
     return event_callback(event, event_id=event_id)
 
 
+def slash_command(text: str, *, response_url: str, channel: str = "C0LOCALCHAN", user: str = LOCAL_USER,
+                  command: str = "/parley") -> str:
+    """A slash command as Slack posts it (form-encoded); the answer goes to `response_url`."""
+    return form({
+        "token": "legacy-verification-token-unused", "team_id": LOCAL_TEAM, "team_domain": "parley-local",
+        "channel_id": channel, "channel_name": "local", "user_id": user, "user_name": "you", "command": command,
+        "text": text, "api_app_id": LOCAL_APP, "is_enterprise_install": "false", "response_url": response_url,
+        "trigger_id": _trigger_id(),
+    })
+
+
+def _trigger_id() -> str:
+    return f"{int(time.time())}.{os.urandom(4).hex()}.{os.urandom(16).hex()}"
+
+
+def button_names(blocks: list[dict[str, Any]]) -> list[str]:
+    """The labels of a message's buttons, in order."""
+    return [element["text"]["text"] for block in blocks if block.get("type") == "actions"
+            for element in block.get("elements", []) if element.get("type") == "button"]
+
+
+def block_actions(message: dict[str, Any], label: str, *, channel: str, user: str = LOCAL_USER,
+                  response_url: str | None = None) -> str:
+    """Pressing the button labelled `label` on a message (`ts`, `text`, `blocks`, maybe `thread_ts`) the
+    bot posted; an ephemeral message (a slash command's answer) is reached through its `response_url`."""
+    block, button = next((block, element) for block in message["blocks"] if block.get("type") == "actions"
+                         for element in block["elements"] if element["text"]["text"] == label)
+    container = {"type": "message", "message_ts": message["ts"], "channel_id": channel,
+                 "is_ephemeral": response_url is not None}
+    if message.get("thread_ts"):
+        container["thread_ts"] = message["thread_ts"]
+    payload: dict[str, Any] = {
+        "type": "block_actions",
+        "user": {"id": user, "username": "you", "name": "you", "team_id": LOCAL_TEAM},
+        "api_app_id": LOCAL_APP,
+        "token": "legacy-verification-token-unused",
+        "container": container,
+        "trigger_id": _trigger_id(),
+        "team": {"id": LOCAL_TEAM, "domain": "parley-local"},
+        "channel": {"id": channel, "name": "local"},
+        "message": {"type": "message", "ts": message["ts"], "text": message.get("text", ""),
+                    "blocks": message["blocks"], **({"thread_ts": message["thread_ts"]}
+                                                    if message.get("thread_ts") else {})},
+        "actions": [{**button, "block_id": block.get("block_id", ""), "action_ts": f"{time.time():.6f}"}],
+    }
+    if response_url:
+        payload["response_url"] = response_url
+    return form({"payload": json.dumps(payload)})
+
+
+def view_submission(view: dict[str, Any], values: dict[str, str], *, user: str = LOCAL_USER) -> str:
+    """Submitting a form (a modal `view` as the bot opened it) with a value typed or chosen per input."""
+    state: dict[str, Any] = {}
+    for block in view.get("blocks", []):
+        if block.get("type") != "input" or block["block_id"] not in values:
+            continue
+        element = block["element"]
+        value = values[block["block_id"]]
+        if element["type"] in ("static_select", "external_select"):
+            entry = {"type": element["type"],
+                     "selected_option": {"text": {"type": "plain_text", "text": value}, "value": value}}
+        else:
+            entry = {"type": element["type"], "value": value}
+        state[block["block_id"]] = {element["action_id"]: entry}
+    payload = {
+        "type": "view_submission",
+        "team": {"id": LOCAL_TEAM, "domain": "parley-local"},
+        "user": {"id": user, "username": "you", "name": "you", "team_id": LOCAL_TEAM},
+        "api_app_id": LOCAL_APP,
+        "token": "legacy-verification-token-unused",
+        "trigger_id": _trigger_id(),
+        "view": {**view, "id": view.get("id", "V0LOCAL"), "team_id": LOCAL_TEAM, "state": {"values": state},
+                 "hash": "1.abc"},
+        "response_urls": [],
+        "is_enterprise_install": False,
+    }
+    return form({"payload": json.dumps(payload)})
+
+
+def block_suggestion(view: dict[str, Any], block_id: str, typed: str, *, user: str = LOCAL_USER) -> str:
+    """Typing into a menu that asks for its options (an external_select) in an open form."""
+    payload = {
+        "type": "block_suggestion",
+        "user": {"id": user, "username": "you", "name": "you", "team_id": LOCAL_TEAM},
+        "container": {"type": "view", "view_id": view.get("id", "V0LOCAL")},
+        "api_app_id": LOCAL_APP,
+        "token": "legacy-verification-token-unused",
+        "action_id": "value",
+        "block_id": block_id,
+        "value": typed,
+        "team": {"id": LOCAL_TEAM, "domain": "parley-local"},
+        "view": {**view, "id": view.get("id", "V0LOCAL")},
+    }
+    return form({"payload": json.dumps(payload)})
+
+
+def shortcut(callback_id: str, *, user: str = LOCAL_USER) -> str:
+    """A global shortcut chosen from Slack's shortcut menu."""
+    return form({"payload": json.dumps({
+        "type": "shortcut", "token": "legacy-verification-token-unused", "action_ts": f"{time.time():.6f}",
+        "team": {"id": LOCAL_TEAM, "domain": "parley-local"},
+        "user": {"id": user, "username": "you", "team_id": LOCAL_TEAM},
+        "callback_id": callback_id, "trigger_id": _trigger_id(),
+    })})
+
+
 def encode(payload: dict[str, Any] | str) -> tuple[bytes, str]:
     """A body and its content type: JSON for events, the form encoding for a dict under `form:`."""
     if isinstance(payload, str):

@@ -46,4 +46,4 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
 @pytest.fixture(scope="session")
 def chat(stack: LocalStack) -> SlackChat:
     return SlackChat(stack.ingress_url, stack.settings.signing_secret.get_secret_value(),
-                     StandInClient(stack.slack_url))
+                     StandInClient(stack.slack_url), stack.slack_url)

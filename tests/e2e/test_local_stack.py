@@ -29,17 +29,17 @@ def posts_to(chat: SlackChat, channel: str) -> list[dict]:
 
 
 def test_hello_help_and_a_slot_intent_are_answered(chat: SlackChat) -> None:
-    [hello] = chat.say("hello")
+    [hello] = chat.texts("hello")
     assert hello.startswith("Hello!")
-    [help_text] = chat.say("help")
+    [help_text] = chat.texts("help")
     assert "*roll*" in help_text
     assert "*echo*" in help_text
-    [roll] = chat.say("roll 6")
+    [roll] = chat.texts("roll 6")
     assert roll.startswith("You rolled a ")
 
 
 def test_unknown_text_gets_the_polite_fallback(chat: SlackChat) -> None:
-    [reply] = chat.say("please file my taxes")
+    [reply] = chat.texts("please file my taxes")
     assert reply.startswith("Sorry, I can't do that yet.")
 
 
@@ -60,8 +60,9 @@ def test_a_signed_event_posted_twice_gets_200_both_times_within_3_s(stack: Local
         status, _, _ = post(stack.ingress_url, body, headers)
         assert status == 200
         assert time.monotonic() - started < 3
-    # dedup is the Slack issue's work; today both are answered, and nothing is lost
-    chat.slack.wait_for(lambda call: call["args"].get("channel") == channel, timeout=30, count=2)
+    chat.slack.wait_for(lambda call: call["args"].get("channel") == channel, timeout=30)
+    time.sleep(2)
+    assert len(posts_to(chat, channel)) == 1  # the same event_id: answered once
 
 
 def test_a_bad_signature_is_401_and_nothing_is_queued(stack: LocalStack, chat: SlackChat) -> None:
@@ -123,19 +124,20 @@ def test_the_bots_own_posts_come_back_and_are_dropped(stack: LocalStack, chat: S
 
 
 def test_one_correlation_id_follows_a_message_from_ingress_to_reply(stack: LocalStack, chat: SlackChat) -> None:
-    sent = chat.send("roll 6")
-    assert sent.status == 200
-    assert sent.correlation_id and sent.correlation_id.startswith("Ev")
+    status, correlation_id, _ = chat.send(message_event("roll 6"))
+    assert status == 200
+    assert correlation_id and correlation_id.startswith("Ev")
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        trail = [r["message"] for r in log_records(stack.log_dir) if r.get("correlation_id") == sent.correlation_id]
+        trail = [r["message"] for r in log_records(stack.log_dir) if r.get("correlation_id") == correlation_id]
         if "job done" in trail:
             break
         time.sleep(0.2)
-    assert trail[:1] == ["queued"]  # the ingress
+    # serverless offline relays each process's lines as it reads them: the order across processes is its own
+    assert "queued" in trail  # the ingress
     assert "job received" in trail  # the worker
-    assert "reply posted" in trail  # the reply, through the Web API
-    assert trail[-1] == "job done"
+    assert "reply sent" in trail  # the reply, through the Web API
+    assert "job done" in trail
 
 
 def test_no_secret_reaches_a_log_line(stack: LocalStack, chat: SlackChat) -> None:
