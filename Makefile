@@ -14,13 +14,14 @@ PYTHON_FOR_VENV ?= $(shell for p in python3.12 $$(pyenv root 2>/dev/null)/versio
 	  if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; \
 	  then echo $$p; break; fi; done)
 
-.PHONY: help setup run test lint bench clean
+.PHONY: help setup run test lint bench clean manifest
 
 help:
 	@echo "make run    start moto server, the Slack stand-in and serverless offline, then chat with the bot"
 	@echo "make test   lint and run every test (unit, functional, end to end)"
 	@echo "make bench  time the Slack ack against its floor"
 	@echo "make clean  remove the venv, node_modules and local logs"
+	@echo "make manifest STAGE=dev URL=https://...  print a deployed stage's Slack app manifest (YAML)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@if [ -z "$(PYTHON_FOR_VENV)" ]; then echo "Parley needs Python >= 3.11 (3.12 preferred)" >&2; exit 1; fi
@@ -52,3 +53,11 @@ bench: setup
 
 clean:
 	rm -rf $(VENV) node_modules .parley .pytest_cache .ruff_cache
+
+# The Slack app manifest of a deployed stage (YAML on stdout; `> manifest.yml` keeps it), from serverless.yml and
+# the intents. URL is the stage's HTTP API base URL, without the /slack/events route.
+manifest: setup
+	@if [ -z "$(STAGE)" ] || [ -z "$(URL)" ]; then \
+	  echo "make manifest needs STAGE and URL: make manifest STAGE=dev URL=https://<api id>.execute-api.<region>.amazonaws.com" >&2; \
+	  exit 2; fi
+	@$(PY) -m bot.manifest --stage "$(STAGE)" --url "$(URL)"

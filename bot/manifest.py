@@ -1,0 +1,247 @@
+"""The Slack app manifest of a stage, generated from serverless.yml and the intents.
+
+    python -m bot.manifest --stage dev --url https://abc.execute-api.us-east-1.amazonaws.com [--out FILE]
+
+prints it as YAML, ready for api.slack.com/apps -> Create New App -> From an app manifest. Events, the
+slash command and interactivity all go to the one httpApi route of the `slack` function, read from the
+resolved serverless config; the command, events, scopes and callback ids come from `slack_surface`
+and the shortcuts from the intents. So the manifest cannot ask Slack for anything the code does not serve.
+
+`build_manifest` is pure; only `main` runs `serverless print` and needs PyYAML (a development
+dependency, never imported on Lambda).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from bot.channels.slack_surface import (
+    BOT_EVENTS,
+    BOT_SCOPES,
+    SLASH_COMMAND,
+    SLASH_COMMAND_DESCRIPTION,
+    SLASH_COMMAND_USAGE,
+    form_callback_id,
+    message_shortcut_callback_id,
+)
+from bot.dialog.registry import Registry
+
+ROOT = Path(__file__).resolve().parents[1]
+SERVERLESS = ROOT / "node_modules" / ".bin" / "serverless"
+
+INGRESS_FUNCTION = "slack"  # the function whose httpApi route Slack calls
+APP_NAME = "Parley"
+BOT_NAME = "parley"
+APP_DESCRIPTION = "Ask Parley in a direct message, with /parley, or by mentioning it in a channel."
+BACKGROUND_COLOR = "#2d5f73"
+# Only production goes without a suffix, so a dev app is never mistaken for it in a workspace
+PROD_STAGES = frozenset({"prod"})
+# http is refused (Slack only calls https) except on this machine, for local stacks and tests
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost"})
+
+# Slack's limits. Manifest reference: app name 35, bot display name 80 (a-z 0-9 - _ .), at most 10
+# shortcuts, shortcut description 150. The app settings form refuses shortcut names over 24 characters
+# and we keep descriptions to 100, so a shortcut also survives being edited there.
+APP_NAME_MAX = 35
+BOT_NAME_MAX = 80
+SHORTCUTS_MAX = 10
+SHORTCUT_NAME_MAX = 24
+SHORTCUT_DESCRIPTION_MAX = 100
+
+
+class ManifestError(ValueError):
+    """The manifest cannot be built as asked: a bad URL, config or declaration. The message says which."""
+
+
+def request_base(base_url: str) -> str:
+    """The base URL, checked (https, or http on 127.0.0.1 / localhost) and without a trailing slash."""
+    parts = urlsplit(base_url.strip())
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ManifestError(f"the base URL must be an absolute https URL, got {base_url!r}")
+    if parts.scheme == "http" and parts.hostname not in LOOPBACK_HOSTS:
+        raise ManifestError(f"Slack only calls https URLs; {base_url!r} is http "
+                            "(http is accepted for 127.0.0.1 and localhost only)")
+    if parts.query or parts.fragment or parts.username or parts.password:
+        # the route path is appended to it; a query, fragment or credentials would end up in the wrong place
+        raise ManifestError(f"the base URL must have no query, fragment or credentials, got {base_url!r}")
+    return base_url.strip().rstrip("/")
+
+
+def ingress_path(config: dict[str, Any]) -> str:
+    """The path of the `slack` function's httpApi POST route in the resolved serverless config."""
+    function = (config.get("functions") or {}).get(INGRESS_FUNCTION)
+    if not isinstance(function, dict):
+        raise ManifestError(f"the serverless config has no {INGRESS_FUNCTION!r} function")
+    paths: set[str] = set()
+    for event in function.get("events") or []:
+        route = event.get("httpApi") if isinstance(event, dict) else None
+        if isinstance(route, str):  # the shorthand form: httpApi: 'POST /slack/events'
+            method, _, path = route.partition(" ")
+        elif isinstance(route, dict):
+            method, path = str(route.get("method", "")), str(route.get("path", ""))
+        else:
+            continue
+        # a path parameter or a catch-all cannot be turned into the one URL Slack needs
+        if method.upper() in {"POST", "ANY", "*"} and path.startswith("/") and "{" not in path:
+            paths.add(path)
+    if len(paths) != 1:
+        found = ", ".join(sorted(paths)) or "none"
+        raise ManifestError(f"the {INGRESS_FUNCTION!r} function needs exactly one httpApi POST route with a fixed "
+                            f"path (events, commands and interactivity share it); found {found}")
+    return paths.pop()
+
+
+def app_name(stage: str) -> str:
+    name = APP_NAME if stage in PROD_STAGES else f"{APP_NAME} ({stage})"
+    if len(name) > APP_NAME_MAX:
+        raise ManifestError(f"app name {name!r} is over Slack's {APP_NAME_MAX} characters; use a shorter stage name")
+    return name
+
+
+def bot_name(stage: str) -> str:
+    name = BOT_NAME if stage in PROD_STAGES else f"{BOT_NAME}-{stage}"
+    # Slack allows a-z, 0-9, '-', '_' and '.' in a bot's display name
+    return re.sub(r"[^a-z0-9._-]+", "-", name.lower())[:BOT_NAME_MAX]
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` in at most `limit` characters, cut at a word with an ellipsis when it is longer."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    head = text[:limit - 1]  # one character is left for the ellipsis
+    if text[limit - 1] != " " and " " in head:
+        head = head.rsplit(" ", 1)[0]  # a cut word would read as a different word
+    return head.rstrip(" ,;:.") + "…"
+
+
+def shortcuts(registry: Registry) -> list[dict[str, str]]:
+    """A global and a message shortcut for each intent that names one; both open the intent's form."""
+    declared: list[dict[str, str]] = []
+    for intent in registry:
+        name = (intent.shortcut or "").strip()
+        if not name:
+            continue
+        if len(name) > SHORTCUT_NAME_MAX:
+            raise ManifestError(f"intent {intent.name!r}: shortcut name {name!r} is {len(name)} characters; "
+                                f"Slack allows {SHORTCUT_NAME_MAX}")
+        description = clip(intent.description, SHORTCUT_DESCRIPTION_MAX)
+        declared.append({"name": name, "type": "global", "callback_id": form_callback_id(intent.name),
+                         "description": description})
+        declared.append({"name": name, "type": "message", "callback_id": message_shortcut_callback_id(intent.name),
+                         "description": description})
+    if len(declared) > SHORTCUTS_MAX:
+        raise ManifestError(f"{len(declared) // 2} intents declare a shortcut; each needs two and Slack allows "
+                            f"{SHORTCUTS_MAX} shortcuts in all")
+    return declared
+
+
+def build_manifest(*, base_url: str, stage: str, registry: Registry, config: dict[str, Any]) -> dict[str, Any]:
+    """The Slack app manifest (schema 1.1) for `stage`, served at `base_url`.
+
+    `config` is the resolved serverless config, as `serverless print --format json` gives it.
+    """
+    url = request_base(base_url) + ingress_path(config)
+    features: dict[str, Any] = {
+        # the messages tab is where people DM the bot; read-only would stop them writing
+        "app_home": {"home_tab_enabled": False, "messages_tab_enabled": True, "messages_tab_read_only_enabled": False},
+        "bot_user": {"display_name": bot_name(stage), "always_online": True},
+        "slash_commands": [
+            {"command": SLASH_COMMAND, "url": url, "description": SLASH_COMMAND_DESCRIPTION,
+             "usage_hint": SLASH_COMMAND_USAGE, "should_escape": False},
+        ],
+    }
+    declared = shortcuts(registry)
+    if declared:  # left out rather than empty when no intent has one
+        features["shortcuts"] = declared
+    return {
+        "_metadata": {"major_version": 1, "minor_version": 1},
+        "display_information": {"name": app_name(stage), "description": APP_DESCRIPTION,
+                                "background_color": BACKGROUND_COLOR},
+        "features": features,
+        "oauth_config": {"scopes": {"bot": list(BOT_SCOPES)}},
+        "settings": {
+            "event_subscriptions": {"request_url": url, "bot_events": list(BOT_EVENTS)},
+            # message_menu_options_url is where Slack asks for external select options (block_suggestion)
+            "interactivity": {"is_enabled": True, "request_url": url, "message_menu_options_url": url},
+            "org_deploy_enabled": False,
+            "socket_mode_enabled": False,
+            "token_rotation_enabled": False,
+        },
+    }
+
+
+def resolved_config(stage: str) -> dict[str, Any]:
+    """serverless.yml for `stage` with its variables resolved, from `serverless print` (as bot/local/stack.py does)."""
+    env = {**os.environ, "SLS_TELEMETRY_DISABLED": "1", "SLS_NOTIFICATIONS_MODE": "off"}
+    try:
+        result = subprocess.run(
+            [str(SERVERLESS), "print", "--stage", stage, "--format", "json"],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
+        )
+    except FileNotFoundError:
+        raise ManifestError(f"{SERVERLESS} is missing; run `make setup` first") from None
+    if result.returncode != 0:
+        raise ManifestError(f"serverless print failed:\n{result.stdout}\n{result.stderr}")
+    # the framework may print notices before the document
+    start = result.stdout.find("{")
+    if start < 0:
+        raise ManifestError(f"serverless print gave no JSON:\n{result.stdout}")
+    return json.loads(result.stdout[start:])
+
+
+def to_yaml(manifest: dict[str, Any], *, header: str = "") -> str:
+    import yaml  # a development dependency: only the command line needs it
+
+    body = yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True, default_flow_style=False, width=4096)
+    return header + body
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot.manifest",
+        description="Print the Slack app manifest of a stage (YAML), for api.slack.com/apps -> Create New App.",
+    )
+    parser.add_argument("--stage", required=True, help="the serverless stage, e.g. dev or prod")
+    parser.add_argument("--url", required=True,
+                        help="the stage's HTTP API base URL, e.g. https://abc.execute-api.us-east-1.amazonaws.com")
+    parser.add_argument("--out", type=Path, help="write the manifest to this file instead of standard output")
+    args = parser.parse_args(argv)
+
+    try:
+        request_base(args.url)  # refuse a bad URL before spending seconds on serverless print
+    except ManifestError as error:
+        print(f"{parser.prog}: error: {error}", file=sys.stderr)
+        return 2
+    try:
+        config = resolved_config(args.stage)
+        importlib.import_module("intents")  # declares every intent in the registry below
+        from bot.dialog.registry import registry
+
+        manifest = build_manifest(base_url=args.url, stage=args.stage, registry=registry, config=config)
+    except ManifestError as error:
+        print(f"{parser.prog}: error: {error}", file=sys.stderr)
+        return 1
+
+    header = f"# Parley's Slack app manifest for stage {args.stage}, made by `{parser.prog}`: edit the code, not this\n"
+    text = to_yaml(manifest, header=header)
+    if args.out:
+        args.out.write_text(text)
+        print(f"wrote {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
