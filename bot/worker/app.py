@@ -19,6 +19,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from slack_bolt import Ack, App, BoltContext, BoltRequest, Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 
 from bot.channels.slack import mentions, turn_from_button, turn_from_command, turn_from_event, turn_from_form
@@ -99,9 +100,12 @@ def build_app(settings: Settings, dialog: Dialog) -> App:
             respond(replace_original=True, text=message.get("text", ""), blocks=blocks)
             converse(turn, ResponseUrlReplies(respond))
             return
-        # the buttons go, so one choice cannot be made twice
-        client.chat_update(channel=turn.conversation_id, ts=message.get("ts", ""), text=message.get("text", ""),
-                           blocks=blocks)
+        # the buttons go, so one choice cannot be made twice; that is a nicety, the answer is what matters
+        try:
+            client.chat_update(channel=turn.conversation_id, ts=message.get("ts", ""), text=message.get("text", ""),
+                               blocks=blocks)
+        except SlackApiError as error:
+            log.warning("could not take the buttons away", extra={"error": error.response.get("error")})
         converse(turn, ConversationReplies(client, turn.conversation_id, turn.thread_id))
 
     @app.view(re.compile("^" + re.escape(FORM_CALLBACK_PREFIX)))
