@@ -2,7 +2,7 @@
 
 It verifies the request, answers what Slack needs at once, queues the rest as a job and only then
 acknowledges: a 200 means the job is durably on SQS; if the enqueue fails Slack gets a 5xx and
-retries. A retry of an event already queued is acknowledged and dropped (`bot.ingress.dedup`).
+retries. A retry of an event already on the queue is acknowledged and dropped (`bot.ingress.dedup`).
 Everything else (Bolt, the Web API, the intents) runs later in the worker.
 
 Its imports are the standard library and Parley's lean modules only: on a small Lambda the import
@@ -18,7 +18,7 @@ from typing import Any
 from bot.aws.client import CredentialProvider
 from bot.aws.dynamodb import DynamoClient
 from bot.aws.sqs import SendFailed, SqsClient
-from bot.defaults import DEDUP_TTL_SECONDS, SQS_MAX_MESSAGE_BYTES
+from bot.defaults import SQS_MAX_MESSAGE_BYTES
 from bot.ingress.config import IngressConfig
 from bot.ingress.dedup import DedupMarkers
 from bot.ingress.http import HttpRequest, error_response, response
@@ -44,7 +44,7 @@ class SlackIngress:
         config = IngressConfig.from_env()
         log = JsonLog()
         credentials = CredentialProvider()  # one credentials fetch serves both clients
-        dedup = DedupMarkers(DynamoClient(credentials=credentials), config.dedup_table, DEDUP_TTL_SECONDS, log)
+        dedup = DedupMarkers(DynamoClient(credentials=credentials), config.dedup_table, log)
         return cls(config, SqsClient(credentials=credentials), dedup, log)
 
     def __call__(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
@@ -94,9 +94,8 @@ class SlackIngress:
             self.log.info("answered without a job", kind=decision.kind, note=decision.note)
             return self._ok(decision.body, answer_headers)
         dedup_key = decision.dedup_key or correlation_id
-        slack_retries_it = decision.kind.startswith(RETRIED_BY_SLACK)
-        is_retry = bool(request.headers.get("x-slack-retry-num"))
-        if slack_retries_it and is_retry and self.dedup.queued_before(dedup_key):
+        is_retry = decision.kind.startswith(RETRIED_BY_SLACK) and bool(request.headers.get("x-slack-retry-num"))
+        if is_retry and self.dedup.queued_before(dedup_key):
             self.log.info("retry of a queued event dropped", kind=decision.kind,
                           retry_num=request.headers.get("x-slack-retry-num"))
             return self._ok("", answer_headers)
@@ -111,8 +110,6 @@ class SlackIngress:
             self.log.error("enqueue failed", kind=decision.kind, code=error.code, status=error.status,
                            attempts=error.attempts)
             return error_response(503, "queue unavailable, retry later", headers=answer_headers)
-        if slack_retries_it:
-            self.dedup.mark_queued(dedup_key, correlation_id)
         self.log.info(
             "queued",
             kind=decision.kind,

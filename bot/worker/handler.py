@@ -27,11 +27,14 @@ from aws_lambda_powertools.utilities.idempotency import (
     idempotent_function,
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from botocore.exceptions import BotoCoreError, ClientError
 from slack_bolt import App
 
 import intents  # noqa: F401 - declares the intents into the registry
+from bot.defaults import DEDUP_TTL_SECONDS
 from bot.dialog.engine import Dialog
 from bot.dialog.registry import Registry, registry
+from bot.ingress.dedup import marker
 from bot.queue.job import Job
 from bot.settings import Settings
 from bot.worker.app import build_app, dispatch
@@ -54,6 +57,8 @@ class Worker:
 
     def __init__(self, settings: Settings, app: App) -> None:
         self.app = app
+        dynamodb = boto3.resource("dynamodb", region_name=settings.region, endpoint_url=settings.aws_endpoint_url)
+        self.markers = dynamodb.Table(settings.dedup_table)
         # Replies already sent are remembered for an hour: longer than Slack retries or SQS redelivers.
         self.idempotency = IdempotencyConfig(event_key_jmespath="dedup_key || id", expires_after_seconds=3600,
                                              raise_on_no_idempotency_key=True)
@@ -72,11 +77,19 @@ class Worker:
             logger.set_correlation_id(job.id)
             logger.info("job received", extra={"message_id": record.message_id, "dedup_key": job.key,
                                               "receive_count": record.attributes.approximate_receive_count})
+            self._mark_queued(job)
             outcome = self._run_once(job=job.model_dump())
             logger.info("job done", extra=outcome)
         except Exception:
             logger.exception("job failed", extra={"message_id": record.message_id})
             raise
+
+    def _mark_queued(self, job: Job) -> None:
+        """Tell the ingress this request is on the queue, so Slack's retries of it are dropped there."""
+        try:
+            self.markers.put_item(Item=marker(job.key, job.id, DEDUP_TTL_SECONDS))
+        except (BotoCoreError, ClientError) as error:
+            logger.warning("dedup marker not written", extra={"error": str(error)})
 
     def process_batch(self, event: dict[str, Any], context: LambdaContext | None) -> dict[str, Any]:
         if context is not None:

@@ -67,7 +67,7 @@ def test_a_raising_intent_ends_in_the_dead_letter_queue_and_the_rest_are_answere
     settings = Settings(stage=STAGE, slack_api_url=slack.api_url, bot_token=TOKEN, aws_endpoint_url=moto_endpoint)
     app_worker = Worker(settings, build_app(settings, build_dialog(settings, crashing_registry)))
     log = JsonLog(stream=io.StringIO())
-    markers = DedupMarkers(DynamoClient(endpoint_url=moto_endpoint), settings.dedup_table, 3600, log)
+    markers = DedupMarkers(DynamoClient(endpoint_url=moto_endpoint), settings.dedup_table, log)
     ingress = SlackIngress(IngressConfig(SECRET, queue_url(sqs), 128 * 1024, STAGE),
                            SqsClient(endpoint_url=moto_endpoint), markers, log)
     events = [message_event(text, channel="D-DLQ") for text in ("hello", "crash", "roll 6")]

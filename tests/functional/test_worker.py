@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import time
 from collections.abc import Iterator
 from urllib.parse import parse_qsl, urlencode
 
@@ -286,3 +287,14 @@ def test_slow_work_shows_progress_then_replaces_it_with_the_answer(worker: Worke
     final = [c["args"] for c in slack.calls("chat.update", after=after) if c["args"]["channel"] == "D14"][-1]
     assert final["ts"] == progress["response"]["ts"]
     assert final["text"].startswith("There are 148,933 primes below 2,000,000.")
+
+
+def test_a_job_that_reaches_the_worker_leaves_a_dedup_marker_for_the_ingress(worker: Worker,
+                                                                             settings: Settings) -> None:
+    event = message_event("hello", channel="D15")
+    ok(worker.process_batch(sqs_event(event), CONTEXT))
+    table = boto3.resource("dynamodb", endpoint_url=settings.aws_endpoint_url, region_name="us-east-1").Table(
+        settings.dedup_table)
+    item = table.get_item(Key={"key": event["event_id"]})["Item"]
+    assert item["correlation_id"] == event["event_id"]
+    assert int(item["expires_at"]) > time.time()
