@@ -14,14 +14,16 @@ PYTHON_FOR_VENV ?= $(shell for p in python3.12 $$(pyenv root 2>/dev/null)/versio
 	  if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; \
 	  then echo $$p; break; fi; done)
 
-.PHONY: help setup run test lint bench clean manifest
+.PHONY: help setup run test lint bench clean manifest lex-bot
 
 help:
 	@echo "make run    start moto server, the Slack stand-in and serverless offline, then chat with the bot"
+	@echo "           (CHANNEL=lex: talk to it as a Lex caller; VOICE=1: speak the replies with espeak-ng)"
 	@echo "make test   lint and run every test (unit, functional, end to end)"
 	@echo "make bench  time the Slack ack against its floor"
 	@echo "make clean  remove the venv, node_modules and local logs"
 	@echo "make manifest STAGE=dev URL=https://...  print a deployed stage's Slack app manifest (YAML)"
+	@echo "make lex-bot  regenerate lex/bot.yml, the Lex bot deployed with the stack, from intents/"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@if [ -z "$(PYTHON_FOR_VENV)" ]; then echo "Parley needs Python >= 3.11 (3.12 preferred)" >&2; exit 1; fi
@@ -40,7 +42,7 @@ node_modules/.installed: package.json package-lock.json
 setup: $(VENV)/.installed node_modules/.installed
 
 run: setup
-	@$(PY) -m bot.local.run
+	@$(PY) -m bot.local.run $(if $(CHANNEL),--channel $(CHANNEL)) $(if $(VOICE),--voice)
 
 lint: $(VENV)/.installed
 	@$(VENV)/bin/ruff check .
@@ -61,3 +63,8 @@ manifest: setup
 	  echo "make manifest needs STAGE and URL: make manifest STAGE=dev URL=https://<api id>.execute-api.<region>.amazonaws.com" >&2; \
 	  exit 2; fi
 	@$(PY) -m bot.manifest --stage "$(STAGE)" --url "$(URL)"
+
+# The Amazon Lex V2 bot (lex/bot.yml, included by serverless.yml) from the intents; run it after changing intents/.
+# The tests fail while the file is stale.
+lex-bot: $(VENV)/.installed
+	@$(PY) -m bot.lex_bot
