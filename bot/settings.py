@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     idempotency_table: str = Field("", validation_alias="PARLEY_IDEMPOTENCY_TABLE")
     dialogs_table: str = Field("", validation_alias="PARLEY_DIALOGS_TABLE")
     tickets_table: str = Field("", validation_alias="PARLEY_TICKETS_TABLE")
+    results_table: str = Field("", validation_alias="PARLEY_RESULTS_TABLE")
     # How long a dialog waits for its next turn before it is forgotten
     dialog_ttl_seconds: int = Field(60 * 60, validation_alias="PARLEY_DIALOG_TTL_SECONDS")
 
@@ -50,7 +51,7 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _stage_names(self) -> Settings:
-        for kind in ("dedup", "idempotency", "dialogs", "tickets"):
+        for kind in ("dedup", "idempotency", "dialogs", "tickets", "results"):
             if not getattr(self, f"{kind}_table"):
                 setattr(self, f"{kind}_table", defaults.table_name(self.stage, kind))
         return self

@@ -3,6 +3,6 @@
 To add an intent: write a module here with a handler decorated by `@intent(...)` and import it below.
 """
 
-from intents import echo, hello, help, primes, roll, tickets
+from intents import echo, hello, help, primes, roll, status, tickets
 
-__all__ = ["echo", "hello", "help", "primes", "roll", "tickets"]
+__all__ = ["echo", "hello", "help", "primes", "roll", "status", "tickets"]

@@ -48,6 +48,7 @@ def count_primes_below(limit: int, report: Callable[[float], None] | None = None
     examples=["count primes below {limit}", "primes below {limit}", "how many primes are below {limit}"],
     slots=[Slot("limit", Number(minimum=2, maximum=1_000_000_000), prompt="Below which number should I count?",
                 example="300000000")],
+    slow=True,
 )
 def primes(turn: Turn) -> Reply:
     limit = turn.slots["limit"]

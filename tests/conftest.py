@@ -25,8 +25,10 @@ os.environ.update(
         "POWERTOOLS_SERVICE_NAME": "parley",
     }
 )
-for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SQS"):
+for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL_SQS", "AWS_ENDPOINT_URL_DYNAMODB"):
     os.environ.pop(name, None)
+# A call that forgets its endpoint fails here, on a port where nothing listens, instead of leaving 127.0.0.1.
+os.environ["AWS_ENDPOINT_URL"] = "http://127.0.0.1:9"
 
 
 class FakeLambdaContext:

@@ -46,7 +46,7 @@ class Dialog:
             intent = self.registry.get(turn.call.intent)
             if intent is None:
                 return fallback(self.registry)
-            values, problems = _parse(intent, turn.call.slots)
+            values, problems = parse_slots(intent, turn.call.slots)
             return self._advance(turn, intent, values, problems, confirmed=turn.call.confirmed)
         if state:
             return self._continue(turn, state, said)
@@ -67,7 +67,7 @@ class Dialog:
                 self.store.clear(turn.dialog_key)
                 return Reply("Okay, I won't.")
             return _confirmation(intent, state.slots, lead="Please answer yes or no (or say `cancel`). ")
-        values, problems = _parse(intent, {state.awaiting: turn.text}, known=state.slots)
+        values, problems = parse_slots(intent, {state.awaiting: turn.text}, known=state.slots)
         return self._advance(turn, intent, values, problems)
 
     def _advance(self, turn: Turn, intent: Intent, values: Mapping[str, Any], problems: Mapping[str, str],
@@ -89,8 +89,9 @@ class Dialog:
         return intent.handler(turn.with_slots(values))
 
 
-def _parse(intent: Intent, raw: Mapping[str, Any], known: Mapping[str, Any] | None = None
-           ) -> tuple[dict[str, Any], dict[str, str]]:
+def parse_slots(intent: Intent, raw: Mapping[str, Any], known: Mapping[str, Any] | None = None
+                ) -> tuple[dict[str, Any], dict[str, str]]:
+    """Slot values parsed by their types (added to those already `known`), and what could not be parsed."""
     values = dict(known or {})
     problems: dict[str, str] = {}
     for name, text in raw.items():
@@ -111,8 +112,13 @@ def _ask(slot: Slot, lead: str = "") -> Reply:
     return Reply(f"{lead}{slot.prompt}", buttons=buttons)
 
 
+def confirmation_question(intent: Intent, values: Mapping[str, Any]) -> str:
+    """The intent's `confirm` text with the slot values in place."""
+    return PLACEHOLDER.sub(lambda found: str(values.get(found.group(1), "")), intent.confirm or "")
+
+
 def _confirmation(intent: Intent, values: Mapping[str, Any], lead: str = "") -> Reply:
-    question = PLACEHOLDER.sub(lambda found: str(values.get(found.group(1), "")), intent.confirm or "")
+    question = confirmation_question(intent, values)
     return Reply(f"{lead}{question}", buttons=(Button("Yes", say="yes", style="primary"), Button("No", say="no")))
 
 

@@ -27,6 +27,8 @@ class Intent:
     confirm: str | None = None
     # The name of a Slack shortcut that opens this intent as a form (one input per slot)
     shortcut: str | None = None
+    # Takes longer than a voice caller can wait on the line: Lex queues it and tells the result later
+    slow: bool = False
 
     def __post_init__(self) -> None:
         if not INTENT_NAME.fullmatch(self.name):
@@ -48,5 +50,6 @@ class Intent:
 
 
 def make_intent(name: str, handler: Handler, *, description: str, examples: Sequence[str],
-                slots: Sequence[Slot] = (), confirm: str | None = None, shortcut: str | None = None) -> Intent:
-    return Intent(name, description, tuple(examples), tuple(slots), handler, confirm, shortcut)
+                slots: Sequence[Slot] = (), confirm: str | None = None, shortcut: str | None = None,
+                slow: bool = False) -> Intent:
+    return Intent(name, description, tuple(examples), tuple(slots), handler, confirm, shortcut, slow)

@@ -27,16 +27,17 @@ class Registry:
         return intent
 
     def intent(self, name: str, *, description: str, examples: Sequence[str], slots: Sequence[Slot] = (),
-               confirm: str | None = None, shortcut: str | None = None) -> Callable[[Handler], Handler]:
+               confirm: str | None = None, shortcut: str | None = None,
+               slow: bool = False) -> Callable[[Handler], Handler]:
         """Declare an intent: `@registry.intent("roll", description=..., examples=["roll {sides}"], slots=[...])`.
 
         `confirm` is asked (yes/no) before the handler runs; `shortcut` names a Slack shortcut that opens
-        the intent as a form.
+        the intent as a form; `slow` intents are queued rather than run while a voice caller waits.
         """
 
         def register(handler: Handler) -> Handler:
             self.add(make_intent(name, handler, description=description, examples=examples, slots=slots,
-                                 confirm=confirm, shortcut=shortcut))
+                                 confirm=confirm, shortcut=shortcut, slow=slow))
             return handler
 
         return register

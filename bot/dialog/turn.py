@@ -31,6 +31,8 @@ class Turn:
     correlation_id: str | None = None
     team_id: str = ""
     call: IntentCall | None = None  # set when the person pressed a button or sent a form
+    # what the channel keeps for the conversation between turns (Lex session attributes)
+    attributes: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     slots: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     # Long-running intents report how far they are; Slack shows it as one message, updated in place.
     progress: Callable[[str], None] = field(default=_quiet, compare=False, repr=False)

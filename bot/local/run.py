@@ -1,48 +1,97 @@
-"""`make run`: start the local stack and chat with the bot; stop everything on Ctrl-C or end of input.
+"""`make run`: start the local stack and talk to the bot; stop everything on Ctrl-C or end of input.
 
-On a terminal it prompts; otherwise it reads one message a line and prints each reply, so
-`printf 'hello\\nhelp\\n' | make run` works. Progress and errors go to stderr, the chat to stdout.
+`make run` plays a Slack user (`bot.local.chat`); `make run CHANNEL=lex` a Lex caller, through the
+local Lex emulator and the `lex` function (`VOICE=1` speaks the bot's SSML with espeak-ng). On a
+terminal it prompts; otherwise it reads one line at a time and prints each reply, so
+`printf 'hello\\nhelp\\n' | make run` works. Progress and errors go to stderr, the conversation to stdout.
 """
 
 from __future__ import annotations
 
+import argparse
+import shutil
 import signal
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
+from typing import Protocol
 
-from bot.local.chat import Said, SlackChat
+from bot.local.chat import SlackChat
+from bot.local.lex_emulator import LexEmulator, lambda_invoker, load_bot
 from bot.local.slack_standin import StandInClient
 from bot.local.stack import ROOT, LocalStack
 from bot.settings import Settings
 
 LOG_DIR = ROOT / ".parley" / "logs"
-USAGE = ("Type to DM the bot (try `help`); `@parley ...` mentions it in a channel, `/parley ...` is the slash\n"
-         "command, a number presses that button, `/top` leaves a thread. Ctrl-D or Ctrl-C ends.")
+SLACK_USAGE = ("Type to DM the bot (try `help`); `@parley ...` mentions it in a channel, `/parley ...` is the\n"
+               "slash command, a number presses that button, `/top` leaves a thread. Ctrl-D or Ctrl-C ends.")
+LEX_USAGE = ("You are a Lex caller (try `help`, `open a ticket`, `count primes below 300000000`, then `status`);\n"
+             "a number presses that card button. Ctrl-D or Ctrl-C ends.")
 
 
-def _show(said: list[Said]) -> None:
-    number = 0
-    for each in said:
-        print(f"parley{' (edited)' if each.edited else ''}> {each.text}", flush=True)
-        if each.buttons:
-            labels = []
-            for label in each.buttons:
-                number += 1
-                labels.append(f"[{number}] {label}")
-            print("        " + "  ".join(labels), flush=True)
+class Conversation(Protocol):
+    def prompt(self) -> str: ...
+    def take(self, line: str) -> None: ...
+
+
+def _buttons(labels: list[str]) -> str:
+    return "        " + "  ".join(f"[{number}] {label}" for number, label in enumerate(labels, 1))
+
+
+class SlackConversation:
+    def __init__(self, stack: LocalStack) -> None:
+        settings = stack.settings
+        self.chat = SlackChat(stack.ingress_url, settings.signing_secret.get_secret_value(),
+                              StandInClient(stack.slack_url), stack.slack_url)
+
+    def prompt(self) -> str:
+        return "you> " if self.chat.where == "dm" else f"you ({self.chat.where})> "
+
+    def take(self, line: str) -> None:
+        said = self.chat.say(line)
+        labels: list[str] = []
+        for each in said:
+            print(f"parley{' (edited)' if each.edited else ''}> {each.text}", flush=True)
+            labels.extend(each.buttons)
+        if labels:
+            print(_buttons(labels), flush=True)
+
+
+class LexConversation:
+    def __init__(self, stack: LocalStack, voice: bool) -> None:
+        invoke = lambda_invoker(stack.settings.lambda_port, f"parley-{stack.settings.stage}-lex")
+        self.lex = LexEmulator(invoke=invoke, intents=load_bot(), spoken=voice)
+        self.speaker = shutil.which("espeak-ng") if voice else None
+        if voice and not self.speaker:
+            print("Voice: espeak-ng is not installed, so replies are printed, not spoken "
+                  "(apt-get install espeak-ng to hear them). Turns are still sent as speech.", file=sys.stderr)
+
+    def prompt(self) -> str:
+        return "caller> "
+
+    def take(self, line: str) -> None:
+        shown = None
+        for each in self.lex.say(line):
+            if each.text != shown:  # a card's title repeats the question it offers choices for
+                print(f"parley> {each.text}", flush=True)
+                shown = each.text
+            if each.buttons:
+                print(_buttons([label for label, _ in each.buttons]), flush=True)
+            if self.speaker and each.ssml:
+                # -m reads SSML; a machine without a sound device fails here, which only costs the sound
+                subprocess.run([self.speaker, "-m", each.ssml], check=False, capture_output=True, timeout=60)
 
 
 def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(128 + signum)  # unwinds through the stack's cleanup
 
 
-def _lines(chat: SlackChat, interactive: bool) -> Iterator[str]:
+def _lines(conversation: Conversation, interactive: bool) -> Iterator[str]:
     while True:
         try:
-            prompt = "you> " if chat.where == "dm" else f"you ({chat.where})> "
-            line = input(prompt) if interactive else sys.stdin.readline()
+            line = input(conversation.prompt()) if interactive else sys.stdin.readline()
         except EOFError:
             return
         if not interactive and not line:
@@ -52,7 +101,11 @@ def _lines(chat: SlackChat, interactive: bool) -> Iterator[str]:
             yield line
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="make run", description=__doc__.split("\n")[0])
+    parser.add_argument("--channel", choices=("slack", "lex"), default="slack")
+    parser.add_argument("--voice", action="store_true", help="Lex: send turns as speech and speak the replies")
+    options = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     settings = Settings()
     interactive = sys.stdin.isatty()
@@ -63,15 +116,19 @@ def main() -> int:
     try:
         with LocalStack(settings, LOG_DIR) as stack:
             stack.wait_until_polling()
-            chat = SlackChat(stack.ingress_url, settings.signing_secret.get_secret_value(),
-                             StandInClient(stack.slack_url), stack.slack_url)
-            print(f"Parley is up: Slack events at {stack.ingress_url}.\n{USAGE}", file=sys.stderr, flush=True)
-            for text in _lines(chat, interactive):
+            conversation: Conversation
+            if options.channel == "lex":
+                conversation = LexConversation(stack, options.voice)
+                print(f"Parley is up: the lex function via the Lex emulator.\n{LEX_USAGE}", file=sys.stderr)
+            else:
+                conversation = SlackConversation(stack)
+                print(f"Parley is up: Slack events at {stack.ingress_url}.\n{SLACK_USAGE}", file=sys.stderr)
+            for text in _lines(conversation, interactive):
                 if not interactive:
-                    print(f"you> {text}", flush=True)
+                    print(f"{conversation.prompt()}{text}", flush=True)
                 try:
-                    _show(chat.say(text))
-                except (RuntimeError, TimeoutError) as error:
+                    conversation.take(text)
+                except (RuntimeError, TimeoutError, OSError) as error:
                     print(f"parley (no reply): {error}", flush=True)
     except KeyboardInterrupt:
         print("\nStopped.", file=sys.stderr)

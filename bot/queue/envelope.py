@@ -1,7 +1,8 @@
 """The job envelope the ingress puts on SQS, written with the standard library.
 
-Version 1 carries a Slack request as the ingress received it (raw body, content type and the
-headers Bolt and retries care about), so the worker can hand Slack's own bytes to Bolt. The worker
+Version 1 carries either a Slack request as the ingress received it (raw body, content type and the
+headers Bolt and retries care about), so the worker can hand Slack's own bytes to Bolt, or a slow
+intent asked for through Lex (the intent and its slot values, and who to tell). The worker
 reads it with the pydantic model in `bot.queue.job`; a round-trip test keeps the two in step.
 """
 
@@ -39,5 +40,23 @@ def slack_job(correlation_id: str, body: bytes, headers: Mapping[str, str], rece
             },
         },
         ensure_ascii=False,  # keeps non-English text at its UTF-8 size against SQS's limit
+        separators=(",", ":"),
+    )
+
+
+def lex_job(job_id: str, intent: str, slots: Mapping[str, str], *, session_id: str, user_id: str,
+            slack_user_id: str | None = None, received_at: float | None = None) -> str:
+    """The JSON text of a job for a slow intent asked for through Lex: the caller hears the result later."""
+    return json.dumps(
+        {
+            "version": ENVELOPE_VERSION,
+            "id": job_id,
+            "dedup_key": job_id,
+            "source": "lex",
+            "received_at": time.time() if received_at is None else received_at,
+            "lex": {"intent": intent, "slots": dict(slots), "session_id": session_id, "user_id": user_id,
+                    "slack_user_id": slack_user_id},
+        },
+        ensure_ascii=False,
         separators=(",", ":"),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 
 class SlackRequest(BaseModel):
@@ -24,16 +24,35 @@ class SlackRequest(BaseModel):
         return int(self.headers.get("x-slack-retry-num", "0") or 0)
 
 
+class LexRequest(BaseModel):
+    """A slow intent a Lex caller asked for; its result is stored for their next turn."""
+
+    model_config = ConfigDict(frozen=True)
+
+    intent: str
+    slots: dict[str, str]
+    session_id: str
+    user_id: str
+    slack_user_id: str | None = None  # a session linked to a Slack user also gets the result as a DM
+
+
 class Job(BaseModel):
     # Later versions may add fields; an older worker still reads what it knows.
     model_config = ConfigDict(frozen=True, extra="ignore")
 
     version: Literal[1]
     id: str  # the correlation id every log line of this job carries
-    source: Literal["slack"]
+    source: Literal["slack", "lex"]
     received_at: float
-    slack: SlackRequest
+    slack: SlackRequest | None = None
+    lex: LexRequest | None = None
     dedup_key: str | None = None  # what makes two deliveries the same request (absent: the id)
+
+    @model_validator(mode="after")
+    def _payload_matches_source(self) -> Job:
+        if getattr(self, self.source) is None:
+            raise ValueError(f"a {self.source} job without its {self.source} payload")
+        return self
 
     @property
     def key(self) -> str:

@@ -28,14 +28,16 @@ from aws_lambda_powertools.utilities.idempotency import (
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import BotoCoreError, ClientError
-from slack_bolt import App
 
 import intents  # noqa: F401 - declares the intents into the registry
+from bot.channels.slack_replies import ConversationReplies
 from bot.defaults import DEDUP_TTL_SECONDS
-from bot.dialog.engine import Dialog
+from bot.dialog.engine import Dialog, parse_slots
 from bot.dialog.registry import Registry, registry
+from bot.dialog.turn import Turn
 from bot.ingress.dedup import marker
-from bot.queue.job import Job
+from bot.queue.job import Job, LexRequest
+from bot.queue.results import JobResult, JobResults, job_results
 from bot.settings import Settings
 from bot.worker.app import build_app, dispatch
 from bot.worker.dialog_store import DynamoDialogStore
@@ -55,8 +57,10 @@ def build_dialog(settings: Settings, declared: Registry = registry) -> Dialog:
 class Worker:
     """The Bolt app and the idempotent run of a job, built once per Lambda sandbox."""
 
-    def __init__(self, settings: Settings, app: App) -> None:
-        self.app = app
+    def __init__(self, settings: Settings, dialog: Dialog, results: JobResults | None = None) -> None:
+        self.app = build_app(settings, dialog)
+        self.registry = dialog.registry
+        self.results = results or job_results()
         dynamodb = boto3.resource("dynamodb", region_name=settings.region, endpoint_url=settings.aws_endpoint_url)
         self.markers = dynamodb.Table(settings.dedup_table)
         # Replies already sent are remembered for an hour: longer than Slack retries or SQS redelivers.
@@ -68,7 +72,27 @@ class Worker:
                                              config=self.idempotency)(self._run)
 
     def _run(self, job: dict[str, Any]) -> dict[str, Any]:
-        return {"bolt_status": dispatch(self.app, Job.model_validate(job))}
+        parsed = Job.model_validate(job)
+        if parsed.lex is not None:
+            return self._run_for_lex(parsed.id, parsed.lex)
+        return {"bolt_status": dispatch(self.app, parsed)}
+
+    def _run_for_lex(self, job_id: str, request: LexRequest) -> dict[str, Any]:
+        """A slow intent a Lex caller asked for: run it, keep the result for their next turn, and DM it
+        to the Slack user the session is linked to."""
+        intent = self.registry.get(request.intent)
+        if intent is None:
+            raise LookupError(f"no intent {request.intent!r}")
+        values, problems = parse_slots(intent, request.slots)
+        if problems:
+            raise ValueError(f"slot values the Lex hook should have refused: {problems}")
+        turn = Turn(text="", channel="lex", user_id=request.user_id, conversation_id=request.session_id,
+                    correlation_id=job_id, slots=values)
+        reply = intent.handler(turn)
+        self.results.put(JobResult(job_id, "done", reply.text))
+        if request.slack_user_id:
+            ConversationReplies(self.app.client, request.slack_user_id, None).send(reply)
+        return {"lex_result": "stored", "dm": bool(request.slack_user_id)}
 
     def handle_record(self, record: SQSRecord) -> None:
         logger.set_correlation_id(None)
@@ -109,5 +133,5 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     global _worker
     if _worker is None:
         settings = Settings()
-        _worker = Worker(settings, build_app(settings, build_dialog(settings)))
+        _worker = Worker(settings, build_dialog(settings))
     return _worker.process_batch(event, context)

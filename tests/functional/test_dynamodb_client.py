@@ -340,7 +340,7 @@ def test_clients_can_share_one_credential_provider(stub: Callable[..., Stub], mo
      "https://dynamodb.us-east-1.amazonaws.com"),
 ])
 def test_endpoint_resolution(monkeypatch: pytest.MonkeyPatch, env: dict[str, str], expected: str) -> None:
-    for name in ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "AWS_ENDPOINT_URL_DYNAMODB"):
+    for name in ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL"):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -348,6 +348,7 @@ def test_endpoint_resolution(monkeypatch: pytest.MonkeyPatch, env: dict[str, str
 
 
 def test_regional_endpoints(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     monkeypatch.delenv("AWS_ENDPOINT_URL_DYNAMODB", raising=False)
     assert DynamoClient(region="eu-west-1").endpoint_url == "https://dynamodb.eu-west-1.amazonaws.com"
     assert DynamoClient(region="cn-north-1").endpoint_url == "https://dynamodb.cn-north-1.amazonaws.com.cn"

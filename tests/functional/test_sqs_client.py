@@ -575,13 +575,15 @@ def test_container_uri_must_be_local_over_http(no_env_credentials: pytest.Monkey
 ])
 def test_endpoint_resolution(monkeypatch: pytest.MonkeyPatch, env: dict[str, str], arg: str | None,
                              expected: str) -> None:
-    monkeypatch.delenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", raising=False)
+    for name in ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "AWS_ENDPOINT_URL"):
+        monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     assert SqsClient(endpoint_url=arg).endpoint_url == expected
 
 
 def test_region_resolution(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     monkeypatch.setenv("AWS_REGION", "eu-west-1")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-central-1")
     assert SqsClient().region == "eu-west-1"

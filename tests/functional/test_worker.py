@@ -20,7 +20,6 @@ from bot.local.slack_standin import BOT_ID, BOT_USER_ID, SlackStandIn
 from bot.local.stack import create_resources, stage_resources
 from bot.queue.envelope import slack_job
 from bot.settings import Settings
-from bot.worker.app import build_app
 from bot.worker.handler import Worker, build_dialog
 from tests.conftest import FakeLambdaContext, load_event
 
@@ -50,8 +49,8 @@ def settings(moto_endpoint: str, slack: SlackStandIn) -> Iterator[Settings]:
     intents.tickets.tickets.cache_clear()
 
 
-def make_worker(settings: Settings, intents_: Registry = registry) -> Worker:
-    return Worker(settings, build_app(settings, build_dialog(settings, intents_)))
+def make_worker(settings: Settings, declared: Registry = registry) -> Worker:
+    return Worker(settings, build_dialog(settings, declared))
 
 
 @pytest.fixture(scope="module")

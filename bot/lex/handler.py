@@ -1,0 +1,40 @@
+"""The `lex` Lambda: Amazon Lex V2 invokes it as the bot alias's code hook (no API Gateway)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+import intents  # noqa: F401 - declares the intents into the registry
+from bot.aws.sqs import SqsClient
+from bot.dialog.registry import registry
+from bot.lex.hook import LexHook
+from bot.queue.envelope import lex_job
+from bot.queue.results import job_results
+from bot.settings import Settings
+
+logger = Logger()
+
+
+def build_hook(settings: Settings) -> LexHook:
+    queue = SqsClient(endpoint_url=settings.aws_endpoint_url, region=settings.region)
+
+    def enqueue(job_id: str, intent: str, slots: dict[str, str], session_id: str, user_id: str,
+                slack_user_id: str | None) -> None:
+        queue.send_message(settings.queue_url, lex_job(job_id, intent, slots, session_id=session_id,
+                                                       user_id=user_id, slack_user_id=slack_user_id))
+
+    return LexHook(registry, job_results(), enqueue)
+
+
+_hook: LexHook | None = None
+
+
+@logger.inject_lambda_context
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    global _hook
+    if _hook is None:
+        _hook = build_hook(Settings())
+    return _hook(event)

@@ -1,0 +1,89 @@
+"""Lex through the local stack: the `lex` function invoked through serverless offline's Lambda API, as
+Lex invokes a code hook, driven by the local Lex emulator; slow work through the real queue and worker."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.channels.lex_models import response_problems
+from bot.lex.hook import ON_IT
+from bot.local.lex_emulator import LexEmulator, lambda_invoker, load_bot
+from bot.local.processes import free_port
+from bot.local.slack_standin import StandInClient
+from bot.local.stack import LocalStack
+
+pytestmark = pytest.mark.e2e
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def caller(stack: LocalStack, **kwargs) -> tuple[LexEmulator, list[float]]:
+    invoke = lambda_invoker(stack.settings.lambda_port, f"parley-{stack.settings.stage}-lex")
+    took: list[float] = []
+
+    def timed(event: dict) -> dict:
+        started = time.monotonic()
+        response = invoke(event)
+        took.append(time.monotonic() - started)
+        assert response_problems(response) == [], response
+        return response
+
+    return LexEmulator(invoke=timed, intents=load_bot(), **kwargs), took
+
+
+def test_a_slow_intent_via_lex_is_reported_on_the_next_turn_and_dmed_to_the_linked_slack_user(
+        stack: LocalStack) -> None:
+    user = "U-LEX-" + os.urandom(3).hex().upper()
+    lex, took = caller(stack, session_attributes={"slack_user_id": user})
+    assert lex.say("hello")[0].text.startswith("Hello!")  # the function is warm from here on
+    took.clear()
+    said = lex.say("count primes below 20000000")
+    assert [each.text for each in said] == [ON_IT]
+    assert lex.session_attributes["parley_job"].startswith("job-")
+    assert max(took) < 1.0  # the hook answers at once; the work is queued
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and lex.say("status")[0].text.startswith("I'm still working"):
+        time.sleep(0.5)
+    lex.say("count primes below 1000")  # a second job, so the next turn has news to open with
+    time.sleep(1)
+    dms = [call["args"]["text"] for call in _stand_in_calls(stack) if call["args"].get("channel") == user]
+    assert "There are 1,270,607 primes below 20,000,000." in dms
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        said = lex.say("hello")
+        if said[0].text.startswith("Your earlier request is done."):
+            break
+        time.sleep(0.5)
+    assert said[0].text == "Your earlier request is done. There are 168 primes below 1,000."
+    assert said[1].text.startswith("Hello!")
+
+
+def _stand_in_calls(stack: LocalStack) -> list[dict]:
+    return StandInClient(stack.slack_url).calls("chat.postMessage")
+
+
+def test_spoken_turns_come_back_as_ssml(stack: LocalStack) -> None:
+    lex, _ = caller(stack, spoken=True)
+    [said] = lex.say("roll 20")
+    assert said.ssml and said.ssml.startswith("<speak>") and said.ssml.endswith("</speak>")
+
+
+def test_make_run_in_lex_mode_completes_a_dialog_with_an_invalid_value_asked_again() -> None:
+    ports = {name: str(free_port()) for name in ("PARLEY_HTTP_PORT", "PARLEY_LAMBDA_PORT", "PARLEY_MOTO_PORT",
+                                                 "PARLEY_SLACK_PORT")}
+    lines = "open a ticket\nthe printer is on fire\nurgent\nhigh\n1\n"
+    result = subprocess.run(["make", "run", "CHANNEL=lex"], input=lines, cwd=ROOT, env={**os.environ, **ports},
+                            capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    replies = [line for line in result.stdout.splitlines() if line.startswith("parley> ")]
+    assert replies[:4] == [
+        "parley> What is the ticket about?",
+        "parley> How urgent is it?",
+        "parley> Sorry, “urgent” is not one of: low, normal, high. How urgent is it?",
+        "parley> Open a high priority ticket about “the printer is on fire”?",
+    ]
+    assert replies[4].startswith("parley> Opened ticket PAR-")

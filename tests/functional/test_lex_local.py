@@ -1,0 +1,121 @@
+"""The Lex hook in process, driven by the local Lex emulator from the generated bot definition; tickets,
+results and the queue in moto; the worker finishing slow intents; the Slack stand-in getting DMs."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import boto3
+import pytest
+
+import intents.tickets
+from bot.channels.lex_models import response_problems
+from bot.lex.handler import build_hook
+from bot.lex.hook import ON_IT, LexHook
+from bot.local.lex_emulator import LexEmulator, load_bot
+from bot.local.poller import SqsPoller
+from bot.local.slack_standin import SlackStandIn
+from bot.local.stack import create_resources, stage_resources
+from bot.queue import results
+from bot.settings import Settings
+from bot.worker.handler import Worker, build_dialog
+from tests.conftest import FakeLambdaContext
+
+STAGE = "lexlocal"
+TOKEN = "xoxb-lex-local-test"
+
+
+@pytest.fixture(scope="module")
+def slack() -> Iterator[SlackStandIn]:
+    with SlackStandIn(token=TOKEN) as standin:
+        yield standin
+
+
+@pytest.fixture(scope="module")
+def settings(moto_endpoint: str, slack: SlackStandIn) -> Iterator[Settings]:
+    create_resources(moto_endpoint, STAGE, stage_resources(STAGE))
+    saved = dict(os.environ)
+    os.environ.update({"PARLEY_STAGE": STAGE, "AWS_ENDPOINT_URL": moto_endpoint})
+    intents.tickets.tickets.cache_clear()
+    results.job_results.cache_clear()
+    yield Settings(stage=STAGE, slack_api_url=slack.api_url, bot_token=TOKEN, aws_endpoint_url=moto_endpoint)
+    os.environ.clear()
+    os.environ.update(saved)
+    intents.tickets.tickets.cache_clear()
+    results.job_results.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def hook(settings: Settings) -> LexHook:
+    return build_hook(settings)
+
+
+def emulator(hook: LexHook, **kwargs) -> LexEmulator:
+    def invoke(event: dict) -> dict:
+        response = hook(event)
+        assert response_problems(response) == [], response  # every answer is one Lex accepts
+        return response
+
+    return LexEmulator(invoke=invoke, intents=load_bot(), **kwargs)
+
+
+def texts(said: list) -> list[str]:
+    return [each.text for each in said]
+
+
+def test_a_multi_slot_dialog_with_an_invalid_value_asked_again(hook: LexHook) -> None:
+    lex = emulator(hook)
+    assert texts(lex.say("open a ticket")) == ["What is the ticket about?"]
+    asked = lex.say("the printer is on fire")
+    assert texts(asked) == ["How urgent is it?"]
+    assert [label for label, _ in lex.last_buttons] == []  # Lex's own prompt: no card (the hook delegated)
+    refused = lex.say("urgent")
+    assert refused[0].text == "Sorry, “urgent” is not one of: low, normal, high. How urgent is it?"
+    assert [label for label, _ in lex.last_buttons] == []
+    confirm = lex.say("high")
+    assert confirm[0].text == "Open a high priority ticket about “the printer is on fire”?"
+    assert [label for label, _ in lex.last_buttons] == ["Yes", "No"]
+    done = lex.say("1")  # presses "Yes" on the card
+    assert done[0].text.startswith("Opened ticket PAR-")
+    assert lex.intent is None
+    sources = [event["invocationSource"] for event in lex.invocations]
+    assert sources[-1] == "FulfillmentCodeHook"
+    assert sources.count("FulfillmentCodeHook") == 1
+
+
+def test_a_declined_confirmation_opens_nothing(hook: LexHook) -> None:
+    lex = emulator(hook)
+    lex.say("open a ticket about the coffee machine")
+    lex.say("low")
+    assert texts(lex.say("no")) == ["Okay, I won't."]
+
+
+def test_spoken_turns_are_answered_in_ssml(hook: LexHook) -> None:
+    lex = emulator(hook, spoken=True)
+    [said] = lex.say("roll a twelve sided die")
+    assert said.ssml and said.ssml.startswith("<speak>")
+    assert said.text.startswith("You rolled a ")
+
+
+def test_unknown_words_get_help_and_the_next_turn_starts_fresh(hook: LexHook) -> None:
+    lex = emulator(hook)
+    assert lex.say("bake me a cake")[0].text.startswith("Sorry, I can't do that yet.")
+    assert lex.say("hello")[0].text.startswith("Hello!")
+
+
+def test_a_slow_intent_is_finished_by_the_worker_and_told_on_the_next_turn(
+        hook: LexHook, settings: Settings, slack: SlackStandIn) -> None:
+    lex = emulator(hook, session_attributes={"slack_user_id": "U-LEX"})
+    assert texts(lex.say("count primes below 1000")) == [ON_IT]
+    assert texts(lex.say("status")) == ["I'm still working on it. Ask me again in a moment."]
+    sqs = boto3.client("sqs", endpoint_url=settings.aws_endpoint_url, region_name="us-east-1")
+    worker = Worker(settings, build_dialog(settings))
+    poller = SqsPoller(sqs, settings.queue_url, lambda event, _: worker.process_batch(event, FakeLambdaContext()))
+    assert poller.drain() == {"received": 1, "failed": 0}
+    [dm] = [call["args"] for call in slack.calls("chat.postMessage") if call["args"]["channel"] == "U-LEX"]
+    assert dm["text"] == "There are 168 primes below 1,000."
+    later = lex.say("hello")
+    assert texts(later)[0] == "Your earlier request is done. There are 168 primes below 1,000."
+    assert texts(later)[1].startswith("Hello!")
+    assert texts(lex.say("status")) == ["Nothing of yours is running right now."]

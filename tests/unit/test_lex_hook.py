@@ -1,0 +1,213 @@
+"""The Lex code hook over SAM CLI events and hand-made edge cases: every response valid by Lex's rules."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+import intents  # noqa: F401 - declares the intents
+from bot.channels.lex_models import response_problems
+from bot.dialog import Turn, answer, registry
+from bot.lex.hook import ON_IT, LexHook
+from bot.queue.results import JOB_ATTRIBUTE, JobResult
+
+LEX_EVENTS = Path(__file__).parents[1] / "events" / "lex"
+
+
+class MemoryResults:
+    def __init__(self) -> None:
+        self.saved: dict[str, JobResult] = {}
+
+    def get(self, job_id: str) -> JobResult | None:
+        return self.saved.get(job_id)
+
+    def put(self, result: JobResult) -> None:
+        self.saved[result.job_id] = result
+
+
+@pytest.fixture
+def results() -> MemoryResults:
+    return MemoryResults()
+
+
+@pytest.fixture
+def queued() -> list[tuple]:
+    return []
+
+
+@pytest.fixture
+def hook(results: MemoryResults, queued: list[tuple]) -> LexHook:
+    return LexHook(registry, results, lambda *job: queued.append(job))  # type: ignore[arg-type]
+
+
+def lex_event(name: str) -> dict:
+    return json.loads((LEX_EVENTS / name).read_text())
+
+
+def event(intent: str, slots: dict[str, str | None], *, source: str = "DialogCodeHook", spoken: bool = False,
+          confirmation: str = "None", attributes: dict[str, str] | None = None, transcript: str = "") -> dict:
+    """A Lex V2 event for one of our intents (from a hand-made fixture, so its shape stays Lex's)."""
+    base = lex_event("edge_null_slots.json")
+    base.update(invocationSource=source, inputMode="Speech" if spoken else "Text", inputTranscript=transcript)
+    lex_slots = {name: None if value is None else {"shape": "Scalar", "value": {
+        "originalValue": value, "interpretedValue": value, "resolvedValues": [value]}} for name, value in slots.items()}
+    base["sessionState"]["intent"] = {"name": intent, "slots": lex_slots, "state": "InProgress",
+                                      "confirmationState": confirmation}
+    base["sessionState"]["sessionAttributes"] = attributes or {}
+    base["interpretations"] = [{"intent": copy.deepcopy(base["sessionState"]["intent"]), "nluConfidence": 0.9}]
+    return base
+
+
+def valid(response: dict) -> dict:
+    assert response_problems(response) == []
+    return response
+
+
+def action(response: dict) -> str:
+    return response["sessionState"]["dialogAction"]["type"]
+
+
+def texts(response: dict) -> list[str]:
+    return [message.get("content", "") for message in response.get("messages", [])]
+
+
+@pytest.mark.parametrize("name", sorted(path.name for path in LEX_EVENTS.glob("*.json")))
+def test_every_fixture_gets_a_valid_response(hook: LexHook, name: str) -> None:
+    valid(hook(lex_event(name)))
+
+
+@pytest.mark.parametrize("name", ["sam_banking_bot.json", "sam_book_car.json", "sam_book_hotel.json",
+                                  "edge_fallback.json"])
+def test_intents_we_do_not_have_get_help_and_a_new_start(hook: LexHook, name: str) -> None:
+    response = valid(hook(lex_event(name)))
+    assert action(response) == "ElicitIntent"
+    assert "can't do that yet" in " ".join(texts(response))
+
+
+@pytest.mark.parametrize("broken", [None, "text", [], {}, {"messageVersion": "2.0"}, {"messageVersion": "1.0"},
+                                    {**lex_event("edge_null_slots.json"), "sessionState": "x"},
+                                    {**lex_event("edge_null_slots.json"), "invocationSource": "Other"}])
+def test_malformed_events_get_an_apology_never_an_exception(hook: LexHook, broken: object) -> None:
+    response = valid(hook(broken))
+    assert action(response) == "Close"
+    assert response["sessionState"]["intent"]["state"] == "Failed"
+    assert texts(response) == ["Sorry, something went wrong on my side. Please try again."]
+
+
+def test_missing_slots_are_left_to_lex(hook: LexHook) -> None:
+    response = valid(hook(event("open_ticket", {"topic": None, "priority": None, "component": None})))
+    assert action(response) == "Delegate"
+
+
+def test_an_invalid_value_is_asked_again_with_the_reason(hook: LexHook) -> None:
+    response = valid(hook(event("roll", {"sides": "1"})))
+    assert action(response) == "ElicitSlot"
+    assert response["sessionState"]["dialogAction"]["slotToElicit"] == "sides"
+    assert response["sessionState"]["intent"]["slots"]["sides"] is None
+    assert texts(response) == ["Sorry, 1 is less than 2. How many sides should the die have?"]
+
+
+def test_a_value_lex_did_not_interpret_is_read_from_what_was_said(hook: LexHook) -> None:
+    response = valid(hook(lex_event("edge_missing_interpreted_value.json")))  # roll, originalValue "20" only
+    assert action(response) == "Close"
+    assert texts(response)[0].endswith("(d20).")
+
+
+def test_an_unresolved_choice_is_asked_again(hook: LexHook) -> None:
+    unresolved = event("open_ticket", {"topic": "printer", "priority": None, "component": None})
+    unresolved["sessionState"]["intent"]["slots"]["priority"] = {"shape": "Scalar", "value": {
+        "originalValue": "urgent", "resolvedValues": []}}
+    response = valid(hook(unresolved))
+    assert action(response) == "ElicitSlot"
+    assert texts(response) == ["Sorry, “urgent” is not one of: low, normal, high. How urgent is it?"]
+
+
+def test_a_declared_confirmation_is_asked_once_the_slots_are_in(hook: LexHook) -> None:
+    response = valid(hook(event("open_ticket", {"topic": "printer", "priority": "high", "component": None})))
+    assert action(response) == "ConfirmIntent"
+    assert texts(response)[0] == "Open a high priority ticket about “printer”?"
+    card = response["messages"][1]["imageResponseCard"]
+    assert [button["text"] for button in card["buttons"]] == ["Yes", "No"]
+
+
+def test_a_denied_confirmation_closes(hook: LexHook) -> None:
+    response = valid(hook(event("open_ticket", {"topic": "x", "priority": "low", "component": None},
+                                confirmation="Denied")))
+    assert (action(response), response["sessionState"]["intent"]["state"]) == ("Close", "Failed")
+
+
+def test_a_fast_intent_is_fulfilled_inline(hook: LexHook) -> None:
+    response = valid(hook(event("roll", {"sides": "20"}, source="FulfillmentCodeHook")))
+    assert (action(response), response["sessionState"]["intent"]["state"]) == ("Close", "Fulfilled")
+    assert texts(response)[0].startswith("You rolled a ")
+
+
+def test_spoken_turns_get_ssml_typed_turns_plain_text_and_the_same_intent_serves_slack(hook: LexHook) -> None:
+    spoken = valid(hook(event("roll", {"sides": "6"}, source="FulfillmentCodeHook", spoken=True)))
+    typed = valid(hook(event("roll", {"sides": "6"}, source="FulfillmentCodeHook")))
+    [spoken_message] = spoken["messages"]
+    [typed_message] = typed["messages"]
+    assert spoken_message["contentType"] == "SSML"
+    assert spoken_message["content"].startswith("<speak>")
+    assert "You rolled a" in spoken_message["content"]
+    assert typed_message["contentType"] == "PlainText"
+    assert typed_message["content"].startswith("You rolled a ")
+    assert answer(Turn("roll 6", "slack", "U1", "D1"), registry).text.startswith("You rolled a ")
+
+
+def test_ssml_is_chosen_for_a_connect_text_turn_that_accepts_it(hook: LexHook) -> None:
+    response = valid(hook(lex_event("edge_connect_ssml.json")))
+    assert all(message["contentType"] in ("SSML",) for message in response.get("messages", []))
+
+
+def test_a_slow_intent_is_queued_and_its_result_told_on_the_next_turn(hook: LexHook, results: MemoryResults,
+                                                                      queued: list[tuple]) -> None:
+    response = valid(hook(event("primes", {"limit": "1000"}, source="FulfillmentCodeHook")))
+    assert (action(response), texts(response)) == ("Close", [ON_IT])
+    job_id = response["sessionState"]["sessionAttributes"][JOB_ATTRIBUTE]
+    [(queued_id, intent, slots, _, _, slack_user)] = queued
+    assert (queued_id, intent, slots, slack_user) == (job_id, "primes", {"limit": "1000"}, None)
+
+    attributes = response["sessionState"]["sessionAttributes"]
+    pending = valid(hook(event("status", {}, source="FulfillmentCodeHook", attributes=attributes)))
+    assert texts(pending) == ["I'm still working on it. Ask me again in a moment."]
+    assert JOB_ATTRIBUTE in pending["sessionState"]["sessionAttributes"]
+
+    results.put(JobResult(job_id, "done", "There are 168 primes below 1,000."))
+    later = valid(hook(event("hello", {}, source="FulfillmentCodeHook", attributes=attributes)))
+    assert texts(later)[0] == "Your earlier request is done. There are 168 primes below 1,000."
+    assert texts(later)[1].startswith("Hello!")
+    assert JOB_ATTRIBUTE not in later["sessionState"]["sessionAttributes"]
+
+
+def test_status_tells_a_finished_result_itself(hook: LexHook, results: MemoryResults) -> None:
+    results.put(JobResult("job-1", "done", "All done."))
+    response = valid(hook(event("status", {}, source="FulfillmentCodeHook", attributes={JOB_ATTRIBUTE: "job-1"})))
+    assert texts(response) == ["It's done. All done."]
+    assert JOB_ATTRIBUTE not in response["sessionState"]["sessionAttributes"]
+
+
+def test_a_linked_slack_user_is_named_in_the_job(hook: LexHook, queued: list[tuple]) -> None:
+    hook(event("primes", {"limit": "100"}, source="FulfillmentCodeHook", attributes={"slack_user_id": "U42"}))
+    assert queued[0][4:] == ("U42", "U42")
+
+
+def test_a_failing_intent_is_an_apology(results: MemoryResults) -> None:
+    def broken(*job: object) -> None:
+        raise RuntimeError("queue down")
+
+    response = valid(LexHook(registry, results, broken)(event("primes", {"limit": "10"},  # type: ignore[arg-type]
+                                                              source="FulfillmentCodeHook")))
+    assert response["sessionState"]["intent"] == {"name": "primes", "state": "Failed"}
+
+
+def test_a_free_text_answer_keeps_the_callers_words(hook: LexHook) -> None:
+    asked = event("open_ticket", {"topic": "the", "priority": None, "component": None},
+                  transcript="the badge reader on floor three is broken")
+    asked["sessionState"]["dialogAction"] = {"type": "ElicitSlot", "slotToElicit": "topic"}
+    response = valid(hook(asked))
+    topic = response["sessionState"]["intent"]["slots"]["topic"]["value"]["interpretedValue"]
+    assert topic == "the badge reader on floor three is broken"
