@@ -24,6 +24,11 @@ def table_name(stage: str, kind: str) -> str:
     return f"parley-{stage}-{kind}"
 
 
+def secret_parameter(stage: str, name: str) -> str:
+    """Where a stage's Slack secret lives in SSM Parameter Store (`/parley/dev/slack/bot-token`)."""
+    return f"/parley/{stage}/slack/{name}"
+
+
 # How long the ingress remembers a queued event, so Slack's retries (up to ~5 min later) are dropped
 DEDUP_TTL_SECONDS = 60 * 60
 

@@ -16,6 +16,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot import defaults
 
+SECRET_MAX_AGE_SECONDS = 300
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
@@ -25,6 +27,9 @@ class Settings(BaseSettings):
     # Slack
     signing_secret: SecretStr = Field(SecretStr(defaults.LOCAL_SIGNING_SECRET), validation_alias="SLACK_SIGNING_SECRET")
     bot_token: SecretStr = Field(SecretStr(defaults.LOCAL_BOT_TOKEN), validation_alias="SLACK_BOT_TOKEN")
+    # In AWS the secrets live in SSM Parameter Store: these name the parameters (never the values)
+    signing_secret_param: str | None = Field(None, validation_alias="SLACK_SIGNING_SECRET_PARAM")
+    bot_token_param: str | None = Field(None, validation_alias="SLACK_BOT_TOKEN_PARAM")
     slack_api_url: str = Field(defaults.SLACK_API_URL, validation_alias="SLACK_API_URL")
     max_body_bytes: int = Field(defaults.DEFAULT_MAX_BODY_BYTES, validation_alias="PARLEY_MAX_BODY_BYTES")
 
@@ -55,6 +60,15 @@ class Settings(BaseSettings):
             if not getattr(self, f"{kind}_table"):
                 setattr(self, f"{kind}_table", defaults.table_name(self.stage, kind))
         return self
+
+    def slack_bot_token(self) -> str:
+        """The bot token: the named SSM parameter's (through Powertools parameters, cached five minutes),
+        else the setting's value."""
+        if not self.bot_token_param:
+            return self.bot_token.get_secret_value()
+        from aws_lambda_powertools.utilities import parameters
+
+        return str(parameters.get_parameter(self.bot_token_param, decrypt=True, max_age=SECRET_MAX_AGE_SECONDS))
 
     @property
     def jobs_queue_name(self) -> str:

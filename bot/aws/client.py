@@ -41,7 +41,7 @@ DEFAULT_DEADLINE = 2.5  # seconds for the whole call, credentials included: Slac
 DEFAULT_BACKOFF_BASE = 0.05
 DEFAULT_BACKOFF_CAP = 0.5
 
-_CONTENT_TYPE = "application/x-amz-json-1.0"
+_CONTENT_TYPE = "application/x-amz-json-{}"
 _USER_AGENT = "parley-aws/1"
 # An attempt that cannot finish before the deadline only risks a duplicate write; don't start it.
 _MIN_ATTEMPT_TIME = 0.1
@@ -268,6 +268,7 @@ class AwsJsonClient:
     label = ""  # the service in error text ("SQS", "DynamoDB")
     extra_headers: tuple[tuple[str, str], ...] = ()  # sent (and signed) with every request
     verify_crc32 = False  # check the x-amz-crc32 response header, as botocore does for DynamoDB
+    json_version = "1.0"  # AWS JSON protocol version: 1.0 for SQS and DynamoDB, 1.1 for SSM
     error_class: type[AwsCallFailed] = AwsCallFailed
     credentials_error_class: type[AwsCallFailed] = CredentialsError
 
@@ -388,7 +389,7 @@ class AwsJsonClient:
                  check: Callable[[dict[str, object]], Problem | None] | None) -> dict[str, object]:
         headers = {
             "Host": _host_header(self._scheme, self._hostname, self._port),
-            "Content-Type": _CONTENT_TYPE,
+            "Content-Type": _CONTENT_TYPE.format(self.json_version),
             "X-Amz-Target": target,
         }
         headers.update(self.extra_headers)

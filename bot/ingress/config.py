@@ -13,12 +13,16 @@ from bot import defaults
 
 
 class IngressConfig:
-    __slots__ = ("bot_token", "dedup_table", "max_body_bytes", "queue_url", "signing_secret", "slack_api_url",
-                 "stage")
+    __slots__ = ("bot_token", "bot_token_param", "dedup_table", "max_body_bytes", "queue_url", "signing_secret",
+                 "signing_secret_param", "slack_api_url", "stage")
 
     def __init__(self, signing_secret: str, queue_url: str, max_body_bytes: int, stage: str, *,
-                 dedup_table: str = "", bot_token: str = "", slack_api_url: str = defaults.SLACK_API_URL) -> None:
+                 dedup_table: str = "", bot_token: str = "", slack_api_url: str = defaults.SLACK_API_URL,
+                 signing_secret_param: str | None = None, bot_token_param: str | None = None) -> None:
+        # A secret's SSM parameter name, when set, wins over its value (bot.ingress.secrets reads it)
         self.signing_secret = signing_secret
+        self.signing_secret_param = signing_secret_param
+        self.bot_token_param = bot_token_param
         self.queue_url = queue_url
         self.max_body_bytes = max_body_bytes
         self.stage = stage
@@ -48,4 +52,6 @@ class IngressConfig:
             dedup_table=env.get("PARLEY_DEDUP_TABLE", ""),
             bot_token=env.get("SLACK_BOT_TOKEN", defaults.LOCAL_BOT_TOKEN),
             slack_api_url=env.get("SLACK_API_URL", defaults.SLACK_API_URL),
+            signing_secret_param=env.get("SLACK_SIGNING_SECRET_PARAM") or None,
+            bot_token_param=env.get("SLACK_BOT_TOKEN_PARAM") or None,
         )

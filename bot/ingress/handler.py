@@ -15,14 +15,16 @@ import os
 import time
 from typing import Any
 
-from bot.aws.client import CredentialProvider
+from bot.aws.client import AwsCallFailed, CredentialProvider
 from bot.aws.dynamodb import DynamoClient
 from bot.aws.sqs import SendFailed, SqsClient
+from bot.aws.ssm import SsmClient
 from bot.defaults import SQS_MAX_MESSAGE_BYTES
 from bot.ingress.config import IngressConfig
 from bot.ingress.dedup import DedupMarkers
 from bot.ingress.http import HttpRequest, error_response, response
 from bot.ingress.log import JsonLog
+from bot.ingress.secrets import Secrets
 from bot.ingress.signature import signature_problem
 from bot.ingress.slack_request import RETRIED_BY_SLACK, BadRequest, Decision, decide
 from bot.queue.envelope import slack_job
@@ -31,11 +33,13 @@ from bot.queue.envelope import slack_job
 class SlackIngress:
     """The ack path for one configuration; tests build their own, Lambda uses the module's."""
 
-    def __init__(self, config: IngressConfig, queue: SqsClient, dedup: DedupMarkers, log: JsonLog) -> None:
+    def __init__(self, config: IngressConfig, queue: SqsClient, dedup: DedupMarkers, log: JsonLog,
+                 secrets: Secrets | None = None) -> None:
         self.config = config
         self.queue = queue
         self.dedup = dedup
         self.log = log
+        self.secrets = secrets or Secrets(config, SsmClient())  # no SSM call unless a parameter is named
         self.cold_start = True
 
     @classmethod
@@ -45,7 +49,8 @@ class SlackIngress:
         log = JsonLog()
         credentials = CredentialProvider()  # one credentials fetch serves both clients
         dedup = DedupMarkers(DynamoClient(credentials=credentials), config.dedup_table, log)
-        return cls(config, SqsClient(credentials=credentials), dedup, log)
+        secrets = Secrets(config, SsmClient(credentials=credentials))
+        return cls(config, SqsClient(credentials=credentials), dedup, log, secrets)
 
     def __call__(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
         cold_start, self.cold_start = self.cold_start, False
@@ -70,8 +75,14 @@ class SlackIngress:
         if len(body) > limit:
             return self._refuse(413, "body too large", size=len(body))
 
+        try:
+            signing_secret = self.secrets.signing_secret()
+        except AwsCallFailed as error:
+            # Without the secret nothing can be verified: a 5xx makes Slack retry, nothing is lost
+            self.log.error("signing secret unavailable", code=error.code)
+            return error_response(503, "temporarily unavailable, retry later")
         problem = signature_problem(
-            self.config.signing_secret,
+            signing_secret,
             request.headers.get("x-slack-request-timestamp"),
             request.headers.get("x-slack-signature"),
             body,
@@ -123,7 +134,7 @@ class SlackIngress:
         """Forms, menus and shortcuts: answered in the HTTP response, by code only they load."""
         from bot.ingress import interactive
 
-        answer = interactive.answer(decision.payload or {}, self.config.bot_token, self.config.slack_api_url)
+        answer = interactive.answer(decision.payload or {}, self.secrets.bot_token(), self.config.slack_api_url)
         return Decision(decision.kind, enqueue=answer.enqueue, body=answer.body, correlation_id=decision.correlation_id,
                         dedup_key=decision.dedup_key, note=answer.note)
 

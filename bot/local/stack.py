@@ -16,6 +16,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from bot.defaults import secret_parameter
 from bot.local.moto import start_moto
 from bot.local.processes import Child
 from bot.settings import Settings
@@ -52,6 +53,17 @@ def create_resources(endpoint: str, stage: str, resources: dict[str, Any], regio
     stack = cloudformation.describe_stacks(StackName=name)["Stacks"][0]
     if stack["StackStatus"] != "CREATE_COMPLETE":
         raise RuntimeError(f"local resources failed: {stack['StackStatus']} {stack.get('StackStatusReason', '')}")
+
+
+def put_secrets(endpoint: str, settings: Settings) -> None:
+    """The stage's Slack secrets into moto's SSM Parameter Store, where the functions look for them."""
+    import boto3
+
+    ssm = boto3.client("ssm", endpoint_url=endpoint, region_name=settings.region,
+                       aws_access_key_id="testing", aws_secret_access_key="testing")  # noqa: S106
+    for name, secret in (("signing-secret", settings.signing_secret), ("bot-token", settings.bot_token)):
+        ssm.put_parameter(Name=secret_parameter(settings.stage, name), Value=secret.get_secret_value(),
+                          Type="SecureString", Overwrite=True)
 
 
 class LocalStack:
@@ -93,13 +105,15 @@ class LocalStack:
                 "PARLEY_MOTO_PORT": str(settings.moto_port),
                 "PARLEY_SLACK_PORT": str(settings.slack_port),
                 "SLACK_API_URL": settings.local_slack_api_url,
-                "SLACK_SIGNING_SECRET": settings.signing_secret.get_secret_value(),
-                "SLACK_BOT_TOKEN": settings.bot_token.get_secret_value(),
+                # as in AWS, the functions read the secrets from SSM Parameter Store (moto's), never from env
+                "SLACK_SIGNING_SECRET_PARAM": secret_parameter(settings.stage, "signing-secret"),
+                "SLACK_BOT_TOKEN_PARAM": secret_parameter(settings.stage, "bot-token"),
                 "SLS_TELEMETRY_DISABLED": "1",
                 "SLS_NOTIFICATIONS_MODE": "off",
             }
         )
-        for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL_SQS"):
+        for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL_SQS", "SLACK_SIGNING_SECRET",
+                     "SLACK_BOT_TOKEN"):
             env.pop(name, None)
         return env
 
@@ -109,6 +123,7 @@ class LocalStack:
         try:
             self.children.append(start_moto(settings.moto_port, self.log_dir))
             create_resources(self.endpoint, settings.stage, stage_resources(settings.stage, env), settings.region)
+            put_secrets(self.endpoint, settings)
             slack = Child(
                 "slack",
                 [sys.executable, "-m", "bot.local.slack_standin", "--port", str(settings.slack_port),

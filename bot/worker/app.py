@@ -41,7 +41,7 @@ class ListenerFailed(Exception):
 
 def build_web_client(settings: Settings) -> WebClient:
     return WebClient(
-        token=settings.bot_token.get_secret_value(),
+        token=settings.slack_bot_token(),
         base_url=settings.slack_api_url,
         # slack_sdk retries connection errors by default; 429s need their handler, which honours Retry-After.
         # A 429 means nothing was posted, so retrying it cannot post twice.
@@ -52,7 +52,6 @@ def build_web_client(settings: Settings) -> WebClient:
 def build_app(settings: Settings, dialog: Dialog) -> App:
     app = App(
         client=build_web_client(settings),
-        signing_secret=settings.signing_secret.get_secret_value(),
         process_before_response=True,  # listeners finish before dispatch returns: the job's outcome is known
         request_verification_enabled=False,
         token_verification_enabled=False,

@@ -10,7 +10,7 @@ LOCAL = {"AWS_ENDPOINT_URL": "http://127.0.0.1:5000"}
 def settings(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Settings:
     for name in ("PARLEY_STAGE", "PARLEY_QUEUE_URL", "PARLEY_QUEUE_NAME", "SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN",
                  "SLACK_API_URL", "PARLEY_MAX_BODY_BYTES", "AWS_ENDPOINT_URL", "PARLEY_ACCOUNT_ID",
-                 "PARLEY_DEDUP_TABLE"):
+                 "PARLEY_DEDUP_TABLE", "SLACK_SIGNING_SECRET_PARAM", "SLACK_BOT_TOKEN_PARAM"):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -24,7 +24,9 @@ def settings(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Settings:
         {**LOCAL, "PARLEY_STAGE": "ci", "SLACK_SIGNING_SECRET": "s3cret", "PARLEY_MAX_BODY_BYTES": "1000",
          "SLACK_BOT_TOKEN": "xoxb-1", "SLACK_API_URL": "http://127.0.0.1:1/api/", "PARLEY_DEDUP_TABLE": "t"},
         {**LOCAL, "PARLEY_QUEUE_NAME": "other-queue", "PARLEY_ACCOUNT_ID": "000000000000"},
-        {"PARLEY_QUEUE_URL": "https://sqs.eu-west-1.amazonaws.com/210987654321/parley-prod-jobs"},
+        {"PARLEY_QUEUE_URL": "https://sqs.eu-west-1.amazonaws.com/210987654321/parley-prod-jobs",
+         "SLACK_SIGNING_SECRET_PARAM": "/parley/prod/slack/signing-secret",
+         "SLACK_BOT_TOKEN_PARAM": "/parley/prod/slack/bot-token"},
         # serverless offline's rendering of a CloudFormation Ref
         {**LOCAL, "PARLEY_QUEUE_URL": "[object Object]"},
     ],
@@ -39,6 +41,8 @@ def test_the_ingress_reads_what_the_settings_read(env: dict[str, str], monkeypat
     assert lean.dedup_table == full.dedup_table
     assert lean.bot_token == full.bot_token.get_secret_value()
     assert lean.slack_api_url == full.slack_api_url
+    assert lean.signing_secret_param == full.signing_secret_param
+    assert lean.bot_token_param == full.bot_token_param
 
 
 def test_local_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
