@@ -47,13 +47,14 @@ class Dialog:
             if intent is None:
                 return fallback(self.registry)
             values, problems = parse_slots(intent, turn.call.slots)
-            return self._advance(turn, intent, values, problems, confirmed=turn.call.confirmed)
+            return self._advance(turn, intent, values, problems, confirmed=turn.call.confirmed,
+                                 waiting=state is not None)
         if state:
             return self._continue(turn, state, said)
         match = self.registry.match(turn.text)
         if match is None:
             return fallback(self.registry)
-        return self._advance(turn, match.intent, match.values, match.problems)
+        return self._advance(turn, match.intent, match.values, match.problems, waiting=False)
 
     def _continue(self, turn: Turn, state: DialogState, said: str) -> Reply:
         intent = self.registry.get(state.intent)
@@ -62,17 +63,21 @@ class Dialog:
             return fallback(self.registry)
         if state.awaiting == CONFIRMATION:
             if said in YES:
-                return self._advance(turn, intent, state.slots, {}, confirmed=True)
+                return self._advance(turn, intent, state.slots, {}, confirmed=True, waiting=True)
             if said in NO:
                 self.store.clear(turn.dialog_key)
                 return Reply("Okay, I won't.")
             return _confirmation(intent, state.slots, lead="Please answer yes or no (or say `cancel`). ")
         values, problems = parse_slots(intent, {state.awaiting: turn.text}, known=state.slots)
-        return self._advance(turn, intent, values, problems)
+        return self._advance(turn, intent, values, problems, waiting=True)
 
-    def _advance(self, turn: Turn, intent: Intent, values: Mapping[str, Any], problems: Mapping[str, str],
-                 confirmed: bool = False) -> Reply:
-        """Ask for what is still wrong or missing, then for confirmation, then run the intent."""
+    def _advance(self, turn: Turn, intent: Intent, values: Mapping[str, Any], problems: Mapping[str, str], *,
+                 waiting: bool, confirmed: bool = False) -> Reply:
+        """Ask for what is still wrong or missing, then for confirmation, then run the intent.
+
+        `waiting`: a dialog was stored for this turn, so running the intent must clear it (a one-shot
+        intent costs no store write).
+        """
         key = turn.dialog_key
         if problems:
             name, problem = next(iter(problems.items()))
@@ -85,7 +90,8 @@ class Dialog:
         if intent.confirm and not confirmed:
             self.store.save(key, DialogState(intent.name, CONFIRMATION, dict(values)))
             return _confirmation(intent, values)
-        self.store.clear(key)
+        if waiting:
+            self.store.clear(key)
         return intent.handler(turn.with_slots(values))
 
 

@@ -109,3 +109,23 @@ def test_state_survives_a_round_trip_through_its_dict() -> None:
     assert store.load("k") == DialogState("order", CONFIRMATION, {"drink": "tea", "count": 2})
     store.clear("k")
     assert store.load("k") is None
+
+
+def test_a_one_shot_intent_costs_the_store_no_write(dialog: Dialog) -> None:
+    writes: list[str] = []
+
+    class CountingStore(MemoryDialogStore):
+        def save(self, key: str, state) -> None:
+            writes.append("save")
+            super().save(key, state)
+
+        def clear(self, key: str) -> None:
+            writes.append("clear")
+            super().clear(key)
+
+    dialog.store = CountingStore()
+    assert say(dialog, "ping").text == "pong"
+    assert writes == []
+    say(dialog, "order a tea small")
+    say(dialog, "yes")
+    assert writes == ["save", "clear"]
