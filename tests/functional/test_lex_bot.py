@@ -10,10 +10,8 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -34,9 +32,9 @@ from bot.lex_bot import (
     slot_from_lex,
 )
 from bot.local.stack import LOCAL_RESOURCE_TYPES, stage_resources
+from tests.deploy.stack import package
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVERLESS = ROOT / "node_modules" / ".bin" / "serverless"
 CFN_LINT = Path(sys.executable).parent / "cfn-lint"
 LEX_NAME = re.compile(r"^([0-9a-zA-Z][_-]?)+$")  # Lex's pattern for bot, intent, slot and slot type names
 LEX_SLOT_REFERENCE = re.compile(r"\{([0-9A-Za-z_-]+)\}")
@@ -284,40 +282,11 @@ def test_an_intent_without_an_example_lex_can_use_is_refused() -> None:
 # --- the stack ----------------------------------------------------------------------------------------------------
 
 
-def python312_dir() -> str | None:
-    """A directory whose python3.12 runs: serverless-python-requirements installs the requirements with it."""
-    candidates = [Path(sys.executable).parent]
-    pyenv = shutil.which("pyenv")
-    if pyenv:
-        root = subprocess.run([pyenv, "root"], capture_output=True, text=True, check=False).stdout.strip()
-        candidates += sorted(Path(root).glob("versions/3.12*/bin"), reverse=True) if root else []
-    for directory in candidates:
-        python = directory / "python3.12"
-        if python.exists() and subprocess.run([str(python), "-c", "pass"], check=False).returncode == 0:
-            return str(directory)
-    found = shutil.which("python3.12")
-    if found and subprocess.run([found, "-c", "pass"], check=False, capture_output=True).returncode == 0:
-        return str(Path(found).parent)
-    return None
-
-
 @pytest.fixture(scope="module")
 def packaged(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, float]:
-    """`serverless package --stage prod` into a temporary directory, once: (the template, seconds it took)."""
-    if not SERVERLESS.exists():
-        pytest.skip("node_modules is missing: run `make setup`")
-    python_dir = python312_dir()
-    if python_dir is None:
-        pytest.skip("no python3.12 here: serverless-python-requirements needs it for the python3.12 runtime")
-    out = tmp_path_factory.mktemp("package")
-    env = {**os.environ, "SLS_TELEMETRY_DISABLED": "1", "SLS_NOTIFICATIONS_MODE": "off",
-           "PATH": f"{python_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
-    started = time.monotonic()
-    result = subprocess.run([str(SERVERLESS), "package", "--stage", "prod", "--package", str(out)],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False)
-    took = time.monotonic() - started
-    assert result.returncode == 0, f"serverless package failed:\n{result.stdout}\n{result.stderr}"
-    return out / "cloudformation-template-update-stack.json", took
+    """`serverless package --stage prod`, once a session, shared with tests/deploy/: (the template, its seconds)."""
+    prod = package("prod", tmp_path_factory)
+    return prod.template_file, prod.seconds
 
 
 @pytest.fixture(scope="module")

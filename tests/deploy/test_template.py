@@ -1,0 +1,305 @@
+"""The prod stack as `serverless package --stage prod` builds it: lint-clean, least privilege, alarmed, no secrets.
+
+Packaged once a session (tests/deploy/stack.py, shared with tests/functional/test_lex_bot.py); everything here
+reads the template, the zip and serverless.yml, and calls no AWS.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from bot import defaults
+from tests.deploy.stack import ROOT, Packaged, cfn_lint, package
+
+pytestmark = pytest.mark.deploy
+
+FUNCTIONS = {"slack": "SlackLambdaFunction", "worker": "WorkerLambdaFunction", "lex": "LexLambdaFunction"}
+SSM = "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/parley/prod/slack/"
+# Every IAM permission in the prod template, as (action, resource); a GetAtt's Arn is named by its resource.
+# What the code calls (README: least privilege), and nothing else.
+EXPECTED_PERMISSIONS = {
+    "SlackFunctionRole": {
+        ("logs:CreateLogStream", "SlackLogGroup"), ("logs:PutLogEvents", "SlackLogGroup"),
+        ("sqs:SendMessage", "JobsQueue"),
+        ("dynamodb:GetItem", "DedupTable"),
+        ("ssm:GetParameter", SSM + "signing-secret"), ("ssm:GetParameter", SSM + "bot-token"),
+    },
+    "WorkerFunctionRole": {
+        ("logs:CreateLogStream", "WorkerLogGroup"), ("logs:PutLogEvents", "WorkerLogGroup"),
+        ("sqs:ReceiveMessage", "JobsQueue"), ("sqs:DeleteMessage", "JobsQueue"),
+        ("sqs:ChangeMessageVisibility", "JobsQueue"), ("sqs:GetQueueAttributes", "JobsQueue"),
+        ("dynamodb:GetItem", "IdempotencyTable"), ("dynamodb:PutItem", "IdempotencyTable"),
+        ("dynamodb:UpdateItem", "IdempotencyTable"), ("dynamodb:DeleteItem", "IdempotencyTable"),
+        ("dynamodb:GetItem", "DialogsTable"), ("dynamodb:PutItem", "DialogsTable"),
+        ("dynamodb:DeleteItem", "DialogsTable"),
+        ("dynamodb:PutItem", "TicketsTable"), ("dynamodb:Query", "TicketsTable"),
+        ("dynamodb:PutItem", "ResultsTable"),
+        ("dynamodb:PutItem", "DedupTable"),
+        ("ssm:GetParameter", SSM + "bot-token"),
+    },
+    "LexFunctionRole": {
+        ("logs:CreateLogStream", "LexLogGroup"), ("logs:PutLogEvents", "LexLogGroup"),
+        ("sqs:SendMessage", "JobsQueue"),
+        ("dynamodb:GetItem", "ResultsTable"),
+        ("dynamodb:PutItem", "TicketsTable"), ("dynamodb:Query", "TicketsTable"),
+    },
+    # The generated Lex bot's role (lex/bot.yml): Polly has no resource-level permissions, so '*' is all AWS allows
+    "LexBotRole": {("polly:SynthesizeSpeech", "*")},
+}
+# The only statements allowed a '*' resource, and why: nothing narrower exists for these actions
+WILDCARD_RESOURCE_ALLOWED = {("LexBotRole", "polly:SynthesizeSpeech")}
+# What a Slack secret looks like: a token (xoxb-, xoxp-, xoxa-, xoxe-...) or a 32-hex signing secret
+SECRET_SHAPES = re.compile(r"xox[a-z]-|(?<![0-9A-Za-z])[0-9a-fA-F]{32}(?![0-9A-Za-z])")
+
+
+class Tagged(yaml.SafeLoader):
+    """serverless.yml with CloudFormation's short forms (!Ref, !GetAtt, ...) read as {tag: value}."""
+
+
+Tagged.add_multi_constructor("!", lambda loader, tag, node: {tag: (
+    loader.construct_scalar(node) if isinstance(node, yaml.ScalarNode) else
+    loader.construct_sequence(node) if isinstance(node, yaml.SequenceNode) else loader.construct_mapping(node))})
+
+
+@pytest.fixture(scope="module")
+def prod(tmp_path_factory: pytest.TempPathFactory) -> Packaged:
+    return package("prod", tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def resources(prod: Packaged) -> dict[str, Any]:
+    return prod.template["Resources"]
+
+
+@pytest.fixture(scope="module")
+def config() -> dict[str, Any]:
+    return yaml.load((ROOT / "serverless.yml").read_text(), Loader=Tagged)  # noqa: S506 - SafeLoader's subclass
+
+
+def of_type(resources: dict[str, Any], kind: str) -> dict[str, Any]:
+    return {name: body for name, body in resources.items() if body["Type"] == kind}
+
+
+def listed(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def resource_name(resource: Any) -> str:
+    """A statement's resource, short: GetAtt X.Arn -> X, Fn::Sub -> its string."""
+    if isinstance(resource, dict) and "Fn::GetAtt" in resource and resource["Fn::GetAtt"][1] == "Arn":
+        return resource["Fn::GetAtt"][0]
+    if isinstance(resource, dict) and "Fn::Sub" in resource and isinstance(resource["Fn::Sub"], str):
+        return resource["Fn::Sub"]
+    if isinstance(resource, str):
+        return resource
+    return json.dumps(resource, sort_keys=True)
+
+
+def statements(resources: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Every IAM policy statement in the template, by the role (or policy resource) that holds it."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for name, body in resources.items():
+        properties = body.get("Properties", {})
+        if body["Type"] == "AWS::IAM::Role":
+            documents = [policy["PolicyDocument"] for policy in properties.get("Policies", [])]
+        elif body["Type"] in {"AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"}:
+            documents = [properties["PolicyDocument"]]
+        else:
+            continue
+        found[name] = [statement for document in documents for statement in document["Statement"]]
+    return found
+
+
+def secrets_in(text: str) -> list[str]:
+    known = [secret for secret in (defaults.LOCAL_SIGNING_SECRET, defaults.LOCAL_BOT_TOKEN) if secret in text]
+    return known + [match.group(0) for match in SECRET_SHAPES.finditer(text)]
+
+
+# --- lint ---------------------------------------------------------------------------------------------------------
+
+
+def test_cfn_lint_finds_no_error_and_no_warning(prod: Packaged) -> None:
+    result = cfn_lint(prod.template_file)
+    assert result.returncode == 0 and not result.stdout.strip(), result.stdout + result.stderr
+    print(f"serverless package --stage prod took {prod.seconds:.1f} s")  # shown with -s
+
+
+# --- least privilege ----------------------------------------------------------------------------------------------
+
+
+def test_every_function_has_a_role_of_its_own(resources: dict[str, Any]) -> None:
+    roles = {}
+    for function, logical_id in FUNCTIONS.items():
+        role = resources[logical_id]["Properties"]["Role"]
+        assert set(role) == {"Fn::GetAtt"} and role["Fn::GetAtt"][1] == "Arn", (function, role)
+        roles[function] = role["Fn::GetAtt"][0]
+        assert resources[roles[function]]["Type"] == "AWS::IAM::Role"
+    assert len(set(roles.values())) == len(FUNCTIONS), roles
+    assert "IamRoleLambdaExecution" not in resources  # the framework's shared role is not made at all
+    for role in roles.values():
+        trust = resources[role]["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+        assert trust == [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+                          "Action": "sts:AssumeRole"}], role
+
+
+def test_each_role_holds_exactly_what_its_code_calls(resources: dict[str, Any]) -> None:
+    granted = {}
+    for holder, found in statements(resources).items():
+        pairs = set()
+        for statement in found:
+            assert statement["Effect"] == "Allow", (holder, statement)
+            assert not {"NotAction", "NotResource", "NotPrincipal"} & set(statement), (holder, statement)
+            pairs |= {(action, resource_name(resource)) for action in listed(statement["Action"])
+                      for resource in listed(statement["Resource"])}
+        granted[holder] = pairs
+    assert granted == EXPECTED_PERMISSIONS
+
+
+def test_no_wildcard_action_or_resource_but_the_allowed_ones(resources: dict[str, Any]) -> None:
+    for holder, found in statements(resources).items():
+        for statement in found:
+            for action in listed(statement["Action"]):
+                assert "*" not in action, (holder, statement)
+                if "*" in listed(statement["Resource"]):
+                    assert (holder, action) in WILDCARD_RESOURCE_ALLOWED, (holder, statement)
+            for resource in listed(statement["Resource"]):
+                # an ARN pattern ending in `*` (or a log group's `:*`) comes only from GetAtt, never written by hand
+                assert not (isinstance(resource, str) and resource != "*" and "*" in resource), (holder, statement)
+
+
+# --- secrets ------------------------------------------------------------------------------------------------------
+
+
+def test_the_secret_scan_recognises_secrets() -> None:
+    assert secrets_in(f"x: {defaults.LOCAL_SIGNING_SECRET}")
+    assert secrets_in("token: xoxb-1234-5678-abcd")
+    assert secrets_in("user token: xoxp-1-2")
+    assert secrets_in('"SLACK_SIGNING_SECRET": "8f14e45fceea167a5a36dedd4bea2543"')
+    assert not secrets_in("SLACK_BOT_TOKEN_PARAM: /parley/prod/slack/bot-token")
+
+
+def test_no_secret_value_in_serverless_yml_or_the_packaged_stack(prod: Packaged) -> None:
+    for path in [ROOT / "serverless.yml", prod.template_file, prod.out / "cloudformation-template-create-stack.json",
+                 prod.out / "serverless-state.json"]:
+        assert not secrets_in(path.read_text()), path
+
+
+def test_functions_get_the_names_of_their_secrets_never_the_values(resources: dict[str, Any]) -> None:
+    for logical_id in FUNCTIONS.values():
+        variables = resources[logical_id]["Properties"]["Environment"]["Variables"]
+        assert variables["SLACK_SIGNING_SECRET_PARAM"] == "/parley/prod/slack/signing-secret"
+        assert variables["SLACK_BOT_TOKEN_PARAM"] == "/parley/prod/slack/bot-token"
+        assert defaults.secret_parameter("prod", "bot-token") == variables["SLACK_BOT_TOKEN_PARAM"]
+        assert not {"SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN"} & set(variables), logical_id
+
+
+# --- observability ------------------------------------------------------------------------------------------------
+
+
+def alarms(resources: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {name: body["Properties"] for name, body in of_type(resources, "AWS::CloudWatch::Alarm").items()}
+
+
+def test_the_dead_letter_queue_alarm_tells_the_alarm_topic(resources: dict[str, Any]) -> None:
+    [dlq] = [alarm for alarm in alarms(resources).values() if alarm["Namespace"] == "AWS/SQS"]
+    assert dlq["MetricName"] == "ApproximateNumberOfMessagesVisible"
+    assert dlq["Dimensions"] == [{"Name": "QueueName", "Value": {"Fn::GetAtt": ["JobsDeadLetterQueue", "QueueName"]}}]
+    assert (dlq["ComparisonOperator"], dlq["Threshold"]) == ("GreaterThanThreshold", 0)
+    assert dlq["AlarmActions"] == [{"Ref": "AlarmTopic"}]
+    assert resources["AlarmTopic"]["Type"] == "AWS::SNS::Topic"
+
+
+def test_every_alarm_tells_the_topic_and_each_failure_has_one(resources: dict[str, Any]) -> None:
+    found = alarms(resources)
+    for name, alarm in found.items():
+        assert alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}], name
+        assert alarm["TreatMissingData"] == "notBreaching", name
+    watched = {(alarm["Namespace"], alarm["MetricName"], json.dumps(alarm["Dimensions"], sort_keys=True))
+               for alarm in found.values()}
+    for function in ("WorkerLambdaFunction", "LexLambdaFunction"):
+        assert ("AWS/Lambda", "Errors", json.dumps([{"Name": "FunctionName", "Value": {"Ref": function}}])) in watched
+    assert ("AWS/ApiGateway", "5xx", json.dumps([{"Name": "ApiId", "Value": {"Ref": "HttpApi"}}])) in watched
+    [slow] = [alarm for alarm in found.values() if alarm["MetricName"] == "Duration"]
+    assert slow["Dimensions"] == [{"Name": "FunctionName", "Value": {"Ref": "SlackLambdaFunction"}}]
+    assert (slow["ExtendedStatistic"], slow["Threshold"], slow["ComparisonOperator"]) == (
+        "p99", 2500, "GreaterThanThreshold")  # Slack's deadline is 3 s
+
+
+def test_the_email_subscription_is_there_only_when_an_address_is_given(prod: Packaged,
+                                                                       resources: dict[str, Any]) -> None:
+    subscription = resources["AlarmEmailSubscription"]
+    assert subscription["Condition"] == "HasAlarmEmail"
+    assert subscription["Properties"]["Endpoint"] == {"Ref": "AlarmEmail"}
+    assert prod.template["Parameters"]["AlarmEmail"]["Default"] == ""  # prod's param: nobody subscribed yet
+    assert prod.template["Conditions"]["HasAlarmEmail"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "AlarmEmail"}, ""]}]}
+
+
+def test_every_function_logs_to_a_group_with_the_stages_retention(resources: dict[str, Any],
+                                                                  config: dict[str, Any]) -> None:
+    groups = of_type(resources, "AWS::Logs::LogGroup")
+    retention = config["params"]["prod"]["logRetentionDays"]
+    assert {name.removesuffix("LogGroup") for name in groups} >= {"Slack", "Worker", "Lex"}
+    for name, group in groups.items():
+        assert group["Properties"]["RetentionInDays"] == retention, name
+    assert config["provider"]["logRetentionInDays"] == "${param:logRetentionDays}"
+
+
+# --- what ships, and per-stage settings ---------------------------------------------------------------------------
+
+
+def test_the_zip_carries_the_code_the_handlers_import_and_nothing_else_of_the_project(prod: Packaged) -> None:
+    project = {entry.name for entry in prod.service.iterdir()}  # what the framework could have picked up
+    with zipfile.ZipFile(prod.zip_file) as archive:
+        names = [name for name in archive.namelist() if not name.endswith("/")]
+    # requirements.txt: serverless-python-requirements' list of what it installed
+    ours = [name for name in names if Path(name).parts[0] in project and name != "requirements.txt"]
+    assert ours and all(name.startswith(("bot/", "intents/")) for name in ours), sorted(
+        name for name in ours if not name.startswith(("bot/", "intents/")))
+    assert not [name for name in ours if name.startswith("bot/local/") or name.endswith(".pyc")]
+    assert "bot/manifest.py" not in ours  # a tool, not imported at runtime
+    assert {"bot/ingress/handler.py", "bot/worker/handler.py", "bot/lex/handler.py", "bot/lex_bot.py",
+            "intents/__init__.py"} <= set(ours)  # lex_bot: the Lex hook imports its name mapping
+    # the runtime's boto3 is used, not a copy
+    assert not [name for name in names if name.startswith(("boto3/", "botocore/"))]
+
+
+def test_the_prod_stage_reserves_nothing_and_leaves_snapstart_off(resources: dict[str, Any]) -> None:
+    slack = resources["SlackLambdaFunction"]["Properties"]
+    assert "SnapStart" not in slack and "ReservedConcurrentExecutions" not in slack
+    assert slack["Runtime"] == "python3.12"
+    assert {resources[each]["Properties"]["Runtime"] for each in FUNCTIONS.values()} == {"python3.12"}
+
+
+def test_the_lex_bot_is_deployed_where_the_stage_says(prod: Packaged, resources: dict[str, Any]) -> None:
+    assert prod.template["Parameters"]["DeployLexBot"]["Default"] == "true"
+    for name, body in resources.items():
+        if body["Type"].startswith("AWS::Lex::") or name in {"LexBotRole", "LexInvokePermission",
+                                                               "LexTestAliasInvokePermission"}:
+            assert body.get("Condition") == "DeployLexBot", name
+
+
+def test_every_stage_resolves_every_param_it_uses(config: dict[str, Any]) -> None:
+    text = (ROOT / "serverless.yml").read_text()
+    used = set(re.findall(r"\$\{param:(\w+)\}", text))  # `${param:x, fallback}` needs no definition
+    params = config["params"]
+    assert set(params) == {"local", "dev", "staging", "prod", "ci", "default"}
+    for stage in ("local", "dev", "staging", "prod", "ci"):
+        missing = used - set(params[stage]) - set(params["default"])
+        assert not missing, (stage, missing)
+
+
+def test_the_local_stage_gets_no_aws_secret_names(config: dict[str, Any]) -> None:
+    # the local launcher hands serverless offline the secrets themselves; SSM names there would be looked up in moto
+    local = config["params"]["local"]["environment"]
+    assert not [name for name in local if name.endswith("_PARAM")]
+    default = config["params"]["default"]["environment"]
+    assert default["SLACK_SIGNING_SECRET_PARAM"] == "${param:signingSecretParam}"
+    assert config["params"]["default"]["signingSecretParam"] == "/parley/${sls:stage}/slack/signing-secret"
+    assert config["params"]["default"]["botTokenParam"] == "/parley/${sls:stage}/slack/bot-token"
