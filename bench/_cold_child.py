@@ -2,11 +2,12 @@
 
     python bench/_cold_child.py MODULE EVENTS_FILE RESULT_FILE
 
-EVENTS_FILE holds a marshal'd list of API Gateway events: the first one is answered cold (timed with the
-module's import), the rest warm, one by one. RESULT_FILE receives a marshal'd dict of timings (seconds)
-and the status codes. Nothing is imported before the clock starts but the interpreter's own built-in
-modules (time, sys, marshal), so the handler's import is timed whole: no typing, json or __future__ here.
-The events are read before the clock starts; it starts right before the import.
+EVENTS_FILE holds a marshal'd list of Lambda events (API Gateway requests, Lambda's asynchronous payloads, SQS
+batches): the first one is answered cold (timed with the module's import), the rest warm, one by one. RESULT_FILE
+receives a marshal'd dict of timings (seconds) and a status per event (an SQS batch's: 200 when no item failed).
+Nothing is imported before the clock starts but the interpreter's own built-in modules (time, sys, marshal), so
+the handler's import is timed whole: no typing, json or __future__ here. The events are read before the clock
+starts; it starts right before the import.
 """
 
 import marshal
@@ -36,6 +37,13 @@ def load(path: str) -> list[dict[str, object]]:
         return marshal.load(handle)  # noqa: S302 - written by bench/ack.py a moment ago
 
 
+def status(answer: dict[str, object]) -> object:
+    """An HTTP answer's status code; for an SQS batch (ReportBatchItemFailures) 200 when no item failed, else 500."""
+    if "statusCode" in answer:
+        return answer["statusCode"]
+    return 500 if answer.get("batchItemFailures") else 200
+
+
 def main(module_name: str, events_path: str, result_path: str) -> None:
     events = load(events_path)
     import_started = time.perf_counter()
@@ -44,7 +52,7 @@ def main(module_name: str, events_path: str, result_path: str) -> None:
     first = handler(events[0], LambdaContext("cold-0"))
     answered = time.perf_counter()
 
-    statuses = [first.get("statusCode")]
+    statuses = [status(first)]
     warm: list[float] = []
     perf_counter = time.perf_counter
     for number, event in enumerate(events[1:], start=1):
@@ -52,7 +60,7 @@ def main(module_name: str, events_path: str, result_path: str) -> None:
         began = perf_counter()
         answer = handler(event, context)
         warm.append(perf_counter() - began)
-        statuses.append(answer.get("statusCode"))
+        statuses.append(status(answer))
 
     result = {
         "import": imported - import_started,
