@@ -26,6 +26,7 @@ from bot.dialog.slots import Text
 
 SYNCHRONOUS = frozenset({"view_submission", "block_suggestion", "shortcut", "message_action"})
 VIEWS_OPEN_TIMEOUT_SECONDS = 2.0
+MAX_PRIVATE_METADATA = 3000  # Slack's limit for a view's private_metadata
 
 
 class Answer:
@@ -48,12 +49,23 @@ def answer(payload: dict[str, Any], bot_token: str, slack_api_url: str) -> Answe
     return _open_form(payload, bot_token, slack_api_url)
 
 
-def _intent(callback_id: str | None) -> Intent | None:
-    return registry.get(intent_of_callback(callback_id or "") or "")
+def _intent(callback_id: object) -> Intent | None:
+    if not isinstance(callback_id, str):
+        return None
+    return registry.get(intent_of_callback(callback_id) or "")
+
+
+def _object(value: object) -> dict[str, Any]:
+    """A payload part that should be a JSON object, or {} when Slack (or anyone) sent something else."""
+    return value if isinstance(value, dict) else {}
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
 
 
 def _submitted(payload: dict[str, Any]) -> Answer:
-    view = payload.get("view") or {}
+    view = _object(payload.get("view"))
     intent = _intent(view.get("callback_id"))
     if intent is None:
         return Answer(enqueue=True, note="form of another app part: queued for Bolt")
@@ -64,11 +76,11 @@ def _submitted(payload: dict[str, Any]) -> Answer:
 
 
 def _suggest(payload: dict[str, Any]) -> Answer:
-    view = payload.get("view") or {}
+    view = _object(payload.get("view"))
     intent = _intent(view.get("callback_id"))
     if intent is None:
         return Answer(json.dumps({"options": []}), note="suggestion for an unknown form")
-    options = suggestion_options(intent, payload.get("block_id", ""), payload.get("value", ""))
+    options = suggestion_options(intent, _text(payload.get("block_id")), _text(payload.get("value")))
     return Answer(json.dumps(options))
 
 
@@ -82,13 +94,16 @@ def _open_form(payload: dict[str, Any], bot_token: str, slack_api_url: str) -> A
     if payload.get("type") == "message_action" and isinstance(message, dict):
         # a message shortcut: the message fills the first text slot, and the answer goes to its thread
         first_text = next((slot for slot in intent.slots if isinstance(slot.type, Text)), None)
-        if first_text and message.get("text"):
-            prefill[first_text.name] = message["text"][: first_text.type.max_length]
-        channel = (payload.get("channel") or {}).get("id")
+        if first_text and _text(message.get("text")):
+            prefill[first_text.name] = _text(message.get("text"))[: first_text.type.max_length]
+        channel = _text(_object(payload.get("channel")).get("id"))
         if channel:
-            origin = {"channel": channel, "thread_ts": message.get("thread_ts") or message.get("ts", "")}
-    view = form_view(intent, prefill=prefill, private_metadata=json.dumps(origin))
-    result = _views_open(slack_api_url, bot_token, payload.get("trigger_id", ""), view)
+            origin = {"channel": channel, "thread_ts": _text(message.get("thread_ts")) or _text(message.get("ts"))}
+    metadata = json.dumps(origin)
+    if len(metadata) > MAX_PRIVATE_METADATA:  # an absurd origin: answer in the person's DM instead
+        metadata = "{}"
+    view = form_view(intent, prefill=prefill, private_metadata=metadata)
+    result = _views_open(slack_api_url, bot_token, _text(payload.get("trigger_id")), view)
     if not result.get("ok"):
         return Answer(note=f"views.open failed: {result.get('error')}")
     return Answer(note="form opened")

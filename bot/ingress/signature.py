@@ -25,9 +25,12 @@ def signature_problem(secret: str, timestamp: str | None, signature: str | None,
         sent_at = int(timestamp)
     except ValueError:
         return "malformed timestamp"
-    if abs(now - sent_at) > MAX_CLOCK_SKEW_SECONDS:
+    # compared, not subtracted: an int and a float compare exactly, while a 400-digit int overflows a float
+    if not now - MAX_CLOCK_SKEW_SECONDS <= sent_at <= now + MAX_CLOCK_SKEW_SECONDS:
         return "stale timestamp"
-    # compare_digest takes constant time, so the comparison leaks nothing about the right signature
-    if not hmac.compare_digest(compute_signature(secret, timestamp, body).encode(), signature.encode()):
+    # compare_digest takes constant time, so the comparison leaks nothing about the right signature;
+    # surrogatepass: a header holding a lone surrogate is a mismatch, not an encoding error
+    expected = compute_signature(secret, timestamp, body).encode()
+    if not hmac.compare_digest(expected, signature.encode("utf-8", "surrogatepass")):
         return "signature mismatch"
     return None

@@ -69,7 +69,7 @@ def _load_object(text: bytes | str, what: str) -> dict:
     try:
         # Slack sends UTF-8; json.loads would also guess UTF-16/32 from bytes, which the job cannot carry
         value = json.loads(text.decode("utf-8") if isinstance(text, bytes) else text)
-    except ValueError as error:  # also UnicodeDecodeError
+    except (ValueError, RecursionError) as error:  # also UnicodeDecodeError; RecursionError: nested too deep
         raise BadRequest(f"{what} is not valid JSON") from error
     if not isinstance(value, dict):
         raise BadRequest(f"{what} is not a JSON object")
@@ -106,7 +106,7 @@ def _ignored_message(event: dict) -> str | None:
     if event.get("type") != "message":
         return None
     subtype = event.get("subtype")
-    if subtype in IGNORED_MESSAGE_SUBTYPES:
+    if isinstance(subtype, str) and subtype in IGNORED_MESSAGE_SUBTYPES:  # a list or object is unhashable
         return f"message subtype {subtype}"
     if event.get("bot_id"):
         return "message from a bot"
@@ -136,5 +136,11 @@ def _decide_form(body: bytes) -> Decision:
     raise BadRequest("form body is neither a command nor an interactive payload")
 
 
+# Slack's ids are short printable ASCII; anything else could not travel in a response header or a dedup key
+MAX_ID_LENGTH = 255
+
+
 def _text_or_none(value: object) -> str | None:
-    return value if isinstance(value, str) and value else None
+    if isinstance(value, str) and value and len(value) <= MAX_ID_LENGTH and value.isascii() and value.isprintable():
+        return value
+    return None
