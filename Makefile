@@ -14,16 +14,18 @@ PYTHON_FOR_VENV ?= $(shell for p in python3.12 $$(pyenv root 2>/dev/null)/versio
 	  if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; \
 	  then echo $$p; break; fi; done)
 
-.PHONY: help setup run test lint bench clean manifest lex-bot
+.PHONY: help setup run test soak lint bench clean manifest lex-bot redrive
 
 help:
 	@echo "make run    start moto server, the Slack stand-in and serverless offline, then chat with the bot"
 	@echo "           (CHANNEL=lex: talk to it as a Lex caller; VOICE=1: speak the replies with espeak-ng)"
-	@echo "make test   lint and run every test (unit, functional, end to end)"
-	@echo "make bench  time the Slack ack against its floor"
+	@echo "make test   lint and run every test (unit, functional, end to end, reliability, deploy)"
+	@echo "make soak   the reliability suite's long mode: the full counts of RELIABILITY.md, 10,000+ fuzz examples"
+	@echo "make bench  Parley vs Bolt-lazy and the floors: the ack cold and warm, end to end, size, cost"
 	@echo "make clean  remove the venv, node_modules and local logs"
 	@echo "make manifest STAGE=dev URL=https://...  print a deployed stage's Slack app manifest (YAML)"
 	@echo "make lex-bot  regenerate lex/bot.yml, the Lex bot deployed with the stack, from intents/"
+	@echo "make redrive STAGE=dev [DRY_RUN=1] [MAX=N]  move a stage's dead-lettered jobs back to its jobs queue"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@if [ -z "$(PYTHON_FOR_VENV)" ]; then echo "Parley needs Python >= 3.11 (3.12 preferred)" >&2; exit 1; fi
@@ -41,6 +43,14 @@ node_modules/.installed: package.json package-lock.json
 
 setup: $(VENV)/.installed node_modules/.installed
 
+# The jobs a stage's dead-letter queue holds, back on its jobs queue once their cause is fixed (bot/redrive.py).
+# DRY_RUN=1 only lists them, MAX=N stops after N; AWS_ENDPOINT_URL=http://127.0.0.1:<port> aims it at a moto.
+redrive: setup
+	@if [ -z "$(STAGE)" ]; then \
+	  echo "make redrive needs STAGE: make redrive STAGE=dev [DRY_RUN=1] [MAX=N]" >&2; \
+	  exit 2; fi
+	@$(PY) -m bot.redrive --stage "$(STAGE)" $(if $(filter-out 0 no false,$(DRY_RUN)),--dry-run) $(if $(MAX),--max "$(MAX)")
+
 run: setup
 	@$(PY) -m bot.local.run $(if $(CHANNEL),--channel $(CHANNEL)) $(if $(VOICE),--voice)
 
@@ -50,8 +60,14 @@ lint: $(VENV)/.installed
 test: setup lint
 	@$(PY) -m pytest
 
+# RELIABILITY.md's figures: the long counts, then the table
+soak: setup
+	@PARLEY_SOAK=1 $(PY) -m pytest tests/reliability
+	@$(PY) -m tests.reliability.report
+
+# Parley vs Bolt's lazy-listener app and two floors: ack cold and warm, end to end, size, cost (bench/README.md)
 bench: setup
-	@$(PY) bench/ack.py
+	@$(PY) bench/run.py
 
 clean:
 	rm -rf $(VENV) node_modules .parley .pytest_cache .ruff_cache
