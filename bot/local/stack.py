@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from types import TracebackType
@@ -66,11 +67,35 @@ def put_secrets(endpoint: str, settings: Settings) -> None:
                           Type="SecureString", Overwrite=True)
 
 
+IDLE_QUEUE = "parley-local-idle"  # what serverless-offline-sqs polls when the Lambda-API poller feeds the worker
+
+
 class LocalStack:
-    def __init__(self, settings: Settings, log_dir: Path) -> None:
+    """The local stack. `worker_feed` says who feeds the worker from SQS:
+
+    - "offline-sqs" (make run): serverless-offline-sqs, as the Serverless toolchain does it; it deletes a
+      whole batch whatever the worker reports.
+    - "lambda-api" (the reliability suite): `bot.local.poller.SqsPoller` in a thread, invoking the worker
+      through serverless offline's Lambda API and settling each record as Lambda does with
+      ReportBatchItemFailures, so retries and the dead-letter queue behave as in AWS. A failed record
+      comes back after `retry_after_seconds` (the queue's visibility timeout, fast-forwarded);
+      `feeders` pollers run at once, as Lambda runs several workers for a busy queue.
+    """
+
+    def __init__(self, settings: Settings, log_dir: Path, *, worker_feed: str = "offline-sqs",
+                 retry_after_seconds: int = 1, feeders: int = 1, extra_env: dict[str, str] | None = None) -> None:
+        if worker_feed not in ("offline-sqs", "lambda-api"):
+            raise ValueError(f"unknown worker feed {worker_feed!r}")
         self.settings = settings
         self.log_dir = log_dir
+        self.worker_feed = worker_feed
+        self.retry_after_seconds = retry_after_seconds
+        self.feeders = feeders  # concurrent worker invocations, as Lambda scales an SQS event source out
+        self.extra_env = dict(extra_env or {})  # e.g. PARLEY_FAULT_INTENTS=1 for the reliability suite
         self.children: list[Child] = []
+        self._feeding: list[threading.Thread] = []
+        self.pollers: list[Any] = []  # the Lambda-API feed's pollers (a test may change their retry delay)
+        self._stop_feeding = threading.Event()
 
     @property
     def endpoint(self) -> str:
@@ -112,6 +137,9 @@ class LocalStack:
                 "SLS_NOTIFICATIONS_MODE": "off",
             }
         )
+        if self.worker_feed == "lambda-api":
+            env["PARLEY_OFFLINE_SQS_QUEUE"] = IDLE_QUEUE  # serverless.yml's local stage reads it
+        env.update(self.extra_env)
         for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL_SQS", "SLACK_SIGNING_SECRET",
                      "SLACK_BOT_TOKEN"):
             env.pop(name, None)
@@ -124,6 +152,8 @@ class LocalStack:
             self.children.append(start_moto(settings.moto_port, self.log_dir))
             create_resources(self.endpoint, settings.stage, stage_resources(settings.stage, env), settings.region)
             put_secrets(self.endpoint, settings)
+            if self.worker_feed == "lambda-api":
+                self.sqs().create_queue(QueueName=IDLE_QUEUE)
             slack = Child(
                 "slack",
                 [sys.executable, "-m", "bot.local.slack_standin", "--port", str(settings.slack_port),
@@ -139,12 +169,77 @@ class LocalStack:
             slack.wait_for_port(settings.slack_port, 30)
             offline.wait_for_port(settings.http_port, 120)
             offline.wait_for_port(settings.lambda_port, 30)
+            if self.worker_feed == "lambda-api":
+                self._start_feeding()
         except BaseException:
             self.stop()
             raise
         return self
 
+    def descendants(self, name: str) -> list[int]:
+        """The process ids under one of the stack's children (Linux /proc), e.g. serverless offline's runners."""
+        child = next(child for child in self.children if child.name == name)
+        parents: dict[int, int] = {}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                except (OSError, IndexError, ValueError):
+                    continue
+        found: list[int] = []
+        frontier = [child.process.pid]
+        while frontier:
+            parent = frontier.pop()
+            kids = [pid for pid, ppid in parents.items() if ppid == parent]
+            found.extend(kids)
+            frontier.extend(kids)
+        return found
+
+    def sqs(self) -> Any:
+        """A boto3 SQS client on the stack's moto server."""
+        import boto3
+
+        return boto3.client("sqs", endpoint_url=self.endpoint, region_name=self.settings.region,
+                            aws_access_key_id="testing", aws_secret_access_key="testing")  # noqa: S106
+
+    def queue_url(self, suffix: str = "") -> str:
+        return str(self.sqs().get_queue_url(QueueName=self.settings.jobs_queue_name + suffix)["QueueUrl"])
+
+    def _start_feeding(self) -> None:
+        from bot.local.lex_emulator import lambda_invoker
+        from bot.local.poller import SqsPoller
+
+        invoke = lambda_invoker(self.settings.lambda_port, f"parley-{self.settings.stage}-worker", timeout=120)
+        self.pollers = [SqsPoller(self.sqs(), self.queue_url(), lambda event, _: invoke(event), batch_size=10,
+                                  retry_after_seconds=self.retry_after_seconds) for _ in range(self.feeders)]
+
+        def feed(poller: SqsPoller) -> None:
+            while not self._stop_feeding.is_set():
+                try:
+                    poller.poll_once(wait_seconds=1)
+                except Exception:  # noqa: BLE001 - a queue that is gone for a while is a scenario, not an end
+                    self._stop_feeding.wait(0.5)
+
+        for number, poller in enumerate(self.pollers):
+            thread = threading.Thread(target=feed, args=(poller,), name=f"worker-feed-{number}", daemon=True)
+            thread.start()
+            self._feeding.append(thread)
+
+    def restart(self, name: str) -> None:
+        """Stop one child process and start it again (its group and all): a crashed sandbox, replaced."""
+        index = next(index for index, child in enumerate(self.children) if child.name == name)
+        old = self.children[index]
+        old.stop()
+        fresh = Child(old.name, old.process.args, self.log_dir, env=self.handler_env(), cwd=ROOT)
+        self.children[index] = fresh
+        if name == "offline":
+            fresh.wait_for_port(self.settings.http_port, 120)
+            fresh.wait_for_port(self.settings.lambda_port, 30)
+
     def stop(self) -> None:
+        self._stop_feeding.set()
+        while self._feeding:
+            self._feeding.pop().join(timeout=30)
         while self.children:
             self.children.pop().stop()
 

@@ -1,0 +1,39 @@
+"""Faults on demand, for the reliability suite only: declared when PARLEY_FAULT_INTENTS=1, never in AWS.
+
+`explode <anything>` raises, as a buggy intent would: its job fails every time and ends in the
+dead-letter queue. `sleep <seconds>` holds the worker, so a test can kill it mid-job.
+"""
+
+import time
+
+from aws_lambda_powertools import Logger
+
+from bot.dialog import Number, Reply, Slot, Text, Turn, intent
+
+log = Logger(child=True)
+
+
+class InjectedFault(RuntimeError):
+    """Raised on purpose."""
+
+
+@intent(
+    "explode",
+    description="Fail on purpose (reliability tests only).",
+    examples=["explode {reason}"],
+    slots=[Slot("reason", Text(), prompt="Why?")],
+)
+def explode(turn: Turn) -> Reply:
+    raise InjectedFault(f"explode: {turn.slots['reason']}")
+
+
+@intent(
+    "sleep",
+    description="Hold the worker for a while (reliability tests only).",
+    examples=["sleep {seconds}"],
+    slots=[Slot("seconds", Number(minimum=1, maximum=60), prompt="How long?")],
+)
+def sleep(turn: Turn) -> Reply:
+    log.info("sleeping", extra={"seconds": turn.slots["seconds"]})  # a test waits for this line to kill us
+    time.sleep(turn.slots["seconds"])
+    return Reply(f"Slept {turn.slots['seconds']} s.")
