@@ -93,22 +93,25 @@ class Ledger:
         return Counter({marker: texts[reply] for marker, reply in self.expected.items()})
 
     def dead_lettered(self) -> set[str]:
-        """Markers whose job is in the dead-letter queue (looked at, not taken)."""
+        """Markers whose job is in the dead-letter queue: looked at, then put back as they were."""
         sqs = self.stack.sqs()
         url = self.stack.queue_url("-dlq")
         found: set[str] = set()
-        seen: set[str] = set()
-        for _ in range(50):
-            messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=0,
+        taken: list[dict] = []
+        while True:  # each look hides what it saw for a while, so the next one sees the next messages
+            messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=30,
                                            WaitTimeSeconds=0).get("Messages", [])
-            fresh = [message for message in messages if message["MessageId"] not in seen]
-            if not fresh:
+            if not messages:
                 break
-            for message in fresh:
-                seen.add(message["MessageId"])
+            taken.extend(messages)
+            for message in messages:
                 marker = self.markers.get(str(json.loads(message["Body"]).get("id")))
                 if marker:
                     found.add(marker)
+        for start in range(0, len(taken), 10):
+            entries = [{"Id": str(number), "ReceiptHandle": message["ReceiptHandle"], "VisibilityTimeout": 0}
+                       for number, message in enumerate(taken[start:start + 10])]
+            sqs.change_message_visibility_batch(QueueUrl=url, Entries=entries)
         return found
 
     def settle(self, timeout: float = 120.0, quiet: float = 3.0) -> Counts:
@@ -157,6 +160,10 @@ def reliable_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalSt
                        retry_after_seconds=1, feeders=4, extra_env={"PARLEY_FAULT_INTENTS": "1"})
     with stack:
         yield stack
+    # and nothing of all that, faults included, wrote a secret into a log
+    logs = "".join(path.read_text(errors="replace") for path in stack.log_dir.glob("*.log"))
+    for secret in (stack.settings.signing_secret, stack.settings.bot_token):
+        assert secret.get_secret_value() not in logs, "a secret reached a log line"
 
 
 @pytest.fixture
