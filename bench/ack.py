@@ -312,7 +312,7 @@ def measure(cold: int, warm: int, second_stage: int, importtime_runs: int) -> di
         "parameters": {
             "cold": cold, "warm": warm, "second_stage": second_stage, "importtime_runs": importtime_runs,
             "bytecode": "PYTHONPYCACHEPREFIX compiled by an untimed run; PYTHONDONTWRITEBYTECODE unset "
-                        "(parley_no_pyc: bot/ compiled at import, as packaged)",
+                        "(parley_no_pyc: bot/ compiled at import, as a zip without bytecode would make it)",
             "event": "app_mention `echo bench N`, API Gateway HTTP API v2", "interleaved": True,
             "parley_secret": "SSM GetParameter at the stand-in on a cold start, then cached",
         },

@@ -131,7 +131,7 @@ def print_notes(result: dict[str, Any]) -> None:
     reused = warm["parley"]["median"] / warm["bolt_reused"]["median"]
     print(f"  warm median, Parley / Bolt-lazy with one SlackRequestHandler (not the docs' style) = {reused:.2f}")
     no_pyc = cold["parley_no_pyc"]["total"]["median"] / cold["bolt"]["total"]["median"]
-    print(f"  as packaged today (bot/ without .pyc): cold Parley / Bolt-lazy = {no_pyc:.2f}")
+    print(f"  a zip without bot/ bytecode (no longer shipped so): cold Parley / Bolt-lazy = {no_pyc:.2f}")
     estimate = result["lambda_estimate_cold_ms"]
     print("On Lambda (estimate: cold ms x 1769 / memory MB, CPU share only): "
           + "; ".join(f"{mb} MB: Parley {e['parley']:.0f}, Bolt-lazy {e['bolt']:.0f}, boto3 floor "
