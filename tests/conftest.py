@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from bot.dialog import Registry, Reply, Turn, registry
 from bot.local.moto import start_moto
 from bot.local.processes import free_port
+from bot.settings import Settings
 
 EVENTS = Path(__file__).parent / "events"
 
@@ -72,6 +74,29 @@ def crashing_registry() -> Registry:
         raise RuntimeError("a bug in an intent")
 
     return local
+
+
+@contextmanager
+def stage_in_moto(moto_endpoint: str, stage: str, **settings: object) -> Iterator[Settings]:
+    """A stage's queues and tables in the test moto, and the environment pointed at them for the code that
+    finds its resources the way it does in Lambda (the ticket intent, the results of slow jobs)."""
+    import intents.tickets
+    from bot.local.stack import create_resources, stage_resources
+    from bot.queue import results
+
+    caches = (intents.tickets.tickets, results.job_results)
+    create_resources(moto_endpoint, stage, stage_resources(stage))
+    saved = dict(os.environ)
+    os.environ.update({"PARLEY_STAGE": stage, "AWS_ENDPOINT_URL": moto_endpoint})
+    for cache in caches:
+        cache.cache_clear()
+    try:
+        yield Settings(stage=stage, aws_endpoint_url=moto_endpoint, **settings)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        for cache in caches:
+            cache.cache_clear()
 
 
 @pytest.fixture(scope="session")

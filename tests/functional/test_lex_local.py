@@ -3,24 +3,20 @@ results and the queue in moto; the worker finishing slow intents; the Slack stan
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import boto3
 import pytest
 
-import intents.tickets
 from bot.channels.lex_models import response_problems
 from bot.lex.handler import build_hook
 from bot.lex.hook import ON_IT, LexHook
 from bot.local.lex_emulator import LexEmulator, load_bot
 from bot.local.poller import SqsPoller
 from bot.local.slack_standin import SlackStandIn
-from bot.local.stack import create_resources, stage_resources
-from bot.queue import results
 from bot.settings import Settings
 from bot.worker.handler import Worker, build_dialog
-from tests.conftest import FakeLambdaContext
+from tests.conftest import FakeLambdaContext, stage_in_moto
 
 STAGE = "lexlocal"
 TOKEN = "xoxb-lex-local-test"
@@ -34,16 +30,8 @@ def slack() -> Iterator[SlackStandIn]:
 
 @pytest.fixture(scope="module")
 def settings(moto_endpoint: str, slack: SlackStandIn) -> Iterator[Settings]:
-    create_resources(moto_endpoint, STAGE, stage_resources(STAGE))
-    saved = dict(os.environ)
-    os.environ.update({"PARLEY_STAGE": STAGE, "AWS_ENDPOINT_URL": moto_endpoint})
-    intents.tickets.tickets.cache_clear()
-    results.job_results.cache_clear()
-    yield Settings(stage=STAGE, slack_api_url=slack.api_url, bot_token=TOKEN, aws_endpoint_url=moto_endpoint)
-    os.environ.clear()
-    os.environ.update(saved)
-    intents.tickets.tickets.cache_clear()
-    results.job_results.cache_clear()
+    with stage_in_moto(moto_endpoint, STAGE, slack_api_url=slack.api_url, bot_token=TOKEN) as staged:
+        yield staged
 
 
 @pytest.fixture(scope="module")

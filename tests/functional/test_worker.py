@@ -13,15 +13,13 @@ from urllib.parse import parse_qsl, urlencode
 import boto3
 import pytest
 
-import intents.tickets
 from bot.dialog import Registry, registry
 from bot.local.slack_events import app_mention_event, message_event, signed_request
 from bot.local.slack_standin import BOT_ID, BOT_USER_ID, SlackStandIn
-from bot.local.stack import create_resources, stage_resources
 from bot.queue.envelope import slack_job
 from bot.settings import Settings
 from bot.worker.handler import Worker, build_dialog
-from tests.conftest import FakeLambdaContext, load_event
+from tests.conftest import FakeLambdaContext, load_event, stage_in_moto
 
 STAGE = "worker"
 CONTEXT = FakeLambdaContext("parley-worker-worker")
@@ -37,16 +35,9 @@ def slack() -> Iterator[SlackStandIn]:
 
 @pytest.fixture(scope="module")
 def settings(moto_endpoint: str, slack: SlackStandIn) -> Iterator[Settings]:
-    create_resources(moto_endpoint, STAGE, stage_resources(STAGE))
-    saved = dict(os.environ)
-    # the ticket intent finds its table the way it does in Lambda: through the environment
-    os.environ.update({"PARLEY_STAGE": STAGE, "AWS_ENDPOINT_URL": moto_endpoint})
-    intents.tickets.tickets.cache_clear()
-    yield Settings(stage=STAGE, slack_api_url=slack.api_url, bot_token=TOKEN, signing_secret=SECRET,
-                   aws_endpoint_url=moto_endpoint)
-    os.environ.clear()
-    os.environ.update(saved)
-    intents.tickets.tickets.cache_clear()
+    with stage_in_moto(moto_endpoint, STAGE, slack_api_url=slack.api_url, bot_token=TOKEN,
+                       signing_secret=SECRET) as staged:
+        yield staged
 
 
 def make_worker(settings: Settings, declared: Registry = registry) -> Worker:
