@@ -21,7 +21,9 @@ class SlackRequest(BaseModel):
 
     @property
     def retry_num(self) -> int:
-        return int(self.headers.get("x-slack-retry-num", "0") or 0)
+        """Slack's retry count of this request (0: the original); a header that is not a count reads as 0."""
+        value = self.headers.get("x-slack-retry-num", "")
+        return int(value) if value.isascii() and value.isdigit() else 0
 
 
 class LexRequest(BaseModel):

@@ -36,3 +36,8 @@ def test_newer_envelopes_with_more_fields_still_read() -> None:
     data = json.loads(slack_job("Ev1", b"{}", {}))
     data["added_later"] = {"x": 1}
     assert Job.model_validate(data).id == "Ev1"
+
+
+def test_an_odd_retry_header_reads_as_the_original() -> None:
+    for odd in ("", "abc", "-1", "٣", "1.5"):
+        assert Job.model_validate_json(slack_job("Ev1", b"{}", {"x-slack-retry-num": odd})).slack.retry_num == 0
