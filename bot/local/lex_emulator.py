@@ -6,7 +6,7 @@ code hook as a DialogCodeHook on every turn, follow its dialog action (Delegate:
 required slot by priority with the bot's own prompt, then fulfil; ElicitSlot; ConfirmIntent; Close;
 ElicitIntent), then call it as a FulfillmentCodeHook. The hook is invoked as Lex would invoke it:
 through a function given to the emulator, which for `make run` is serverless offline's Lambda invoke
-endpoint.
+endpoint (`bot.local.lambda_api`).
 
 What it leaves out: real speech recognition, NLU confidence scores, contexts, and Lex's own retry
 limits.
@@ -14,11 +14,8 @@ limits.
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import urllib.request
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,8 +25,8 @@ import yaml
 from bot.dialog.engine import CANCEL, NO, YES
 from bot.dialog.matcher import normalize
 from bot.dialog.slots import NUMBER_WORDS
+from bot.local.lambda_api import Invoke
 
-Invoke = Callable[[dict[str, Any]], dict[str, Any]]
 BOT_DEFINITION = Path(__file__).resolve().parents[2] / "lex" / "bot.yml"
 FALLBACK = "FallbackIntent"
 
@@ -284,16 +281,3 @@ class LexEmulator:
     def _show(self, said: list[Said]) -> list[Said]:
         self.last_buttons = [button for each in said for button in each.buttons]
         return said
-
-
-def lambda_invoker(lambda_port: int, function_name: str, timeout: float = 60.0) -> Invoke:
-    """Invoke a function through serverless offline's Lambda API, as Lex invokes the code hook."""
-    url = f"http://127.0.0.1:{lambda_port}/2015-03-31/functions/{function_name}/invocations"
-
-    def invoke(event: dict[str, Any]) -> dict[str, Any]:
-        request = urllib.request.Request(url, data=json.dumps(event).encode(), method="POST",
-                                         headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=timeout) as answer:
-            return json.loads(answer.read() or b"{}")
-
-    return invoke

@@ -19,7 +19,7 @@ from types import FrameType
 from typing import Protocol
 
 from bot.local.chat import SlackChat
-from bot.local.lex_emulator import LexEmulator, lambda_invoker, load_bot
+from bot.local.lex_emulator import LexEmulator, load_bot
 from bot.local.slack_standin import StandInClient
 from bot.local.stack import ROOT, LocalStack
 from bot.settings import Settings
@@ -61,8 +61,7 @@ class SlackConversation:
 
 class LexConversation:
     def __init__(self, stack: LocalStack, voice: bool) -> None:
-        invoke = lambda_invoker(stack.settings.lambda_port, f"parley-{stack.settings.stage}-lex")
-        self.lex = LexEmulator(invoke=invoke, intents=load_bot(), spoken=voice)
+        self.lex = LexEmulator(invoke=stack.invoker("lex"), intents=load_bot(), spoken=voice)
         self.speaker = shutil.which("espeak-ng") if voice else None
         if voice and not self.speaker:
             print("Voice: espeak-ng is not installed, so replies are printed, not spoken "

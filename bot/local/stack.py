@@ -18,6 +18,7 @@ from types import TracebackType
 from typing import Any
 
 from bot.defaults import secret_parameter
+from bot.local.lambda_api import Invoke, lambda_invoker
 from bot.local.moto import start_moto
 from bot.local.processes import Child
 from bot.settings import Settings
@@ -195,6 +196,10 @@ class LocalStack:
             frontier.extend(kids)
         return found
 
+    def invoker(self, function: str, timeout: float = 60.0) -> Invoke:
+        """Invoke one of the stage's functions (`worker`, `lex`) through serverless offline's Lambda API."""
+        return lambda_invoker(self.settings.lambda_port, f"parley-{self.settings.stage}-{function}", timeout)
+
     def sqs(self) -> Any:
         """A boto3 SQS client on the stack's moto server."""
         import boto3
@@ -206,10 +211,9 @@ class LocalStack:
         return str(self.sqs().get_queue_url(QueueName=self.settings.jobs_queue_name + suffix)["QueueUrl"])
 
     def _start_feeding(self) -> None:
-        from bot.local.lex_emulator import lambda_invoker
         from bot.local.poller import SqsPoller
 
-        invoke = lambda_invoker(self.settings.lambda_port, f"parley-{self.settings.stage}-worker", timeout=120)
+        invoke = self.invoker("worker", timeout=120)
         self.pollers = [SqsPoller(self.sqs(), self.queue_url(), lambda event, _: invoke(event), batch_size=10,
                                   retry_after_seconds=self.retry_after_seconds) for _ in range(self.feeders)]
 

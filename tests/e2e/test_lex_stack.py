@@ -12,7 +12,7 @@ import pytest
 
 from bot.channels.lex_models import response_problems
 from bot.lex.hook import ON_IT
-from bot.local.lex_emulator import LexEmulator, lambda_invoker, load_bot
+from bot.local.lex_emulator import LexEmulator, load_bot
 from bot.local.processes import free_port
 from bot.local.slack_standin import StandInClient
 from bot.local.stack import LocalStack
@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def caller(stack: LocalStack, **kwargs) -> tuple[LexEmulator, list[float]]:
-    invoke = lambda_invoker(stack.settings.lambda_port, f"parley-{stack.settings.stage}-lex")
+    invoke = stack.invoker("lex")
     took: list[float] = []
 
     def timed(event: dict) -> dict:

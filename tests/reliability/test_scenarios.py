@@ -13,7 +13,6 @@ from pathlib import Path
 import boto3
 
 from bot.channels.lex_models import response_problems
-from bot.local.lex_emulator import lambda_invoker
 from bot.local.slack_standin import StandInClient
 from bot.local.stack import LocalStack
 from tests.conftest import load_event
@@ -141,7 +140,7 @@ def test_slack_web_api_failing_then_rate_limiting(ledger: Ledger, reliable_stack
 
 @injected("malformed events, oversized session attributes and unknown intents sent to the lex function")
 def test_lex_hook_faults(reliable_stack: LocalStack) -> None:
-    invoke = lambda_invoker(reliable_stack.settings.lambda_port, f"parley-{reliable_stack.settings.stage}-lex")
+    invoke = reliable_stack.invoker("lex")
     good = load_event("lex/edge_null_slots.json")
     unknown = json.loads(json.dumps(good))
     unknown["sessionState"]["intent"]["name"] = "OrderPizza"
