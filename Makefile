@@ -43,13 +43,13 @@ node_modules/.installed: package.json package-lock.json
 
 setup: $(VENV)/.installed node_modules/.installed
 
-# The jobs a stage's dead-letter queue holds, back on its jobs queue once their cause is fixed (bot/redrive.py).
+# The jobs a stage's dead-letter queue holds, back on its jobs queue once their cause is fixed (bot/tools/redrive.py).
 # DRY_RUN=1 only lists them, MAX=N stops after N; AWS_ENDPOINT_URL=http://127.0.0.1:<port> aims it at a moto.
 redrive: setup
 	@if [ -z "$(STAGE)" ]; then \
 	  echo "make redrive needs STAGE: make redrive STAGE=dev [DRY_RUN=1] [MAX=N]" >&2; \
 	  exit 2; fi
-	@$(PY) -m bot.redrive --stage "$(STAGE)" $(if $(filter-out 0 no false,$(DRY_RUN)),--dry-run) $(if $(MAX),--max "$(MAX)")
+	@$(PY) -m bot.tools.redrive --stage "$(STAGE)" $(if $(filter-out 0 no false,$(DRY_RUN)),--dry-run) $(if $(MAX),--max "$(MAX)")
 
 run: setup
 	@$(PY) -m bot.local.run $(if $(CHANNEL),--channel $(CHANNEL)) $(if $(VOICE),--voice)
@@ -78,9 +78,9 @@ manifest: setup
 	@if [ -z "$(STAGE)" ] || [ -z "$(URL)" ]; then \
 	  echo "make manifest needs STAGE and URL: make manifest STAGE=dev URL=https://<api id>.execute-api.<region>.amazonaws.com" >&2; \
 	  exit 2; fi
-	@$(PY) -m bot.manifest --stage "$(STAGE)" --url "$(URL)"
+	@$(PY) -m bot.tools.manifest --stage "$(STAGE)" --url "$(URL)"
 
 # The Amazon Lex V2 bot (lex/bot.yml, included by serverless.yml) from the intents; run it after changing intents/.
 # The tests fail while the file is stale.
 lex-bot: $(VENV)/.installed
-	@$(PY) -m bot.lex_bot
+	@$(PY) -m bot.tools.lex_bot

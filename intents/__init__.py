@@ -1,4 +1,4 @@
-"""What Parley can do. Importing this package declares every intent in `bot.dialog.registry`.
+"""What Parley can do. Importing this package declares every intent in `bot.conversation.registry`.
 
 To add an intent: write a module here with a handler decorated by `@intent(...)` and import it below.
 """

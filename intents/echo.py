@@ -1,4 +1,4 @@
-from bot.dialog import Reply, Slot, Text, Turn, intent
+from bot.conversation import Reply, Slot, Text, Turn, intent
 
 
 @intent(

@@ -8,7 +8,7 @@ import time
 
 from aws_lambda_powertools import Logger
 
-from bot.dialog import Number, Reply, Slot, Text, Turn, intent
+from bot.conversation import Number, Reply, Slot, Text, Turn, intent
 
 log = Logger(child=True)
 

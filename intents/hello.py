@@ -1,4 +1,4 @@
-from bot.dialog import Reply, Turn, intent
+from bot.conversation import Reply, Turn, intent
 
 
 @intent(

@@ -1,5 +1,5 @@
-from bot.dialog import Reply, Turn, intent, registry
-from bot.dialog.help import describe
+from bot.conversation import Reply, Turn, intent, registry
+from bot.conversation.help import describe
 
 
 @intent(

@@ -8,7 +8,7 @@ import math
 import time
 from collections.abc import Callable
 
-from bot.dialog import Field, Number, Reply, Slot, Turn, intent
+from bot.conversation import Field, Number, Reply, Slot, Turn, intent
 
 SEGMENT = 1_000_000
 PROGRESS_EVERY_SECONDS = 1.0

@@ -1,6 +1,6 @@
 import random
 
-from bot.dialog import Number, Reply, Slot, Turn, intent
+from bot.conversation import Number, Reply, Slot, Turn, intent
 
 _dice = random.SystemRandom()
 

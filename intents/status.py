@@ -1,6 +1,6 @@
 """How is the long job I asked for going? (Voice callers hang up before slow work ends.)"""
 
-from bot.dialog import Reply, Turn, intent
+from bot.conversation import Reply, Turn, intent
 from bot.queue.results import JOB_ATTRIBUTE, JOB_RESULT_ATTRIBUTE
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from bot.dialog import Choice, Field, Reply, Slot, Text, Turn, intent
+from bot.conversation import Choice, Field, Reply, Slot, Text, Turn, intent
 
 PRIORITIES = ("low", "normal", "high")
 COMPONENTS = (

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.dialog import Registry, Reply, Turn, registry
+from bot.conversation import Registry, Reply, Turn, registry
 from bot.local.moto import start_moto
 from bot.local.processes import free_port
 from bot.settings import Settings

@@ -18,11 +18,11 @@ import urllib.request
 from typing import Any
 
 import intents  # noqa: F401 - declares the intents
-from bot.channels.slack_forms import form_errors, form_values, form_view, suggestion_options
-from bot.channels.slack_surface import intent_of_callback
-from bot.dialog.intent import Intent
-from bot.dialog.registry import registry
-from bot.dialog.slots import Text
+from bot.channels.slack.forms import form_errors, form_values, form_view, suggestion_options
+from bot.channels.slack.surface import intent_of_callback
+from bot.conversation.intent import Intent
+from bot.conversation.registry import registry
+from bot.conversation.slots import Text
 
 SYNCHRONOUS = frozenset({"view_submission", "block_suggestion", "shortcut", "message_action"})
 VIEWS_OPEN_TIMEOUT_SECONDS = 2.0

@@ -9,7 +9,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 import intents  # noqa: F401 - declares the intents into the registry
 from bot.aws.sqs import SqsClient
-from bot.dialog.registry import registry
+from bot.conversation.registry import registry
 from bot.lex.hook import LexHook
 from bot.queue.envelope import lex_job
 from bot.queue.results import job_results

@@ -24,7 +24,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from pydantic import ValidationError
 
-from bot.channels.lex_models import (
+from bot.channels.lex.models import (
     DialogAction,
     Intent,
     LexEvent,
@@ -35,15 +35,15 @@ from bot.channels.lex_models import (
     Slot,
     SlotValue,
 )
-from bot.channels.lex_speech import lex_messages
-from bot.dialog.engine import confirmation_question, parse_slots
-from bot.dialog.help import fallback
-from bot.dialog.intent import Intent as Declared
-from bot.dialog.registry import Registry
-from bot.dialog.reply import Button, Reply
-from bot.dialog.slots import Text
-from bot.dialog.turn import Turn
-from bot.lex_bot import FALLBACK_INTENT, intent_from_lex, lex_slot_name, slot_from_lex
+from bot.channels.lex.names import FALLBACK_INTENT, intent_from_lex, lex_slot_name, slot_from_lex
+from bot.channels.lex.speech import lex_messages
+from bot.conversation.engine import confirmation_question, parse_slots
+from bot.conversation.help import fallback
+from bot.conversation.intent import Intent as Declared
+from bot.conversation.registry import Registry
+from bot.conversation.reply import Button, Reply
+from bot.conversation.slots import Text
+from bot.conversation.turn import Turn
 from bot.queue.results import JOB_ATTRIBUTE, JOB_RESULT_ATTRIBUTE, JobResult, JobResults
 
 log = Logger(child=True)

@@ -22,9 +22,9 @@ from typing import Any
 
 import yaml
 
-from bot.dialog.engine import CANCEL, NO, YES
-from bot.dialog.matcher import normalize
-from bot.dialog.slots import NUMBER_WORDS
+from bot.conversation.engine import CANCEL, NO, YES
+from bot.conversation.matcher import normalize
+from bot.conversation.slots import NUMBER_WORDS
 from bot.local.lambda_api import Invoke
 
 BOT_DEFINITION = Path(__file__).resolve().parents[2] / "lex" / "bot.yml"

@@ -22,13 +22,13 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 
-from bot.channels.slack import mentions, turn_from_button, turn_from_command, turn_from_event, turn_from_form
-from bot.channels.slack_blocks import chosen
-from bot.channels.slack_forms import form_values
-from bot.channels.slack_replies import ConversationReplies, Replies, ResponseUrlReplies
-from bot.channels.slack_surface import BUTTON_ACTION_PREFIX, FORM_CALLBACK_PREFIX, SLASH_COMMAND, intent_of_callback
-from bot.dialog.engine import Dialog
-from bot.dialog.turn import Turn
+from bot.channels.slack.blocks import chosen
+from bot.channels.slack.forms import form_values
+from bot.channels.slack.replies import ConversationReplies, Replies, ResponseUrlReplies
+from bot.channels.slack.surface import BUTTON_ACTION_PREFIX, FORM_CALLBACK_PREFIX, SLASH_COMMAND, intent_of_callback
+from bot.channels.slack.turns import mentions, turn_from_button, turn_from_command, turn_from_event, turn_from_form
+from bot.conversation.engine import Dialog
+from bot.conversation.turn import Turn
 from bot.queue.job import Job
 from bot.settings import Settings
 

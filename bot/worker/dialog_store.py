@@ -6,7 +6,7 @@ import json
 import time
 from typing import Any
 
-from bot.dialog.state import DialogState
+from bot.conversation.state import DialogState
 
 
 class DynamoDialogStore:

@@ -30,11 +30,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import BotoCoreError, ClientError
 
 import intents  # noqa: F401 - declares the intents into the registry
-from bot.channels.slack_replies import ConversationReplies
+from bot.channels.slack.replies import ConversationReplies
+from bot.conversation.engine import Dialog, parse_slots
+from bot.conversation.registry import Registry, registry
+from bot.conversation.turn import Turn
 from bot.defaults import DEDUP_TTL_SECONDS
-from bot.dialog.engine import Dialog, parse_slots
-from bot.dialog.registry import Registry, registry
-from bot.dialog.turn import Turn
 from bot.ingress.dedup import marker
 from bot.queue.job import Job, LexRequest
 from bot.queue.results import JobResult, JobResults, job_results

@@ -262,15 +262,16 @@ def test_the_zip_carries_the_code_the_handlers_import_and_nothing_else_of_the_pr
     ours = [name for name in names if Path(name).parts[0] in project and name != "requirements.txt"]
     assert ours and all(name.startswith(("bot/", "intents/")) for name in ours), sorted(
         name for name in ours if not name.startswith(("bot/", "intents/")))
-    assert not [name for name in ours if name.startswith("bot/local/")]
-    # a tool, and the local fault intents
-    assert not [name for name in ours if Path(name).name.split(".")[0] in ("manifest", "faults")]
+    # the local kit and the build and operations commands stay home
+    assert not [name for name in ours if name.startswith(("bot/local/", "bot/tools/"))]
+    # the local fault intents
+    assert not [name for name in ours if Path(name).name.split(".")[0] == "faults"]
     # our code ships compiled for the runtime (Lambda cannot write bytecode), and for no other Python
     compiled = {name for name in ours if name.endswith(".pyc")}
     assert compiled and all(".cpython-312." in name for name in compiled)
     assert "bot/ingress/__pycache__/handler.cpython-312.pyc" in compiled
-    assert {"bot/ingress/handler.py", "bot/worker/handler.py", "bot/lex/handler.py", "bot/lex_bot.py",
-            "intents/__init__.py"} <= set(ours)  # lex_bot: the Lex hook imports its name mapping
+    assert {"bot/ingress/handler.py", "bot/worker/handler.py", "bot/lex/handler.py", "bot/channels/lex/names.py",
+            "intents/__init__.py"} <= set(ours)  # the Lex hook's name mapping
     # the runtime's boto3 is used, not a copy
     assert not [name for name in names if name.startswith(("boto3/", "botocore/"))]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.channels.lex_models import response_problems
+from bot.channels.lex.models import response_problems
 from bot.lex.hook import ON_IT
 from bot.local.lex_emulator import LexEmulator, load_bot
 from bot.local.processes import free_port

@@ -14,7 +14,7 @@ import pytest
 
 from bot.aws.dynamodb import DynamoClient
 from bot.aws.sqs import SqsClient
-from bot.dialog import Registry
+from bot.conversation import Registry
 from bot.ingress.config import IngressConfig
 from bot.ingress.dedup import DedupMarkers
 from bot.ingress.handler import SlackIngress

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import boto3
 import pytest
 
-from bot.channels.lex_models import response_problems
+from bot.channels.lex.models import response_problems
 from bot.lex.handler import build_hook
 from bot.lex.hook import ON_IT, LexHook
 from bot.local.lex_emulator import LexEmulator, load_bot

@@ -16,13 +16,13 @@ import pytest
 import yaml
 
 import intents  # noqa: F401 - declares the real intents
-from bot import manifest as manifest_module
-from bot.channels import slack_surface
-from bot.dialog import Registry, Reply, Slot, Text, Turn, registry
+from bot.channels.slack import surface as slack_surface
+from bot.conversation import Registry, Reply, Slot, Text, Turn, registry
 from bot.local.slack_events import LOCAL_TEAM, LOCAL_USER, event_callback, form, message_event, new_ts, signed_request
 from bot.local.slack_standin import SlackStandIn
-from bot.manifest import ManifestError, build_manifest, main, resolved_config
 from bot.settings import Settings
+from bot.tools import manifest as manifest_module
+from bot.tools.manifest import ManifestError, build_manifest, main, resolved_config
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE = "https://example.execute-api.us-east-1.amazonaws.com"
@@ -83,7 +83,7 @@ def route_path() -> str:
 
 @pytest.fixture(scope="module")
 def cli_output(config: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> str:
-    """`python -m bot.manifest` in process, on the module's resolved config (one serverless print a module)."""
+    """`python -m bot.tools.manifest` in process, on the module's resolved config (one serverless print a module)."""
     out = tmp_path_factory.mktemp("manifest") / "manifest.yml"
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(manifest_module, "resolved_config", lambda stage: config)
@@ -260,7 +260,7 @@ def worker(slack: SlackStandIn, shortcut_registry: Registry) -> Any:
         pytest.skip(f"bot.worker.app does not import ({error}); it is being changed")
     settings = Settings(slack_api_url=slack.api_url, bot_token=TOKEN, signing_secret=SECRET)
     try:
-        from bot.dialog.engine import Dialog
+        from bot.conversation.engine import Dialog
 
         answers: Any = Dialog(shortcut_registry)
     except ImportError:  # a worker that takes the registry itself

@@ -1,4 +1,4 @@
-"""`python -m bot.redrive` against moto: the parked jobs go back to the jobs queue, and none is ever lost.
+"""`python -m bot.tools.redrive` against moto: the parked jobs go back to the jobs queue, and none is ever lost.
 
 Each test makes its own stage: a jobs queue whose RedrivePolicy names its dead-letter queue, as
 serverless.yml declares them, and a few messages parked in the dead-letter queue, one of them not JSON.
@@ -14,8 +14,8 @@ from pathlib import Path
 import boto3
 import pytest
 
-from bot import redrive
 from bot.queue.envelope import lex_job, slack_job
+from bot.tools import redrive
 
 ROOT = Path(__file__).resolve().parents[2]
 NOT_JSON = "not a job at all\n{"
@@ -145,8 +145,8 @@ def test_an_empty_dead_letter_queue_is_a_success(sqs, stage: str, capsys: pytest
 def test_the_module_runs_as_a_command(sqs, stage: str, endpoint: str) -> None:
     park(sqs, stage, count=2)
     env = {**os.environ, "AWS_ENDPOINT_URL": endpoint}
-    result = subprocess.run([sys.executable, "-m", "bot.redrive", "--stage", stage, "--dry-run"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=60, check=False)
+    result = subprocess.run([sys.executable, "-m", "bot.tools.redrive", "--stage", stage, "--dry-run"], cwd=ROOT,
+                            env=env, capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 0, result.stderr
     assert "moved 0 of 2 (dry run: nothing was moved)" in result.stdout
 

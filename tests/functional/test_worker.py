@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl, urlencode
 import boto3
 import pytest
 
-from bot.dialog import Registry, registry
+from bot.conversation import Registry, registry
 from bot.local.slack_events import app_mention_event, message_event, signed_request
 from bot.local.slack_standin import BOT_ID, BOT_USER_ID, SlackStandIn
 from bot.queue.envelope import slack_job

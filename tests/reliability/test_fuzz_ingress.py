@@ -35,8 +35,8 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 import intents  # noqa: F401 - declares the intents the forms and shortcuts name
-from bot.channels.slack_surface import form_callback_id, message_shortcut_callback_id
-from bot.dialog.registry import registry
+from bot.channels.slack.surface import form_callback_id, message_shortcut_callback_id
+from bot.conversation.registry import registry
 from bot.ingress.config import IngressConfig
 from bot.ingress.handler import SlackIngress
 from bot.ingress.log import JsonLog

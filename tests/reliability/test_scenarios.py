@@ -12,7 +12,7 @@ from pathlib import Path
 
 import boto3
 
-from bot.channels.lex_models import response_problems
+from bot.channels.lex.models import response_problems
 from bot.local.slack_standin import StandInClient
 from bot.local.stack import LocalStack
 from tests.conftest import load_event

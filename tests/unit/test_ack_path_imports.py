@@ -12,7 +12,7 @@ from bot.local.slack_events import http_api_event, message_event, signed_request
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("boto3", "botocore", "pydantic", "pydantic_settings", "slack_sdk", "slack_bolt", "aws_lambda_powertools",
-         "intents", "bot.worker", "bot.dialog", "bot.settings", "logging", "dataclasses", "typing_extensions")
+         "intents", "bot.worker", "bot.conversation", "bot.settings", "logging", "dataclasses", "typing_extensions")
 
 PROBE = """
 import json, sys

@@ -3,8 +3,8 @@ import re
 import pytest
 
 import intents  # noqa: F401 - declares the intents
-from bot.dialog import Choice, Number, Registry, Reply, Slot, Text, Turn, answer, registry
-from bot.dialog.help import describe, example_text
+from bot.conversation import Choice, Number, Registry, Reply, Slot, Text, Turn, answer, registry
+from bot.conversation.help import describe, example_text
 
 
 def say(text: str, to: Registry = registry) -> str:

@@ -2,9 +2,9 @@
 
 import pytest
 
-from bot.dialog import Choice, IntentCall, Registry, Reply, Slot, Text, Turn
-from bot.dialog.engine import Dialog
-from bot.dialog.state import CONFIRMATION, MemoryDialogStore
+from bot.conversation import Choice, IntentCall, Registry, Reply, Slot, Text, Turn
+from bot.conversation.engine import Dialog
+from bot.conversation.state import CONFIRMATION, MemoryDialogStore
 
 opened: list[dict] = []
 
@@ -103,7 +103,7 @@ def test_a_button_with_a_bad_value_asks_for_that_slot(dialog: Dialog) -> None:
 
 def test_state_survives_a_round_trip_through_its_dict() -> None:
     store = MemoryDialogStore()
-    from bot.dialog.state import DialogState
+    from bot.conversation.state import DialogState
 
     store.save("k", DialogState("order", CONFIRMATION, {"drink": "tea", "count": 2}))
     assert store.load("k") == DialogState("order", CONFIRMATION, {"drink": "tea", "count": 2})

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 import intents  # noqa: F401 - declares the intents
-from bot.channels.lex_models import response_problems
-from bot.dialog import Turn, answer, registry
+from bot.channels.lex.models import response_problems
+from bot.conversation import Turn, answer, registry
 from bot.lex.hook import ON_IT, LexHook
 from bot.queue.results import JOB_ATTRIBUTE, JobResult
 

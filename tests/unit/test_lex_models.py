@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from bot.channels.lex_models import (
+from bot.channels.lex.models import (
     Button,
     DialogAction,
     ImageResponseCard,

@@ -4,7 +4,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from bot.channels.lex_speech import (
+from bot.channels.lex.speech import (
     MAX_BUTTON_TEXT,
     MAX_BUTTON_VALUE,
     MAX_CARD_BUTTONS,
@@ -14,11 +14,11 @@ from bot.channels.lex_speech import (
     plain_text,
     ssml,
 )
-from bot.dialog import Button, Field, Reply
+from bot.conversation import Button, Field, Reply
 
 POLLY_TAGS = {"speak", "s", "break", "say-as"}
 
-# The help text as bot/dialog/help.py writes it (a copy: other intents come and go)
+# The help text as bot/conversation/help.py writes it (a copy: other intents come and go)
 HELP = """Here is what I can do:
 • *echo*: Say back what you tell me to. Try `echo hi there`, `say hi there`, `repeat hi there`
 • *hello*: Say hello. Try `hello`, `hi`, `hey`

@@ -3,9 +3,9 @@ import random
 
 import pytest
 
-from bot.channels.slack_blocks import chosen, ephemeral_or_public, render, split_text
-from bot.channels.slack_surface import BUTTON_ACTION_PREFIX
-from bot.dialog import Button, Field, Reply
+from bot.channels.slack.blocks import chosen, ephemeral_or_public, render, split_text
+from bot.channels.slack.surface import BUTTON_ACTION_PREFIX
+from bot.conversation import Button, Field, Reply
 
 
 def sections(message: dict) -> list[str]:

@@ -1,7 +1,7 @@
 import pytest
 
-from bot.channels.slack import message_arguments, plain_text, turn_from_event
-from bot.dialog import Reply
+from bot.channels.slack.turns import message_arguments, plain_text, turn_from_event
+from bot.conversation import Reply
 from tests.conftest import load_event
 
 

@@ -2,10 +2,10 @@ import copy
 
 import pytest
 
-from bot.channels.slack_forms import form_errors, form_slots, form_values, form_view, suggestion_options
-from bot.channels.slack_surface import FORM_INPUT_ACTION, form_callback_id
-from bot.dialog import Choice, Number, Reply, Slot, Text, Turn
-from bot.dialog.intent import Intent, make_intent
+from bot.channels.slack.forms import form_errors, form_slots, form_values, form_view, suggestion_options
+from bot.channels.slack.surface import FORM_INPUT_ACTION, form_callback_id
+from bot.conversation import Choice, Number, Reply, Slot, Text, Turn
+from bot.conversation.intent import Intent, make_intent
 from tests.conftest import load_event
 
 COMPONENTS = (

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 
-from bot.dialog.intent import Handler, Intent, make_intent
-from bot.dialog.matcher import Match, Matcher, normalize
-from bot.dialog.slots import Slot
+from bot.conversation.intent import Handler, Intent, make_intent
+from bot.conversation.matcher import Match, Matcher, normalize
+from bot.conversation.slots import Slot
 
 
 class Registry:

@@ -11,8 +11,8 @@ from typing import Any, Protocol
 
 from slack_sdk import WebClient
 
-from bot.channels.slack_blocks import ephemeral_or_public, render
-from bot.dialog.reply import Reply
+from bot.channels.slack.blocks import ephemeral_or_public, render
+from bot.conversation.reply import Reply
 
 PROGRESS_INTERVAL_SECONDS = 1.0
 

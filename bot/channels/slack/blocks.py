@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 
-from bot.channels.slack_surface import BUTTON_ACTION_PREFIX
+from bot.channels.slack.surface import BUTTON_ACTION_PREFIX
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (type checkers read the name)
 if TYPE_CHECKING:
-    from bot.dialog.reply import Button, Field, Reply
+    from bot.conversation.reply import Button, Field, Reply
 
 # Block Kit limits (docs.slack.dev/reference/block-kit): Slack rejects a whole message that exceeds one.
 MAX_BLOCKS = 50  # per message

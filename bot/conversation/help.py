@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.dialog.intent import PLACEHOLDER, Intent
-from bot.dialog.registry import Registry
-from bot.dialog.reply import Reply
+from bot.conversation.intent import PLACEHOLDER, Intent
+from bot.conversation.registry import Registry
+from bot.conversation.reply import Reply
 
 
 def example_text(intent: Intent, example: str) -> str:

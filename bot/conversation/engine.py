@@ -10,14 +10,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.dialog.help import fallback
-from bot.dialog.intent import PLACEHOLDER, Intent
-from bot.dialog.matcher import normalize
-from bot.dialog.registry import Registry
-from bot.dialog.reply import Button, Reply
-from bot.dialog.slots import Choice, Slot, SlotValueError
-from bot.dialog.state import CONFIRMATION, DialogState, DialogStore, MemoryDialogStore
-from bot.dialog.turn import Turn
+from bot.conversation.help import fallback
+from bot.conversation.intent import PLACEHOLDER, Intent
+from bot.conversation.matcher import normalize
+from bot.conversation.registry import Registry
+from bot.conversation.reply import Button, Reply
+from bot.conversation.slots import Choice, Slot, SlotValueError
+from bot.conversation.state import CONFIRMATION, DialogState, DialogStore, MemoryDialogStore
+from bot.conversation.turn import Turn
 
 CANCEL = frozenset({"cancel", "stop", "never mind", "nevermind", "forget it", "quit"})
 YES = frozenset({"yes", "y", "yeah", "yep", "sure", "ok", "okay", "confirm", "do it"})

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bot.channels.slack_surface import FORM_INPUT_ACTION, form_callback_id
-from bot.dialog.slots import Choice, Number, Slot, SlotValueError, Text
+from bot.channels.slack.surface import FORM_INPUT_ACTION, form_callback_id
+from bot.conversation.slots import Choice, Number, Slot, SlotValueError, Text
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (type checkers read the name)
 if TYPE_CHECKING:
-    from bot.dialog.intent import Intent
+    from bot.conversation.intent import Intent
 
 # Block Kit limits (docs.slack.dev/reference): Slack refuses a view that exceeds one.
 MAX_TITLE = 24  # modal title, submit and close texts

@@ -6,8 +6,8 @@ import json
 import re
 from typing import Any
 
-from bot.dialog.reply import Reply
-from bot.dialog.turn import IntentCall, Turn
+from bot.conversation.reply import Reply
+from bot.conversation.turn import IntentCall, Turn
 
 LEADING_MENTION = re.compile(r"^\s*<@[A-Z0-9]+(?:\|[^>]*)?>[\s,:]*")
 # Links only: user, channel and special mentions (<@U..>, <#C..>, <!here>) keep their markup

@@ -22,7 +22,7 @@ import re
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (type checkers read the name)
 if TYPE_CHECKING:
-    from bot.dialog.reply import Button, Reply
+    from bot.conversation.reply import Button, Reply
 
 MAX_CONTENT = 1000  # PlainText and SSML message content
 MAX_CARD_TITLE = 250

@@ -1,6 +1,6 @@
 """The Slack app manifest of a stage, generated from serverless.yml and the intents.
 
-    python -m bot.manifest --stage dev --url https://abc.execute-api.us-east-1.amazonaws.com [--out FILE]
+    python -m bot.tools.manifest --stage dev --url https://abc.execute-api.us-east-1.amazonaws.com [--out FILE]
 
 prints it as YAML, ready for api.slack.com/apps -> Create New App -> From an app manifest. Events, the
 slash command and interactivity all go to the one httpApi route of the `slack` function, read from the
@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from bot.channels.slack_surface import (
+from bot.channels.slack.surface import (
     BOT_EVENTS,
     BOT_SCOPES,
     SLASH_COMMAND,
@@ -34,9 +34,9 @@ from bot.channels.slack_surface import (
     form_callback_id,
     message_shortcut_callback_id,
 )
-from bot.dialog.registry import Registry
+from bot.conversation.registry import Registry
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SERVERLESS = ROOT / "node_modules" / ".bin" / "serverless"
 
 INGRESS_FUNCTION = "slack"  # the function whose httpApi route Slack calls
@@ -209,7 +209,7 @@ def to_yaml(manifest: dict[str, Any], *, header: str = "") -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m bot.manifest",
+        prog="python -m bot.tools.manifest",
         description="Print the Slack app manifest of a stage (YAML), for api.slack.com/apps -> Create New App.",
     )
     parser.add_argument("--stage", required=True, help="the serverless stage, e.g. dev or prod")
@@ -226,7 +226,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         config = resolved_config(args.stage)
         importlib.import_module("intents")  # declares every intent in the registry below
-        from bot.dialog.registry import registry
+        from bot.conversation.registry import registry
 
         manifest = build_manifest(base_url=args.url, stage=args.stage, registry=registry, config=config)
     except ManifestError as error:

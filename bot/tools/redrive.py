@@ -1,6 +1,6 @@
 """Move the jobs parked in a stage's dead-letter queue back to its jobs queue.
 
-    python -m bot.redrive --stage dev [--dry-run] [--max N]      (or: make redrive STAGE=dev [DRY_RUN=1])
+    python -m bot.tools.redrive --stage dev [--dry-run] [--max N]      (or: make redrive STAGE=dev [DRY_RUN=1])
 
 A job lands in the dead-letter queue after failing three times (serverless.yml's RedrivePolicy). Once
 the cause is fixed, this lists what is parked (message id, the job's correlation id and source, how often
@@ -278,7 +278,7 @@ def _positive(value: str) -> int:
 
 def main(argv: Sequence[str] | None = None, sqs: Any = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m bot.redrive",
+        prog="python -m bot.tools.redrive",
         description="Move the jobs parked in a stage's dead-letter queue back to its jobs queue.",
     )
     parser.add_argument("--stage", required=True, type=_stage, help="the serverless stage, e.g. dev or prod")

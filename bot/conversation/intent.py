@@ -6,9 +6,9 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from bot.dialog.reply import Reply
-from bot.dialog.slots import Slot
-from bot.dialog.turn import Turn
+from bot.conversation.reply import Reply
+from bot.conversation.slots import Slot
+from bot.conversation.turn import Turn
 
 Handler = Callable[[Turn], Reply]
 

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.dialog.intent import PLACEHOLDER, Intent
-from bot.dialog.slots import SlotValueError
+from bot.conversation.intent import PLACEHOLDER, Intent
+from bot.conversation.slots import SlotValueError
 
 TRAILING_PUNCTUATION = re.compile(r"[\s.!?]+$")
 SPACES = re.compile(r"\s+")
