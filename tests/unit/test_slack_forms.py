@@ -90,7 +90,7 @@ def test_more_than_a_hundred_choices_become_a_menu_that_filters() -> None:
     many = make_intent("pick_a_very_long_named_thing_indeed", handle, description="d", examples=["pick"],
                        slots=[Slot("thing", Choice(tuple(f"thing {i}" for i in range(150))), prompt="Which?")])
     view = form_view(many)
-    assert len(view["title"]["text"]) == 24
+    assert len(view["title"]["text"]) <= 24 and view["title"]["text"].endswith("…")
     assert view["title"]["text"].endswith("…")
     [block] = view["blocks"]
     assert block["element"]["type"] == "external_select"

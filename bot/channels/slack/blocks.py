@@ -1,5 +1,9 @@
 """A reply as Slack messages (Block Kit), within Slack's published limits.
 
+Everything a message shows is escaped for mrkdwn here, once (`bot.text.escape_mrkdwn`): reply text carries
+people's own words (an echo, a ticket's topic, a slot's complaint about what was typed), and unescaped they could
+post a live `@channel` or a disguised link. Button labels are plain_text, which Slack does not parse.
+
 Standard library only, and nothing from `typing`: the ingress imports this on its rare synchronous
 paths (a slash command's immediate answer), where every import is paid for on a cold start.
 """
@@ -9,6 +13,7 @@ from __future__ import annotations
 import re
 
 from bot.channels.slack.surface import BUTTON_ACTION_PREFIX
+from bot.text import escape_mrkdwn, truncate
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (type checkers read the name)
 if TYPE_CHECKING:
@@ -24,7 +29,6 @@ MAX_ACTIONS = 25  # elements per actions block
 MAX_BUTTON_TEXT = 75
 MAX_BUTTON_VALUE = 2000
 BUTTON_STYLES = ("primary", "danger")
-ELLIPSIS = "…"
 
 # Where long text may be cut, best first. A match is the whitespace the cut removes.
 PARAGRAPH_BREAK = re.compile(r"\n(?:[ \t\r]*\n)+")  # one or more blank lines
@@ -42,7 +46,7 @@ def render(reply: Reply) -> list[dict]:
     characters, an unknown button style, more fields and buttons than one message holds.
     """
     sections = [{"type": "section", "text": {"type": "mrkdwn", "text": chunk}}
-                for chunk in split_text(reply.text, MAX_SECTION_TEXT)]
+                for chunk in split_text(escape_mrkdwn(reply.text), MAX_SECTION_TEXT)]
     # Fields and buttons belong to the reply as a whole, so they stay together in its last message.
     extras = _field_sections(reply.fields) + _actions_blocks(reply.buttons)
     if len(extras) > MAX_BLOCKS:
@@ -99,7 +103,7 @@ def chosen(blocks: list[dict], label: str, user_id: str) -> list[dict]:
     Slack keeps a message's buttons pressable until the message is updated, so without this the same
     choice could be made twice (or by two people).
     """
-    note = f"<@{user_id}> chose *{_escape(label)}*"
+    note = f"<@{user_id}> chose *{escape_mrkdwn(label)}*"
     taken = {block.get("block_id") for block in blocks}
     block_id = "chosen"
     while block_id in taken:  # block ids must stay unique within the message
@@ -121,13 +125,10 @@ def ephemeral_or_public(reply: Reply) -> str:
     return "in_channel" if reply.public else "ephemeral"
 
 
-def truncate(text: str, limit: int) -> str:
-    """`text` cut to `limit` characters, the cut shown by an ellipsis."""
-    return text if len(text) <= limit else text[:limit - len(ELLIPSIS)] + ELLIPSIS
-
 
 def _field_sections(fields: tuple[Field, ...]) -> list[dict]:
-    texts = [{"type": "mrkdwn", "text": truncate(f"*{field.label}*\n{field.value}", MAX_FIELD_TEXT)}
+    texts = [{"type": "mrkdwn", "text": truncate(f"*{escape_mrkdwn(field.label)}*\n{escape_mrkdwn(field.value)}",
+                                                  MAX_FIELD_TEXT)}
              for field in fields]
     return [{"type": "section", "fields": texts[start:start + MAX_FIELDS]}
             for start in range(0, len(texts), MAX_FIELDS)]
@@ -180,9 +181,5 @@ def _fallback(blocks: list[dict], reply: Reply) -> str:
     lines = [f"{field.label}: {field.value}" for field in reply.fields]
     if reply.buttons:
         lines.append(" · ".join(button.label for button in reply.buttons))
-    return "\n".join(lines)
+    return escape_mrkdwn("\n".join(lines))
 
-
-def _escape(text: str) -> str:
-    # The three characters Slack's mrkdwn wants escaped, so a label cannot turn into a mention or link
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

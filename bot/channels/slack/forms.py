@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 from bot.channels.slack.surface import FORM_INPUT_ACTION, form_callback_id
 from bot.conversation.slots import Choice, Number, Slot, SlotValueError, Text
+from bot.text import truncate
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (type checkers read the name)
 if TYPE_CHECKING:
@@ -31,7 +32,6 @@ MAX_OPTION_VALUE = 150
 # Slack documents no length limit for a `response_action: errors` message; it shows under the input,
 # so we keep it to the size Slack allows for the input's own label and hint.
 MAX_ERROR = 2000
-ELLIPSIS = "…"
 MISSING = "Please fill this in."
 
 
@@ -54,11 +54,11 @@ def form_view(intent: Intent, *, prefill: Mapping[str, str] | None = None, priva
     if not blocks:
         # A view needs something to show; an intent without slots is a form with only its description
         blocks = [{"type": "section", "text": {"type": "plain_text",
-                                               "text": _truncate(intent.description or intent.name, MAX_SECTION_TEXT)}}]
+                                               "text": truncate(intent.description or intent.name, MAX_SECTION_TEXT)}}]
     return {
         "type": "modal",
         "callback_id": callback_id,
-        "title": _plain(_truncate(intent.name.replace("_", " ").title(), MAX_TITLE)),
+        "title": _plain(truncate(intent.name.replace("_", " ").title(), MAX_TITLE)),
         "submit": _plain("Submit"),
         "close": _plain("Cancel"),
         "private_metadata": private_metadata,
@@ -99,7 +99,7 @@ def form_errors(intent: Intent, values: Mapping[str, str]) -> dict[str, str]:
         try:
             slot.type.parse(raw)
         except SlotValueError as refused:
-            errors[slot.name] = _truncate(_sentence(str(refused)), MAX_ERROR)
+            errors[slot.name] = truncate(_sentence(str(refused)), MAX_ERROR)
     return errors
 
 
@@ -136,7 +136,7 @@ def _input_block(slot: Slot, prefill: str | None) -> dict:
     return {
         "type": "input",
         "block_id": slot.name,  # form_values and form_errors find the slot by it
-        "label": _plain(_truncate(slot.prompt, MAX_LABEL)),
+        "label": _plain(truncate(slot.prompt, MAX_LABEL)),
         "optional": not slot.required,
         "element": _element(slot, initial),
     }
@@ -191,15 +191,11 @@ def _parsed(slot: Slot, prefill: str | None) -> object:
 
 
 def _option(value: str) -> dict:
-    return {"text": _plain(_truncate(value, MAX_OPTION_TEXT)), "value": value}
+    return {"text": _plain(truncate(value, MAX_OPTION_TEXT)), "value": value}
 
 
 def _plain(text: str) -> dict:
     return {"type": "plain_text", "text": text}
-
-
-def _truncate(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[:limit - len(ELLIPSIS)] + ELLIPSIS
 
 
 def _sentence(message: str) -> str:

@@ -13,6 +13,7 @@ from slack_sdk import WebClient
 
 from bot.channels.slack.blocks import ephemeral_or_public, render
 from bot.conversation.reply import Reply
+from bot.text import escape_mrkdwn
 
 PROGRESS_INTERVAL_SECONDS = 1.0
 
@@ -36,6 +37,7 @@ class ConversationReplies:
         return {"channel": self.channel, **({"thread_ts": self.thread_ts} if self.thread_ts else {})}
 
     def progress(self, text: str) -> None:
+        text = escape_mrkdwn(text)
         if self.progress_ts is None:
             self.progress_ts = self.client.chat_postMessage(**self._where(), text=text)["ts"]
         elif time.monotonic() - self.last_progress >= PROGRESS_INTERVAL_SECONDS:
@@ -67,7 +69,7 @@ class ResponseUrlReplies:
             return
         if self.progress_posts and time.monotonic() - self.last_progress < PROGRESS_INTERVAL_SECONDS:
             return
-        self.respond(text=text, response_type="ephemeral", replace_original=bool(self.progress_posts))
+        self.respond(text=escape_mrkdwn(text), response_type="ephemeral", replace_original=bool(self.progress_posts))
         self.progress_posts += 1
         self.last_progress = time.monotonic()
 

@@ -6,19 +6,34 @@ import json
 import re
 from typing import Any
 
-from bot.conversation.reply import Reply
 from bot.conversation.turn import IntentCall, Turn
+from bot.text import unescape_mrkdwn
 
 LEADING_MENTION = re.compile(r"^\s*<@[A-Z0-9]+(?:\|[^>]*)?>[\s,:]*")
-# Links only: user, channel and special mentions (<@U..>, <#C..>, <!here>) keep their markup
-LINK = re.compile(r"<([^<>|@#!][^<>|]*)\|([^<>]+)>|<([^<>|@#!][^<>|]*)>")
+# Slack's angle-bracket tokens: <url>, <url|label>, <@U…>, <@U…|name>, <#C…|name>, <!here>, <!subteam^S…|@team>
+TOKEN = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
 
 
 def plain_text(slack_text: str) -> str:
-    """Slack's wire text as a person typed it: no leading @mention, links as their label, entities decoded."""
-    text = LEADING_MENTION.sub("", slack_text)
-    text = LINK.sub(lambda m: m.group(2) or m.group(3), text)
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    """Slack's wire text as a person typed it: no leading @mention, entities decoded, and Slack's tokens as the
+    words the person saw (a link as its label, `@name` for a mention, `#name` for a channel, `@here`).
+
+    What this returns is never Slack markup: replies escape it again when they show it (`bot.text`), so text
+    a person typed cannot come back as a live mention or link.
+    """
+    text = TOKEN.sub(_token_words, LEADING_MENTION.sub("", slack_text))
+    return unescape_mrkdwn(text)
+
+
+def _token_words(found: re.Match[str]) -> str:
+    target, label = found.group(1), found.group(2)
+    if target.startswith("@"):  # a person: <@U123> or <@U123|name>
+        return "@" + (label or target[1:])
+    if target.startswith("#"):  # a channel: <#C123|general>
+        return "#" + (label or target[1:])
+    if target.startswith("!"):  # <!here>, <!channel>, <!subteam^S1|@team>, <!date^…|fallback>
+        return label or "@" + target[1:].split("^", 1)[0]
+    return label or target  # a link: its label, else the URL
 
 
 def mentions(slack_text: str, user_id: str) -> bool:
@@ -101,11 +116,3 @@ def turn_from_form(body: dict[str, Any], intent_name: str, slots: dict[str, str]
         team_id=(body.get("team") or {}).get("id") or "",
         call=IntentCall(intent_name, slots, confirmed=True),
     )
-
-
-def message_arguments(reply: Reply, turn: Turn) -> dict[str, Any]:
-    """`chat.postMessage` arguments for a plain-text reply in the turn's conversation and thread."""
-    arguments: dict[str, Any] = {"channel": turn.conversation_id, "text": reply.text}
-    if turn.thread_id:
-        arguments["thread_ts"] = turn.thread_id
-    return arguments
