@@ -68,7 +68,8 @@ def _submitted(payload: dict[str, Any]) -> Answer:
     view = _object(payload.get("view"))
     intent = _intent(view.get("callback_id"))
     if intent is None:
-        return Answer(enqueue=True, note="form of another app part: queued for Bolt")
+        # nothing would answer it (the worker has no listener for it either): close the form, queue nothing
+        return Answer(note="form of no intent of ours: closed")
     errors = form_errors(intent, form_values(intent, view))
     if errors:
         return Answer(json.dumps({"response_action": "errors", "errors": errors}), note="form has mistakes")

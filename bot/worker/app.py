@@ -36,7 +36,8 @@ log = Logger(child=True)  # shares the worker Logger's configuration and correla
 
 
 class ListenerFailed(Exception):
-    """Bolt answered 5xx: a listener raised. The job fails so SQS redelivers it (and at last dead-letters it)."""
+    """Bolt did not answer 2xx: a listener raised (5xx), or no listener took the request (404). Either way the
+    request was not answered, so the job fails: SQS redelivers it, and at last dead-letters it."""
 
 
 def build_web_client(settings: Settings) -> WebClient:
@@ -126,13 +127,18 @@ def build_app(settings: Settings, dialog: Dialog) -> App:
 
 
 def dispatch(app: App, job: Job) -> int:
-    """Hand one queued Slack request to Bolt; returns Bolt's status, raises when a listener failed."""
+    """Hand one queued Slack request to Bolt; returns Bolt's status, raises ListenerFailed unless it is 2xx.
+
+    Bolt gets the body already parsed (`SlackRequest.parsed_body`): it takes a dict only in its socket-mode
+    shape, which differs from HTTP mode in request verification alone, and that is off here (the ingress verified).
+    """
     request = BoltRequest(
-        body=job.slack.body,
+        body=job.slack.parsed_body(),
         headers=job.slack.headers,
         context={"correlation_id": job.id},
+        mode="socket_mode",
     )
     response = app.dispatch(request)
-    if response.status >= 500:
+    if not 200 <= response.status < 300:
         raise ListenerFailed(f"Bolt answered {response.status} for job {job.id}")
     return response.status

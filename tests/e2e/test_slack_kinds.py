@@ -68,6 +68,26 @@ def test_app_mention_fixture_is_answered_in_a_thread(stack: LocalStack, chat: Sl
     assert reply["text"].startswith("You rolled a ")
 
 
+def test_a_command_that_says_payload_in_a_channel_named_payload_is_answered(stack: LocalStack,
+                                                                          chat: SlackChat) -> None:
+    fields = load_event("command_slash.json")
+    path = f"/response/{unique('cmd')}"
+    fields.update(text="echo payload ready", channel_name="payments-payload", response_url=stack.slack_url + path,
+                  trigger_id=unique("trigger"))
+    assert send(stack, urlencode(fields))[0] == 200
+    [response] = chat.slack.wait_for(lambda call: call["path"] == path, timeout=30)
+    assert response["args"]["text"] == "payload ready"
+
+
+def test_an_echoed_channel_mention_stays_text(stack: LocalStack, chat: SlackChat) -> None:
+    channel = unique("D")
+    # typed literally in Slack, "<!channel>" arrives escaped; the bot must not turn it back into a live mention
+    assert send(stack, with_event("event_message_im.json", channel=channel, text="echo &lt;!channel&gt; all"))[0] == 200
+    [reply] = wait_posts(chat, channel)
+    assert "<!channel>" not in json.dumps(reply)
+    assert reply["blocks"][0]["text"]["text"] == "&lt;!channel&gt; all"
+
+
 def test_slash_command_fixture_answers_through_response_url(stack: LocalStack, chat: SlackChat) -> None:
     fields = load_event("command_slash.json")
     path = f"/response/{unique('cmd')}"

@@ -197,6 +197,28 @@ def test_a_slash_command_answers_through_response_url(worker: Worker, slack: Sla
     assert roll_answer["response_type"] == "in_channel"  # the intent says everyone may see a roll
 
 
+@pytest.mark.parametrize("fields", [
+    {"text": "echo payload ready"},
+    {"text": "echo ready", "channel_name": "payments-payload"},
+    {"text": "echo ready", "user_name": "payload.person"},
+])
+def test_a_slash_command_that_says_payload_is_answered(worker: Worker, slack: SlackStandIn, fields: dict) -> None:
+    """Bolt's own parsing sniffed the raw body for "payload" and parsed such a command as empty (404, no reply)."""
+    after = last_seq(slack)
+    sent = {**command("", slack, "C12"), **fields}
+    ok(worker.process_batch(sqs_event(urlencode(sent)), CONTEXT))
+    [answer] = [call["args"] for call in slack.calls(after=after)
+                if call["path"] == sent["response_url"].removeprefix(slack.url)]
+    assert "ready" in answer["text"]
+
+
+def test_a_request_no_listener_takes_fails_its_job_rather_than_vanish(worker: Worker, slack: SlackStandIn) -> None:
+    """A 404 from Bolt means nobody answered: the job must be retried and at last dead-lettered, not counted done."""
+    other = {**command("hello", slack, "C13"), "command": "/not-ours"}
+    answer = worker.process_batch(sqs_event(urlencode(other)), CONTEXT)
+    assert answer == {"batchItemFailures": [{"itemIdentifier": "message-0"}]}
+
+
 def button_click(message_post: dict, message_ts: str, label: str, user: str, channel: str) -> dict:
     """A block_actions payload for pressing the button labelled `label` on a message the bot posted."""
     buttons = [element for block in message_post["blocks"] if block["type"] == "actions"
