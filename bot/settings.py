@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     signing_secret_param: str | None = Field(None, validation_alias="SLACK_SIGNING_SECRET_PARAM")
     bot_token_param: str | None = Field(None, validation_alias="SLACK_BOT_TOKEN_PARAM")
     slack_api_url: str = Field(defaults.SLACK_API_URL, validation_alias="SLACK_API_URL")
+    # Lex: the key that signs caller assertions (bot.channels.lex.caller), or its SSM parameter's name; neither
+    # set means no caller is verified (each is anonymous to their session until linked)
+    lex_caller_key_value: SecretStr | None = Field(None, validation_alias="PARLEY_LEX_CALLER_KEY")
+    lex_caller_key_param: str | None = Field(None, validation_alias="PARLEY_LEX_CALLER_KEY_PARAM")
     max_body_bytes: int = Field(defaults.DEFAULT_MAX_BODY_BYTES, validation_alias="PARLEY_MAX_BODY_BYTES")
 
     # AWS
@@ -45,6 +49,8 @@ class Settings(BaseSettings):
     dialogs_table: str = Field("", validation_alias="PARLEY_DIALOGS_TABLE")
     tickets_table: str = Field("", validation_alias="PARLEY_TICKETS_TABLE")
     results_table: str = Field("", validation_alias="PARLEY_RESULTS_TABLE")
+    links_table: str = Field("", validation_alias="PARLEY_LINKS_TABLE")
+    limits_table: str = Field("", validation_alias="PARLEY_LIMITS_TABLE")
     # How long a dialog waits for its next turn before it is forgotten
     dialog_ttl_seconds: int = Field(60 * 60, validation_alias="PARLEY_DIALOG_TTL_SECONDS")
 
@@ -56,7 +62,7 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _stage_names(self) -> Settings:
-        for kind in ("dedup", "idempotency", "dialogs", "tickets", "results"):
+        for kind in ("dedup", "idempotency", "dialogs", "tickets", "results", "links", "limits"):
             if not getattr(self, f"{kind}_table"):
                 setattr(self, f"{kind}_table", defaults.table_name(self.stage, kind))
         return self
@@ -69,6 +75,20 @@ class Settings(BaseSettings):
         from aws_lambda_powertools.utilities import parameters
 
         return str(parameters.get_parameter(self.bot_token_param, decrypt=True, max_age=SECRET_MAX_AGE_SECONDS))
+
+    def lex_caller_key(self) -> str | None:
+        """The caller-assertion key: the named SSM parameter's (cached five minutes), else the setting's; on a
+        local stage without either, the local kit's (its Lex emulator signs with it)."""
+        if self.lex_caller_key_param:
+            from aws_lambda_powertools.utilities import parameters
+
+            return str(parameters.get_parameter(self.lex_caller_key_param, decrypt=True,
+                                                max_age=SECRET_MAX_AGE_SECONDS))
+        if self.lex_caller_key_value is not None:
+            return self.lex_caller_key_value.get_secret_value()
+        if self.stage == "local" or self.stage.startswith("local-"):
+            return defaults.LOCAL_CALLER_KEY
+        return None
 
     @property
     def jobs_queue_name(self) -> str:

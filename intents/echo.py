@@ -1,4 +1,4 @@
-from bot.conversation import Reply, Slot, Text, Turn, intent
+from bot.conversation import Reply, Slot, Text, intent
 
 
 @intent(
@@ -7,5 +7,5 @@ from bot.conversation import Reply, Slot, Text, Turn, intent
     examples=["echo {text}", "say {text}", "repeat {text}"],
     slots=[Slot("text", Text(max_length=3000), prompt="What should I say?", example="hi there")],
 )
-def echo(turn: Turn) -> Reply:
-    return Reply(turn.slots["text"])
+def echo(text: str) -> Reply:
+    return Reply(text)

@@ -8,7 +8,7 @@ import time
 
 from aws_lambda_powertools import Logger
 
-from bot.conversation import Number, Reply, Slot, Text, Turn, intent
+from bot.conversation import Number, Reply, Slot, Text, intent
 
 log = Logger(child=True)
 
@@ -22,9 +22,10 @@ class InjectedFault(RuntimeError):
     description="Fail on purpose (reliability tests only).",
     examples=["explode {reason}"],
     slots=[Slot("reason", Text(), prompt="Why?")],
+    hidden=True,
 )
-def explode(turn: Turn) -> Reply:
-    raise InjectedFault(f"explode: {turn.slots['reason']}")
+def explode(reason: str) -> Reply:
+    raise InjectedFault(f"explode: {reason}")
 
 
 @intent(
@@ -32,8 +33,9 @@ def explode(turn: Turn) -> Reply:
     description="Hold the worker for a while (reliability tests only).",
     examples=["sleep {seconds}"],
     slots=[Slot("seconds", Number(minimum=1, maximum=60), prompt="How long?")],
+    hidden=True,
 )
-def sleep(turn: Turn) -> Reply:
-    log.info("sleeping", extra={"seconds": turn.slots["seconds"]})  # a test waits for this line to kill us
-    time.sleep(turn.slots["seconds"])
-    return Reply(f"Slept {turn.slots['seconds']} s.")
+def sleep(seconds: int) -> Reply:
+    log.info("sleeping", extra={"seconds": seconds})  # a test waits for this line to kill us
+    time.sleep(seconds)
+    return Reply(f"Slept {seconds} s.")

@@ -1,4 +1,4 @@
-from bot.conversation import Reply, Turn, intent
+from bot.conversation import Reply, intent
 
 
 @intent(
@@ -6,5 +6,5 @@ from bot.conversation import Reply, Turn, intent
     description="Say hello.",
     examples=["hello", "hi", "hey", "hello there", "good morning", "good afternoon", "good evening"],
 )
-def hello(turn: Turn) -> Reply:
+def hello() -> Reply:
     return Reply("Hello! I'm Parley. Say `help` to see what I can do.")

@@ -1,4 +1,4 @@
-from bot.conversation import Reply, Turn, intent, registry
+from bot.conversation import Registry, Reply, intent
 from bot.conversation.help import describe
 
 
@@ -7,5 +7,5 @@ from bot.conversation.help import describe
     description="List what I can do, with examples.",
     examples=["help", "what can you do", "commands"],
 )
-def help_(turn: Turn) -> Reply:
+def help_(registry: Registry) -> Reply:
     return describe(registry)

@@ -1,6 +1,6 @@
 import random
 
-from bot.conversation import Number, Reply, Slot, Turn, intent
+from bot.conversation import Number, Reply, Slot, intent
 
 _dice = random.SystemRandom()
 
@@ -11,7 +11,6 @@ _dice = random.SystemRandom()
     examples=["roll {sides}", "roll a d{sides}", "roll a {sides} sided die", "roll a die"],
     slots=[Slot("sides", Number(minimum=2, maximum=1000), prompt="How many sides should the die have?", example="6")],
 )
-def roll(turn: Turn) -> Reply:
-    sides = turn.slots["sides"]
+def roll(sides: int) -> Reply:
     # a roll is for everyone to see: a slash command shows it to the channel
     return Reply(f"You rolled a {_dice.randint(1, sides)} (d{sides}).", public=True)

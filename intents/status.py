@@ -1,7 +1,11 @@
 """How is the long job I asked for going? (Voice callers hang up before slow work ends.)"""
 
+from __future__ import annotations
+
+import time
+
 from bot.conversation import Reply, Turn, intent
-from bot.queue.results import JOB_ATTRIBUTE, JOB_RESULT_ATTRIBUTE
+from bot.stores.jobs import JobStore
 
 
 @intent(
@@ -9,11 +13,15 @@ from bot.queue.results import JOB_ATTRIBUTE, JOB_RESULT_ATTRIBUTE
     description="Tell how the long job you asked for is going.",
     examples=["status", "what is the status", "is it done", "how is it going", "is my job done"],
 )
-def status(turn: Turn) -> Reply:
-    if not turn.attributes.get(JOB_ATTRIBUTE):
-        # only a voice session waits for results; Slack gets them as soon as they are ready
+def status(turn: Turn, jobs: JobStore) -> Reply:
+    latest = jobs.latest(turn.person.key)
+    if latest is None:
         return Reply("Nothing of yours is running right now.")
-    result = turn.attributes.get(JOB_RESULT_ATTRIBUTE)  # the channel looked it up
-    if result is None:
-        return Reply("I'm still working on it. Ask me again in a moment.")
-    return Reply(f"It's done. {result}")
+    if latest.status == "running":
+        took = max(0, int(time.time()) - latest.started_at)
+        return Reply(f"I'm still working on it ({took} s so far). Ask me again in a moment.")
+    if not latest.told:
+        jobs.mark_told(turn.person.key, latest.job_id)
+    if latest.status == "failed":
+        return Reply("Your last request could not be finished, sorry.")
+    return Reply(f"It's done. {latest.text}")

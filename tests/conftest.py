@@ -34,9 +34,14 @@ os.environ["AWS_ENDPOINT_URL"] = "http://127.0.0.1:9"
 
 
 class FakeLambdaContext:
-    """The Lambda context's fields the handlers read (Powertools, idempotency's in-progress expiry)."""
+    """The Lambda context's fields the handlers read (Powertools, idempotency's in-progress expiry).
 
-    def __init__(self, function_name: str = "parley-test", timeout_seconds: float = 60.0) -> None:
+    The remaining time is the whole `timeout_seconds` on every call (a fresh invocation each time a test uses it),
+    unless `counting`: then it runs down from the context's creation, as one real invocation's does.
+    """
+
+    def __init__(self, function_name: str = "parley-test", timeout_seconds: float = 60.0,
+                 counting: bool = False) -> None:
         import time
         import uuid
 
@@ -47,11 +52,14 @@ class FakeLambdaContext:
         self.aws_request_id = str(uuid.uuid4())
         self.log_group_name = f"/aws/lambda/{function_name}"
         self.log_stream_name = "2026/01/01/[$LATEST]test"
-        self._deadline = time.monotonic() + timeout_seconds
+        self._timeout = timeout_seconds
+        self._deadline = time.monotonic() + timeout_seconds if counting else None
 
     def get_remaining_time_in_millis(self) -> int:
         import time
 
+        if self._deadline is None:
+            return int(self._timeout * 1000)
         return max(0, int((self._deadline - time.monotonic()) * 1000))
 
 
@@ -79,24 +87,17 @@ def crashing_registry() -> Registry:
 @contextmanager
 def stage_in_moto(moto_endpoint: str, stage: str, **settings: object) -> Iterator[Settings]:
     """A stage's queues and tables in the test moto, and the environment pointed at them for the code that
-    finds its resources the way it does in Lambda (the ticket intent, the results of slow jobs)."""
-    import intents.tickets
+    finds its resources the way it does in Lambda."""
     from bot.local.stack import create_resources, stage_resources
-    from bot.queue import results
 
-    caches = (intents.tickets.tickets, results.job_results)
     create_resources(moto_endpoint, stage, stage_resources(stage))
     saved = dict(os.environ)
     os.environ.update({"PARLEY_STAGE": stage, "AWS_ENDPOINT_URL": moto_endpoint})
-    for cache in caches:
-        cache.cache_clear()
     try:
         yield Settings(stage=stage, aws_endpoint_url=moto_endpoint, **settings)
     finally:
         os.environ.clear()
         os.environ.update(saved)
-        for cache in caches:
-            cache.cache_clear()
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,9 @@ takes, confirm when the intent asks for it, run it.
 
 A dialog waits in a store between turns (DynamoDB in the worker, memory in tests). While it waits, the
 next thing said in the same place is read as the answer to what was asked; `cancel` ends it.
+
+Intents get what they need from the engine's services (`Intent.run`); heavy work (`slow` intents) is counted per
+person and refused politely past a rate, and recorded in the job store so `status` can tell what is running.
 """
 
 from __future__ import annotations
@@ -16,8 +19,11 @@ from bot.conversation.matcher import normalize
 from bot.conversation.registry import Registry
 from bot.conversation.reply import Button, Reply
 from bot.conversation.slots import Choice, Slot, SlotValueError
-from bot.conversation.state import CONFIRMATION, DialogState, DialogStore, MemoryDialogStore
+from bot.conversation.state import CONFIRMATION, DialogState
 from bot.conversation.turn import Turn
+from bot.conversation.work import Work
+from bot.stores.bundle import Stores, memory_stores
+from bot.stores.dialogs import DialogStore
 
 CANCEL = frozenset({"cancel", "stop", "never mind", "nevermind", "forget it", "quit"})
 YES = frozenset({"yes", "y", "yeah", "yep", "sure", "ok", "okay", "confirm", "do it"})
@@ -26,19 +32,28 @@ MAX_CHOICE_BUTTONS = 10
 
 
 class Dialog:
-    def __init__(self, registry: Registry, store: DialogStore | None = None) -> None:
+    def __init__(self, registry: Registry, stores: Stores | None = None) -> None:
         self.registry = registry
-        self.store = store or MemoryDialogStore()
+        stores = stores or memory_stores()
+        self.store: DialogStore = stores.dialogs
+        self.work = Work(registry, stores)
 
     def waiting(self, turn: Turn) -> bool:
         """Whether a dialog waits for this person here (so a thread reply without a mention is for us)."""
-        return self.store.load(turn.dialog_key) is not None
+        return self._load(turn.dialog_key) is not None
+
+    def _load(self, key: str) -> DialogState | None:
+        saved = self.store.load(key)
+        return DialogState.from_dict(saved) if saved else None
+
+    def _save(self, key: str, state: DialogState) -> None:
+        self.store.save(key, state.to_dict())
 
     def answer(self, turn: Turn) -> Reply:
         """The reply to a turn. An intent's own exception propagates: the job fails and is retried."""
         key = turn.dialog_key
         said = normalize(turn.text).lower()
-        state = self.store.load(key)
+        state = self._load(key)
         if state and said in CANCEL:
             self.store.clear(key)
             return Reply("Okay, I've dropped that.")
@@ -81,18 +96,18 @@ class Dialog:
         key = turn.dialog_key
         if problems:
             name, problem = next(iter(problems.items()))
-            self.store.save(key, DialogState(intent.name, name, dict(values)))
+            self._save(key, DialogState(intent.name, name, dict(values)))
             return _ask(intent.slot(name), lead=f"Sorry, {problem}. ")
         missing = [slot for slot in intent.slots if slot.required and slot.name not in values]
         if missing:
-            self.store.save(key, DialogState(intent.name, missing[0].name, dict(values)))
+            self._save(key, DialogState(intent.name, missing[0].name, dict(values)))
             return _ask(missing[0])
         if intent.confirm and not confirmed:
-            self.store.save(key, DialogState(intent.name, CONFIRMATION, dict(values)))
+            self._save(key, DialogState(intent.name, CONFIRMATION, dict(values)))
             return _confirmation(intent, values)
         if waiting:
             self.store.clear(key)
-        return intent.handler(turn.with_slots(values))
+        return self.work.run(intent, turn.with_slots(values))
 
 
 def parse_slots(intent: Intent, raw: Mapping[str, Any], known: Mapping[str, Any] | None = None

@@ -17,9 +17,14 @@ def example_text(intent: Intent, example: str) -> str:
     return PLACEHOLDER.sub(fill, example)
 
 
+def shown(registry: Registry) -> list[Intent]:
+    """The intents help and suggestions name: all but the hidden ones, by name."""
+    return sorted((intent for intent in registry if not intent.hidden), key=lambda each: each.name)
+
+
 def describe(registry: Registry) -> Reply:
     lines = ["Here is what I can do:"]
-    for intent in sorted(registry, key=lambda each: each.name):
+    for intent in shown(registry):
         tries = ", ".join(f"`{example_text(intent, example)}`" for example in intent.examples[:3])
         lines.append(f"• *{intent.name}*: {intent.description} Try {tries}")
     return Reply("\n".join(lines))
@@ -27,6 +32,6 @@ def describe(registry: Registry) -> Reply:
 
 def fallback(registry: Registry) -> Reply:
     """The answer to text no intent understands: polite, and pointing at what works."""
-    intents = sorted(registry, key=lambda each: each.name)
+    intents = shown(registry)
     tries = ", ".join(f"`{example_text(intent, intent.examples[0])}`" for intent in intents)
     return Reply(f"Sorry, I can't do that yet. You could try {tries}, or say `help` to see everything I can do.")

@@ -27,20 +27,43 @@ class Registry:
         return intent
 
     def intent(self, name: str, *, description: str, examples: Sequence[str], slots: Sequence[Slot] = (),
-               confirm: str | None = None, shortcut: str | None = None,
-               slow: bool = False) -> Callable[[Handler], Handler]:
-        """Declare an intent: `@registry.intent("roll", description=..., examples=["roll {sides}"], slots=[...])`.
+               confirm: str | None = None, shortcut: str | None = None, slow: bool = False,
+               hidden: bool = False) -> Callable[[Handler], Handler]:
+        """Declare an intent.
 
-        `confirm` is asked (yes/no) before the handler runs; `shortcut` names a Slack shortcut that opens
-        the intent as a form; `slow` intents are queued rather than run while a voice caller waits.
+        Args:
+            name: lower_snake_case, unique; what logs, Lex and Slack's form ids call it.
+            description: one sentence for help ("Roll a die with as many sides as you like.").
+            examples: what people say; `{slot}` marks where a slot's words go.
+            slots: the values the intent needs (`Slot(name, type, prompt=...)`), asked for when missing.
+            confirm: a yes/no question asked before the handler runs, with `{slot}` values filled in.
+            shortcut: the name of a Slack shortcut that opens the intent as a form.
+            slow: takes seconds: a voice caller is answered at once and told the result later.
+            hidden: left out of help (tools for operators and tests).
+
+        The handler asks for what it needs by parameter name: `turn`, a slot's name (its parsed value), or a
+        service (`tickets`, `jobs`, `links`, ...):
+
+            @intent("roll", description="Roll a die.", examples=["roll {sides}"],
+                    slots=[Slot("sides", Number(minimum=2), prompt="How many sides?")])
+            def roll(sides: int) -> Reply:
+                return Reply(f"You rolled a {random.randint(1, sides)}.")
         """
 
         def register(handler: Handler) -> Handler:
             self.add(make_intent(name, handler, description=description, examples=examples, slots=slots,
-                                 confirm=confirm, shortcut=shortcut, slow=slow))
+                                 confirm=confirm, shortcut=shortcut, slow=slow, hidden=hidden))
             return handler
 
         return register
+
+    def needs(self) -> dict[str, list[str]]:
+        """Each service some intent asks for, and which intents ask for it."""
+        wanted: dict[str, list[str]] = {}
+        for declared in self:
+            for need in declared.needs:
+                wanted.setdefault(need, []).append(declared.name)
+        return wanted
 
     def __iter__(self) -> Iterator[Intent]:
         return iter(self._intents.values())

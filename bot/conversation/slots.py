@@ -92,3 +92,4 @@ class Slot:
     prompt: str  # asked when the slot is missing
     required: bool = True
     example: str | None = None  # a value that shows the slot in help ("6" for a die's sides)
+    secret: bool = False  # never written to a log (a link code, a password someone types by mistake)

@@ -1,9 +1,12 @@
-"""Where a multi-turn dialog waits between turns: which intent, the slots filled so far, what is asked."""
+"""Where a multi-turn dialog stands between turns: which intent, the slots filled so far, what is asked.
+
+Kept by a dialog store (`bot.stores.dialogs`) as a plain dict, under the turn's dialog key.
+"""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 CONFIRMATION = "__confirmation__"  # `awaiting` when the bot asked yes/no rather than for a slot
 
@@ -20,26 +23,3 @@ class DialogState:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DialogState:
         return cls(intent=str(data["intent"]), awaiting=str(data["awaiting"]), slots=dict(data.get("slots") or {}))
-
-
-class DialogStore(Protocol):
-    def load(self, key: str) -> DialogState | None: ...
-    def save(self, key: str, state: DialogState) -> None: ...
-    def clear(self, key: str) -> None: ...
-
-
-class MemoryDialogStore:
-    """Dialogs kept in this process: the console, and tests that need no DynamoDB."""
-
-    def __init__(self) -> None:
-        self._states: dict[str, dict[str, Any]] = {}
-
-    def load(self, key: str) -> DialogState | None:
-        data = self._states.get(key)
-        return DialogState.from_dict(data) if data else None
-
-    def save(self, key: str, state: DialogState) -> None:
-        self._states[key] = state.to_dict()
-
-    def clear(self, key: str) -> None:
-        self._states.pop(key, None)

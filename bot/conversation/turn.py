@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
+
+from bot.conversation.identity import Person
+from bot.stores.keys import record_key
 
 
 def _quiet(text: str) -> None:
@@ -24,23 +28,41 @@ class IntentCall:
 @dataclass(frozen=True)
 class Turn:
     text: str
-    channel: str  # "slack", "lex", "console": where the reply goes back
-    user_id: str
-    conversation_id: str  # a Slack channel, a Lex session
+    via: str  # the channel the turn came through and the reply goes back by: "slack", "lex", "console"
+    person: Person  # who said it, as a verified source says (Slack's signed request, a server-side link)
+    conversation_id: str  # where it was said: a Slack channel or DM (C…, D…), a Lex session, the console's
     thread_id: str | None = None  # the Slack thread the reply belongs in
     correlation_id: str | None = None
-    team_id: str = ""
+    # The workspace the conversation is in (`bot.stores.keys.workspace_key`); empty: the person's own. A linked
+    # Lex caller is a Slack person talking in a Lex workspace.
+    workspace: str = ""
+    # The channel's own id for who is talking, which links are stored under (a Lex caller's verified id or
+    # session); empty where the channel's id is the person's (Slack).
+    caller_id: str = ""
     call: IntentCall | None = None  # set when the person pressed a button or sent a form
-    # what the channel keeps for the conversation between turns (Lex session attributes)
-    attributes: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     slots: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     # Long-running intents report how far they are; Slack shows it as one message, updated in place.
     progress: Callable[[str], None] = field(default=_quiet, compare=False, repr=False)
+    # time.monotonic() by which the turn's work must be done (the worker's budget for one job); None: no limit
+    deadline: float | None = field(default=None, compare=False)
+
+    @property
+    def user_id(self) -> str:
+        return self.person.user_id
+
+    @property
+    def where(self) -> str:
+        """The workspace key of the conversation."""
+        return self.workspace or self.person.workspace
 
     @property
     def dialog_key(self) -> str:
-        """Where a multi-turn dialog lives: one per channel, team, conversation, thread and person."""
-        return "#".join((self.channel, self.team_id, self.conversation_id, self.thread_id or "-", self.user_id))
+        """Where a multi-turn dialog lives: one per channel, workspace, conversation, thread and person."""
+        return record_key(self.where, self.conversation_id, self.thread_id, self.person.user_id)
+
+    def time_left(self) -> float | None:
+        """Seconds until the deadline (never below 0), or None when the turn has none."""
+        return None if self.deadline is None else max(0.0, self.deadline - time.monotonic())
 
     def with_slots(self, slots: Mapping[str, Any]) -> Turn:
         return replace(self, slots=MappingProxyType(dict(slots)))

@@ -12,8 +12,8 @@ from bot.aws.sqs import SqsClient
 from bot.conversation.registry import registry
 from bot.lex.hook import LexHook
 from bot.queue.envelope import lex_job
-from bot.queue.results import job_results
 from bot.settings import Settings
+from bot.stores.bundle import dynamodb_stores
 
 logger = Logger()
 
@@ -21,12 +21,12 @@ logger = Logger()
 def build_hook(settings: Settings) -> LexHook:
     queue = SqsClient(endpoint_url=settings.aws_endpoint_url, region=settings.region)
 
-    def enqueue(job_id: str, intent: str, slots: dict[str, str], session_id: str, user_id: str,
-                slack_user_id: str | None) -> None:
-        queue.send_message(settings.queue_url, lex_job(job_id, intent, slots, session_id=session_id,
-                                                       user_id=user_id, slack_user_id=slack_user_id))
+    def enqueue(job_id: str, intent: str, slots: dict[str, str], session_id: str, owner: dict[str, str],
+                workspace: str) -> None:
+        queue.send_message(settings.queue_url, lex_job(job_id, intent, slots, session_id=session_id, owner=owner,
+                                                       workspace=workspace))
 
-    return LexHook(registry, job_results(), enqueue)
+    return LexHook(registry, dynamodb_stores(settings), enqueue, settings.lex_caller_key)
 
 
 _hook: LexHook | None = None

@@ -7,9 +7,13 @@ into a Lex conversation. So:
   not fit is asked again (ElicitSlot) with the reason; an intent that declares a confirmation asks it
   (ConfirmIntent) once its required slots are in; otherwise Lex carries on (Delegate).
 - FulfillmentCodeHook: a fast intent runs here and Closes with its reply. A slow one is queued to the
-  worker, as Slack's jobs are; the hook Closes at once saying so, with the job id in the session. The
-  caller's next turn (any intent) starts with the finished result; `status` asks for it.
+  worker, as Slack's jobs are; the hook Closes at once saying so. The caller's next turn (any intent)
+  starts with the finished result, read from the job store by who the caller is; `status` asks for it.
 - Spoken turns get SSML, typed turns plain text and a response card for choices.
+
+Who the caller is never comes from what the client sets (session attributes, the session id): a caller is
+anonymous, scoped to their own session (or to their verified caller id, `bot.channels.lex.caller`), unless a
+server-side link made with a one-time code from Slack (`intents/link.py`) says which Slack person they are.
 
 Whatever comes in, a valid Lex response goes out: a malformed event is logged and answered with an
 apology (intent state Failed), never an exception.
@@ -24,6 +28,8 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from pydantic import ValidationError
 
+from bot.channels.lex.caller import ATTRIBUTE as CALLER_ATTRIBUTE
+from bot.channels.lex.caller import verified_caller
 from bot.channels.lex.models import (
     DialogAction,
     Intent,
@@ -39,30 +45,45 @@ from bot.channels.lex.names import FALLBACK_INTENT, intent_from_lex, lex_slot_na
 from bot.channels.lex.speech import lex_messages
 from bot.conversation.engine import confirmation_question, parse_slots
 from bot.conversation.help import fallback
+from bot.conversation.identity import Person, anonymous_caller, caller_key
 from bot.conversation.intent import Intent as Declared
 from bot.conversation.registry import Registry
 from bot.conversation.reply import Button, Reply
 from bot.conversation.slots import Text
 from bot.conversation.turn import Turn
-from bot.queue.results import JOB_ATTRIBUTE, JOB_RESULT_ATTRIBUTE, JobResult, JobResults
+from bot.conversation.work import Work
+from bot.stores.bundle import Stores
+from bot.stores.jobs import JobRecord
+from bot.stores.keys import workspace_key
 
 log = Logger(child=True)
 
-# Linking a Lex session to a Slack user (set by the client that starts the session) sends results there too
-SLACK_USER_ATTRIBUTE = "slack_user_id"
 APOLOGY = "Sorry, something went wrong on my side. Please try again."
 ON_IT = "I'm on it. It takes a little while: ask me for the status, or just carry on and I'll tell you when it's done."
 DECLINED = "Okay, I won't."
 YES_NO = (Button("Yes", say="yes"), Button("No", say="no"))
 
-Enqueue = Callable[[str, str, dict[str, str], str, str, str | None], None]
+# (job_id, intent, raw slot values, session_id, owner: Person.to_dict(), workspace key)
+Enqueue = Callable[[str, str, dict[str, str], str, dict[str, str], str], None]
+
+
+class Caller:
+    """Who a Lex turn comes from: the person (linked, or anonymous), and the keys the channel knows them by."""
+
+    def __init__(self, person: Person, caller_id: str, workspace: str) -> None:
+        self.person = person
+        self.caller_id = caller_id  # what links are stored under: a verified caller id, else the session
+        self.workspace = workspace  # the Lex bot's workspace key
 
 
 class LexHook:
-    def __init__(self, registry: Registry, results: JobResults, enqueue: Enqueue) -> None:
+    def __init__(self, registry: Registry, stores: Stores, enqueue: Enqueue,
+                 caller_key: Callable[[], str | None] = lambda: None) -> None:
         self.registry = registry
-        self.results = results
-        self.enqueue = enqueue  # (job_id, intent, raw slots, session_id, user_id, slack_user_id)
+        self.stores = stores
+        self.work = Work(registry, stores)
+        self.enqueue = enqueue
+        self.caller_key = caller_key  # the stage's key for signed caller assertions, when it has one
 
     def __call__(self, event: Any) -> dict[str, Any]:
         try:
@@ -76,16 +97,26 @@ class LexHook:
             log.exception("Lex hook failed", extra={"session_id": lex.session_id})
             return _apology(event)
 
+    def caller(self, lex: LexEvent) -> Caller:
+        """The caller as the server knows them: a link made with a code from Slack, else anonymous."""
+        workspace = workspace_key("lex", lex.bot.id)
+        assertion = (lex.request_attributes.get(CALLER_ATTRIBUTE)
+                     or lex.session_state.session_attributes.get(CALLER_ATTRIBUTE))
+        verified = verified_caller(assertion, self.caller_key()) if assertion else None
+        caller_id = caller_key(workspace, verified=verified, session_id=lex.session_id)
+        linked = self.stores.links.linked(caller_id)
+        if linked is not None:
+            return Caller(Person.from_dict(linked), caller_id, workspace)
+        return Caller(anonymous_caller(lex.bot.id, lex.session_id, verified=verified), caller_id, workspace)
+
     def _answer(self, lex: LexEvent) -> LexResponse:
         attributes = dict(lex.session_state.session_attributes)
         lex_intent = lex.session_state.intent or Intent(name=FALLBACK_INTENT)
         declared = self.registry.get(intent_from_lex(lex_intent.name) or "")
-        finished = self._finished_job(attributes)
+        caller = self.caller(lex)
         news: list[Reply] = []
-        if finished is not None:
-            attributes.pop(JOB_ATTRIBUTE)  # told now, once: by `status` itself, or before this turn's answer
-            if declared is None or declared.name != STATUS_INTENT:
-                news = [_told(finished)]
+        if declared is None or declared.name != STATUS_INTENT:  # `status` tells a finished job itself
+            news = self._news(caller.person)
         if declared is None:
             # FallbackIntent or an intent this code does not know: say what works, and listen for a new intent
             return self._respond(lex, [*news, fallback(self.registry)], attributes, "ElicitIntent", None)
@@ -115,28 +146,36 @@ class LexHook:
             prompt = Reply(missing[0].prompt)
             return self._respond(lex, [*news, prompt], attributes, "ElicitSlot", intent,
                                  slot_to_elicit=lex_slot_name(missing[0].name))
-        turn_attributes = dict(lex.session_state.session_attributes)
-        if finished is not None:
-            turn_attributes[JOB_RESULT_ATTRIBUTE] = finished.text
-        return self._fulfil(lex, declared, values, attributes, turn_attributes, news, intent)
+        return self._fulfil(lex, caller, declared, values, attributes, news, intent)
 
-    def _fulfil(self, lex: LexEvent, declared: Declared, values: dict[str, Any], attributes: dict[str, str],
-                turn_attributes: dict[str, str], news: list[Reply], intent: ResponseIntent) -> LexResponse:
-        user_id = attributes.get(SLACK_USER_ATTRIBUTE) or lex.session_id
+    def _fulfil(self, lex: LexEvent, caller: Caller, declared: Declared, values: dict[str, Any],
+                attributes: dict[str, str], news: list[Reply], intent: ResponseIntent) -> LexResponse:
+        turn = Turn(text=lex.input_transcript, via="lex", person=caller.person, conversation_id=lex.session_id,
+                    workspace=caller.workspace, caller_id=caller.caller_id,
+                    correlation_id=lex.session_state.originating_request_id, slots=values)
         if declared.slow:
-            job_id = "job-" + os.urandom(8).hex()
-            raw = {name: str(value) for name, value in values.items()}
-            self.enqueue(job_id, declared.name, raw, lex.session_id, user_id, attributes.get(SLACK_USER_ATTRIBUTE))
-            attributes[JOB_ATTRIBUTE] = job_id
-            log.info("slow intent queued", extra={"job_id": job_id, "intent": declared.name})
-            reply = Reply(ON_IT)
+            reply = self.work.admit(declared, turn) or self._queue(lex, caller, declared, values)
         else:
-            turn = Turn(text=lex.input_transcript, channel="lex", user_id=user_id, conversation_id=lex.session_id,
-                        correlation_id=lex.session_state.originating_request_id, attributes=turn_attributes,
-                        slots=values)
-            reply = declared.handler(turn)
+            reply = self.work.run(declared, turn)
         fulfilled = intent.model_copy(update={"state": "Fulfilled"})
         return self._respond(lex, [*news, reply], attributes, "Close", fulfilled)
+
+    def _queue(self, lex: LexEvent, caller: Caller, declared: Declared, values: dict[str, Any]) -> Reply:
+        """Slow work goes to the worker; the caller hears the outcome on a later turn (or in Slack, if linked)."""
+        job_id = "job-" + os.urandom(8).hex()
+        self.stores.jobs.start(caller.person.key, job_id, via="lex", intent=declared.name)
+        raw = {name: str(value) for name, value in values.items()}
+        self.enqueue(job_id, declared.name, raw, lex.session_id, caller.person.to_dict(), caller.workspace)
+        log.info("slow intent queued", extra={"job_id": job_id, "intent": declared.name})
+        return Reply(ON_IT)
+
+    def _news(self, person: Person) -> list[Reply]:
+        """Outcomes of the caller's earlier slow requests, told once, before this turn's answer."""
+        told = []
+        for record in self.stores.jobs.untold(person.key, "lex"):
+            self.stores.jobs.mark_told(person.key, record.job_id)
+            told.append(_told(record))
+        return told
 
     def _slot_texts(self, lex: LexEvent, declared: Declared, intent: Intent) -> dict[str, str]:
         texts: dict[str, str] = {}
@@ -154,11 +193,6 @@ class LexHook:
                 texts[slot.name] = lex.input_transcript
         return texts
 
-    def _finished_job(self, attributes: dict[str, str]) -> JobResult | None:
-        """The result of the caller's earlier slow request, once it is ready."""
-        job_id = attributes.get(JOB_ATTRIBUTE)
-        return self.results.get(job_id) if job_id else None
-
     @staticmethod
     def _respond(lex: LexEvent, replies: list[Reply], attributes: dict[str, str], action: str,
                  intent: ResponseIntent | None, slot_to_elicit: str | None = None) -> LexResponse:
@@ -174,7 +208,7 @@ class LexHook:
         )
 
 
-def _told(result: JobResult) -> Reply:
+def _told(result: JobRecord) -> Reply:
     if result.status == "done":
         return Reply(f"Your earlier request is done. {result.text}")
     return Reply("Your earlier request could not be finished, sorry.")

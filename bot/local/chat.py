@@ -105,6 +105,15 @@ class SlackChat:
         self.last = self._collect(after, channel, response_url, timeout)
         return self.last
 
+    def say_as(self, user: str, line: str, timeout: float = FIRST_REPLY_TIMEOUT) -> list[Said]:
+        """Another person's direct message to the bot (their own DM), and what the bot said back to them."""
+        after = self._last_seq()
+        channel = f"D{user.removeprefix('U')}"
+        status, _, answer = self.send(message_event(line.strip(), channel=channel, user=user))
+        if status != 200:
+            raise RuntimeError(f"the ingress answered {status}: {answer}")
+        return self._collect(after, channel, None, timeout)
+
     def _press(self, number: int) -> tuple[str, str, str | None]:
         buttons = [(said, label) for said in self.last for label in said.buttons]
         if not 1 <= number <= len(buttons):

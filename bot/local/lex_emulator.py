@@ -134,6 +134,8 @@ class LexEmulator:
     spoken: bool = False
     session_id: str = field(default_factory=lambda: "local-" + os.urandom(6).hex())
     session_attributes: dict[str, str] = field(default_factory=dict)
+    # What the client sends with every turn: a trusted client's signed caller assertion (bot.channels.lex.caller)
+    request_attributes: dict[str, str] = field(default_factory=dict)
     intent: str | None = None
     slots: dict[str, Any] = field(default_factory=dict)
     awaiting: str | None = None  # a slot's name, "confirmation", or None
@@ -185,6 +187,12 @@ class LexEmulator:
             if slot:
                 self.slots[name] = _resolve(slot, words)
 
+    def new_session(self) -> None:
+        """Hang up and call again: a new Lex session, nothing carried over but the client's request attributes."""
+        self._reset()
+        self.session_id = "local-" + os.urandom(6).hex()
+        self.session_attributes = {}
+
     def _reset(self) -> None:
         self.intent, self.slots, self.awaiting, self.confirmation = None, {}, None, "None"
 
@@ -195,7 +203,8 @@ class LexEmulator:
             response = self._call(source, transcript)
             said.extend(self._messages(response))
             state = response.get("sessionState") or {}
-            self.session_attributes = dict(state.get("sessionAttributes") or self.session_attributes)
+            if "sessionAttributes" in state:  # Lex keeps what the hook answered, removals included
+                self.session_attributes = dict(state["sessionAttributes"] or {})
             action = (state.get("dialogAction") or {}).get("type")
             intent_state = state.get("intent") or {}
             if intent_state.get("slots") is not None:
@@ -254,7 +263,7 @@ class LexEmulator:
             "interpretations": [{"intent": intent, "interpretationSource": "Lex",
                                  **({"nluConfidence": 0.9} if self.intent != FALLBACK else {})}],
             "proposedNextState": None,
-            "requestAttributes": {},
+            "requestAttributes": dict(self.request_attributes),
             "sessionState": {"sessionAttributes": dict(self.session_attributes), "activeContexts": [],
                              "intent": intent, "originatingRequestId": os.urandom(8).hex()},
             "transcriptions": [{"transcription": transcript, "transcriptionConfidence": 0.9,

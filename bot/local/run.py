@@ -18,6 +18,8 @@ from pathlib import Path
 from types import FrameType
 from typing import Protocol
 
+from bot.channels.lex.caller import ATTRIBUTE as CALLER_ATTRIBUTE
+from bot.channels.lex.caller import sign_caller
 from bot.local.chat import SlackChat
 from bot.local.lex_emulator import LexEmulator, load_bot
 from bot.local.slack_standin import StandInClient
@@ -28,7 +30,11 @@ LOG_DIR = ROOT / ".parley" / "logs"
 SLACK_USAGE = ("Type to DM the bot (try `help`); `@parley ...` mentions it in a channel, `/parley ...` is the\n"
                "slash command, a number presses that button, `/top` leaves a thread. Ctrl-D or Ctrl-C ends.")
 LEX_USAGE = ("You are a Lex caller (try `help`, `open a ticket`, `count primes below 300000000`, then `status`);\n"
-             "a number presses that card button. Ctrl-D or Ctrl-C ends.")
+             "a number presses that card button. `/slack <text>` says something to the bot in Slack instead (try\n"
+             "`/slack link voice`, then `link <code>` here); `/caller +15550100` makes the client vouch for your\n"
+             "number as Amazon Connect would; `/hangup` starts a new call. What any Lex client may do, so may you:\n"
+             "`/set name=value` sets a session attribute, `/session <id>` picks the session id (neither makes you\n"
+             "anyone). Ctrl-D or Ctrl-C ends.")
 
 
 class Conversation(Protocol):
@@ -49,11 +55,11 @@ class SlackConversation:
     def prompt(self) -> str:
         return "you> " if self.chat.where == "dm" else f"you ({self.chat.where})> "
 
-    def take(self, line: str) -> None:
+    def take(self, line: str, speaker: str = "parley") -> None:
         said = self.chat.say(line)
         labels: list[str] = []
         for each in said:
-            print(f"parley{' (edited)' if each.edited else ''}> {each.text}", flush=True)
+            print(f"{speaker}{' (edited)' if each.edited else ''}> {each.text}", flush=True)
             labels.extend(each.buttons)
         if labels:
             print(_buttons(labels), flush=True)
@@ -62,6 +68,8 @@ class SlackConversation:
 class LexConversation:
     def __init__(self, stack: LocalStack, voice: bool) -> None:
         self.lex = LexEmulator(invoke=stack.invoker("lex"), intents=load_bot(), spoken=voice)
+        self.slack = SlackConversation(stack)  # `/slack ...`: the same person, typing in Slack
+        self.caller_key = stack.settings.lex_caller_key() or ""
         self.speaker = shutil.which("espeak-ng") if voice else None
         if voice and not self.speaker:
             print("Voice: espeak-ng is not installed, so replies are printed, not spoken "
@@ -71,6 +79,29 @@ class LexConversation:
         return "caller> "
 
     def take(self, line: str) -> None:
+        command, _, rest = line.partition(" ")
+        if command == "/slack" and rest.strip():
+            self.slack.take(rest.strip(), speaker="parley (slack)")
+            return
+        if command == "/caller" and rest.strip():
+            assertion = sign_caller(f"tel:{rest.strip()}", self.caller_key)
+            self.lex.request_attributes[CALLER_ATTRIBUTE] = assertion
+            print(f"(the client now vouches that you are calling from {rest.strip()})", flush=True)
+            return
+        if command == "/hangup":
+            self.lex.new_session()
+            print("(a new call: a new Lex session)", flush=True)
+            return
+        if command == "/set" and "=" in rest:
+            name, _, value = rest.strip().partition("=")
+            self.lex.session_attributes[name.strip()] = value.strip()
+            print(f"(session attribute {name.strip()} set, as any Lex client could)", flush=True)
+            return
+        if command == "/session" and rest.strip():
+            self.lex.new_session()
+            self.lex.session_id = rest.strip()
+            print(f"(a new call with the session id {rest.strip()}, as any Lex client could choose)", flush=True)
+            return
         shown = None
         for each in self.lex.say(line):
             if each.text != shown:  # a card's title repeats the question it offers choices for

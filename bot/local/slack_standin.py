@@ -225,6 +225,14 @@ class SlackStandIn:
             "reactions.add": self._reactions_add,
         }
 
+    def rotate_token(self, token: str) -> None:
+        """From now on only `token` is valid, as after an admin regenerates the bot token in the app's settings:
+        calls with the old one get `invalid_auth`."""
+        if not token:
+            raise ValueError("a bot token is required")
+        with self._lock:
+            self._token = token
+
     # -- lifecycle -------------------------------------------------------------------------------------------------
 
     def start(self) -> Self:

@@ -44,8 +44,8 @@ def slack_job(correlation_id: str, body: bytes, headers: Mapping[str, str], rece
     )
 
 
-def lex_job(job_id: str, intent: str, slots: Mapping[str, str], *, session_id: str, user_id: str,
-            slack_user_id: str | None = None, received_at: float | None = None) -> str:
+def lex_job(job_id: str, intent: str, slots: Mapping[str, str], *, session_id: str, owner: Mapping[str, str],
+            workspace: str, received_at: float | None = None) -> str:
     """The JSON text of a job for a slow intent asked for through Lex: the caller hears the result later."""
     return json.dumps(
         {
@@ -54,8 +54,8 @@ def lex_job(job_id: str, intent: str, slots: Mapping[str, str], *, session_id: s
             "dedup_key": job_id,
             "source": "lex",
             "received_at": time.time() if received_at is None else received_at,
-            "lex": {"intent": intent, "slots": dict(slots), "session_id": session_id, "user_id": user_id,
-                    "slack_user_id": slack_user_id},
+            "lex": {"intent": intent, "slots": dict(slots), "session_id": session_id, "owner": dict(owner),
+                    "workspace": workspace},
         },
         ensure_ascii=False,
         separators=(",", ":"),

@@ -45,15 +45,19 @@ class SlackRequest(BaseModel):
 
 
 class LexRequest(BaseModel):
-    """A slow intent a Lex caller asked for; its result is stored for their next turn."""
+    """A slow intent a Lex caller asked for; its result is stored for their next turn.
+
+    Written by the Lex hook, which resolved who the caller is server-side (`owner`: a Person's fields, a linked
+    Slack person or the anonymous caller of one session); only the stage's functions may send to the queue.
+    """
 
     model_config = ConfigDict(frozen=True)
 
     intent: str
     slots: dict[str, str]
     session_id: str
-    user_id: str
-    slack_user_id: str | None = None  # a session linked to a Slack user also gets the result as a DM
+    owner: dict[str, str]  # `Person.to_dict()`: whose outcome it is, and, for a Slack person, who gets a DM
+    workspace: str  # the Lex workspace key the caller talks in
 
 
 class Job(BaseModel):

@@ -2,7 +2,8 @@
 
 The ingress already verified each request and answered Slack, so Bolt's request verification,
 `ssl_check` and `url_verification` built-ins are off here, and the app does not call `auth.test` at
-start (Bolt's single-workspace authorization calls it once, lazily, on the first request it serves).
+start: its `authorize` (`bot.worker.authorize`) reads the current bot token on each request and calls
+`auth.test` once per token value, so a rotated token is picked up without a restart.
 Listeners use Bolt's `client` and `respond`; replies go to `SLACK_API_URL`, which points at the
 local stand-in when running locally.
 
@@ -31,6 +32,7 @@ from bot.conversation.engine import Dialog
 from bot.conversation.turn import Turn
 from bot.queue.job import Job
 from bot.settings import Settings
+from bot.worker.authorize import current_token_authorize
 
 log = Logger(child=True)  # shares the worker Logger's configuration and correlation id
 
@@ -40,9 +42,10 @@ class ListenerFailed(Exception):
     request was not answered, so the job fails: SQS redelivers it, and at last dead-letters it."""
 
 
-def build_web_client(settings: Settings) -> WebClient:
+def build_web_client(settings: Settings, token: str | None = None) -> WebClient:
+    """A Web API client for the stage's Slack API URL; Bolt sets each request's token on its own copy."""
     return WebClient(
-        token=settings.slack_bot_token(),
+        token=token,
         base_url=settings.slack_api_url,
         # slack_sdk retries connection errors by default; 429s need their handler, which honours Retry-After.
         # A 429 means nothing was posted, so retrying it cannot post twice.
@@ -51,8 +54,10 @@ def build_web_client(settings: Settings) -> WebClient:
 
 
 def build_app(settings: Settings, dialog: Dialog) -> App:
+    client = build_web_client(settings)
     app = App(
-        client=build_web_client(settings),
+        client=client,
+        authorize=current_token_authorize(settings.slack_bot_token, client),
         process_before_response=True,  # listeners finish before dispatch returns: the job's outcome is known
         request_verification_enabled=False,
         token_verification_enabled=False,
@@ -60,19 +65,19 @@ def build_app(settings: Settings, dialog: Dialog) -> App:
         url_verification_enabled=False,
     )
 
-    def converse(turn: Turn, replies: Replies) -> None:
-        reply = dialog.answer(replace(turn, progress=replies.progress))
+    def converse(turn: Turn, replies: Replies, context: BoltContext) -> None:
+        reply = dialog.answer(replace(turn, progress=replies.progress, deadline=context.get("deadline")))
         replies.send(reply)
         log.info("reply sent", extra={"conversation": turn.conversation_id, "thread_ts": turn.thread_id})
 
     @app.event("app_mention")
     def on_mention(event: dict[str, Any], body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-        turn = turn_from_event(event, context.get("correlation_id"), body.get("team_id", ""))
-        converse(turn, ConversationReplies(client, turn.conversation_id, turn.thread_id))
+        turn = turn_from_event(event, context.get("correlation_id"), body)
+        converse(turn, ConversationReplies(client, turn.conversation_id, turn.thread_id), context)
 
     @app.message()
     def on_message(event: dict[str, Any], body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-        turn = turn_from_event(event, context.get("correlation_id"), body.get("team_id", ""))
+        turn = turn_from_event(event, context.get("correlation_id"), body)
         if event.get("channel_type") != "im":
             # In channels, a mention is answered as app_mention; a thread reply without one only
             # when it continues a dialog the bot started there.
@@ -80,12 +85,12 @@ def build_app(settings: Settings, dialog: Dialog) -> App:
                 return
             if not dialog.waiting(turn):
                 return
-        converse(turn, ConversationReplies(client, turn.conversation_id, turn.thread_id))
+        converse(turn, ConversationReplies(client, turn.conversation_id, turn.thread_id), context)
 
     @app.command(SLASH_COMMAND)
     def on_command(ack: Ack, command: dict[str, Any], context: BoltContext, respond: Respond) -> None:
         ack()  # already answered by the ingress; this keeps Bolt's bookkeeping right
-        converse(turn_from_command(command, context.get("correlation_id")), ResponseUrlReplies(respond))
+        converse(turn_from_command(command, context.get("correlation_id")), ResponseUrlReplies(respond), context)
 
     @app.action(re.compile("^" + re.escape(BUTTON_ACTION_PREFIX)))
     def on_button(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient,
@@ -98,7 +103,7 @@ def build_app(settings: Settings, dialog: Dialog) -> App:
         blocks = chosen(message.get("blocks") or [], label, turn.user_id)
         if container.get("is_ephemeral"):  # a slash command's answer: only its response_url reaches it
             respond(replace_original=True, text=message.get("text", ""), blocks=blocks)
-            converse(turn, ResponseUrlReplies(respond))
+            converse(turn, ResponseUrlReplies(respond), context)
             return
         # the buttons go, so one choice cannot be made twice; that is a nicety, the answer is what matters
         try:
@@ -106,7 +111,7 @@ def build_app(settings: Settings, dialog: Dialog) -> App:
                                blocks=blocks)
         except SlackApiError as error:
             log.warning("could not take the buttons away", extra={"error": error.response.get("error")})
-        converse(turn, ConversationReplies(client, turn.conversation_id, turn.thread_id))
+        converse(turn, ConversationReplies(client, turn.conversation_id, turn.thread_id), context)
 
     @app.view(re.compile("^" + re.escape(FORM_CALLBACK_PREFIX)))
     def on_form(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext,
@@ -117,7 +122,7 @@ def build_app(settings: Settings, dialog: Dialog) -> App:
             log.warning("form for an unknown intent", extra={"callback_id": view.get("callback_id")})
             return
         turn = turn_from_form(body, intent.name, form_values(intent, view), context.get("correlation_id"))
-        converse(turn, ConversationReplies(client, turn.conversation_id, turn.thread_id))
+        converse(turn, ConversationReplies(client, turn.conversation_id, turn.thread_id), context)
 
     @app.error
     def on_error(error: Exception) -> None:
@@ -126,16 +131,17 @@ def build_app(settings: Settings, dialog: Dialog) -> App:
     return app
 
 
-def dispatch(app: App, job: Job) -> int:
+def dispatch(app: App, job: Job, deadline: float | None = None) -> int:
     """Hand one queued Slack request to Bolt; returns Bolt's status, raises ListenerFailed unless it is 2xx.
 
     Bolt gets the body already parsed (`SlackRequest.parsed_body`): it takes a dict only in its socket-mode
     shape, which differs from HTTP mode in request verification alone, and that is off here (the ingress verified).
+    `deadline` (time.monotonic()) is when the job's work must be done; intents read it from their turn.
     """
     request = BoltRequest(
         body=job.slack.parsed_body(),
         headers=job.slack.headers,
-        context={"correlation_id": job.id},
+        context={"correlation_id": job.id, "deadline": deadline},
         mode="socket_mode",
     )
     response = app.dispatch(request)

@@ -8,11 +8,18 @@ Exactly once: Slack retries, and SQS delivers at least once, so the same Slack r
 worker twice (even at the same time). Powertools idempotency, keyed by the job's dedup key (Slack's
 event_id, or the trigger_id of a command or click), lets the first run answer and turns the others
 into no-ops; a duplicate that arrives while the first is still running fails and is retried later.
+
+Time: each job's intent gets a budget on its turn's deadline (`JOB_BUDGET_SECONDS`, less when the invocation has
+less left) and keeps to it (a heavy intent stops early and says so). A job starts only when at least
+`MIN_JOB_SECONDS` of budget remain; otherwise the rest of the batch is handed back at once (visibility 0, so another
+invocation takes it now) instead of all of it timing out together and being redelivered with innocent neighbours.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import time
 from functools import partial
 from typing import Any
 
@@ -30,17 +37,18 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import BotoCoreError, ClientError
 
 import intents  # noqa: F401 - declares the intents into the registry
+from bot import defaults
 from bot.channels.slack.replies import ConversationReplies
 from bot.conversation.engine import Dialog, parse_slots
+from bot.conversation.identity import Person
 from bot.conversation.registry import Registry, registry
 from bot.conversation.turn import Turn
 from bot.defaults import DEDUP_TTL_SECONDS
 from bot.ingress.dedup import marker
 from bot.queue.job import Job, LexRequest
-from bot.queue.results import JobResult, JobResults, job_results
 from bot.settings import Settings
-from bot.worker.app import build_app, dispatch
-from bot.worker.dialog_store import DynamoDialogStore
+from bot.stores.bundle import dynamodb_stores
+from bot.worker.app import build_app, build_web_client, dispatch
 
 logger = Logger()
 # Bolt's and slack_sdk's log lines get the same JSON and correlation id as ours, from the app's first line on.
@@ -49,18 +57,29 @@ for library in ("slack_bolt", "slack_sdk"):
 copy_config_to_registered_loggers(source_logger=logger, include={"slack_bolt", "slack_sdk"})
 
 
+# Seconds: the most one job's intent may take, the least worth starting one with, and what is kept back from the
+# invocation's remaining time for the reply's Web API calls and the idempotency record
+JOB_BUDGET_SECONDS = 20.0
+MIN_JOB_SECONDS = 4.0
+TIME_MARGIN_SECONDS = 2.0
+
+
+class HandedBack(Exception):
+    """Too little of the invocation left to start this job: it went back to the queue for another one."""
+
+
 def build_dialog(settings: Settings, declared: Registry = registry) -> Dialog:
-    dynamodb = boto3.resource("dynamodb", region_name=settings.region, endpoint_url=settings.aws_endpoint_url)
-    return Dialog(declared, DynamoDialogStore(dynamodb.Table(settings.dialogs_table), settings.dialog_ttl_seconds))
+    return Dialog(declared, dynamodb_stores(settings))
 
 
 class Worker:
     """The Bolt app and the idempotent run of a job, built once per Lambda sandbox."""
 
-    def __init__(self, settings: Settings, dialog: Dialog, results: JobResults | None = None) -> None:
+    def __init__(self, settings: Settings, dialog: Dialog) -> None:
+        self.settings = settings
         self.app = build_app(settings, dialog)
+        self.dialog = dialog
         self.registry = dialog.registry
-        self.results = results or job_results()
         dynamodb = boto3.resource("dynamodb", region_name=settings.region, endpoint_url=settings.aws_endpoint_url)
         self.markers = dynamodb.Table(settings.dedup_table)
         # Replies already sent are remembered for an hour: longer than Slack retries or SQS redelivers.
@@ -70,43 +89,65 @@ class Worker:
         persistence = DynamoDBPersistenceLayer(table_name=settings.idempotency_table, boto3_client=client)
         self._run_once = idempotent_function(data_keyword_argument="job", persistence_store=persistence,
                                              config=self.idempotency)(self._run)
+        self._sqs: Any = None  # built when a batch is first handed back
 
-    def _run(self, job: dict[str, Any]) -> dict[str, Any]:
+    def _run(self, job: dict[str, Any], deadline: float | None = None) -> dict[str, Any]:
         parsed = Job.model_validate(job)
         if parsed.lex is not None:
-            return self._run_for_lex(parsed.id, parsed.lex)
-        return {"bolt_status": dispatch(self.app, parsed)}
+            return self._run_for_lex(parsed.id, parsed.lex, deadline)
+        return {"bolt_status": dispatch(self.app, parsed, deadline)}
 
-    def _run_for_lex(self, job_id: str, request: LexRequest) -> dict[str, Any]:
-        """A slow intent a Lex caller asked for: run it, keep the result for their next turn, and DM it
-        to the Slack user the session is linked to."""
+    def _run_for_lex(self, job_id: str, request: LexRequest, deadline: float | None) -> dict[str, Any]:
+        """A slow intent a Lex caller asked for: run it, keep the outcome for their next turn, and DM it to the
+        Slack person the caller is linked to (the Lex hook resolved the link server-side and wrote the job)."""
         intent = self.registry.get(request.intent)
         if intent is None:
             raise LookupError(f"no intent {request.intent!r}")
         values, problems = parse_slots(intent, request.slots)
         if problems:
             raise ValueError(f"slot values the Lex hook should have refused: {problems}")
-        turn = Turn(text="", channel="lex", user_id=request.user_id, conversation_id=request.session_id,
-                    correlation_id=job_id, slots=values)
-        reply = intent.handler(turn)
-        self.results.put(JobResult(job_id, "done", reply.text))
-        if request.slack_user_id:
-            ConversationReplies(self.app.client, request.slack_user_id, None).send(reply)
-        return {"lex_result": "stored", "dm": bool(request.slack_user_id)}
+        person = Person.from_dict(request.owner)
+        turn = Turn(text="", via="lex", person=person, conversation_id=request.session_id,
+                    workspace=request.workspace, correlation_id=job_id, slots=values, deadline=deadline)
+        reply = self.dialog.work.run(intent, turn, job_id=job_id, tell_later=True)
+        if person.slack_user_id:
+            client = build_web_client(self.settings, self.settings.slack_bot_token())
+            ConversationReplies(client, person.slack_user_id, None).send(reply)
+        return {"lex_result": "stored", "dm": bool(person.slack_user_id)}
 
-    def handle_record(self, record: SQSRecord) -> None:
+    def handle_record(self, record: SQSRecord, context: LambdaContext | None = None, started: float = 0.0) -> None:
         logger.set_correlation_id(None)
         try:
             job = Job.model_validate_json(record.body)
             logger.set_correlation_id(job.id)
             logger.info("job received", extra={"message_id": record.message_id, "dedup_key": job.key,
                                               "receive_count": record.attributes.approximate_receive_count})
+            left = _seconds_left(context, started)
+            budget = JOB_BUDGET_SECONDS if left is None else min(JOB_BUDGET_SECONDS, left - TIME_MARGIN_SECONDS)
+            if budget < MIN_JOB_SECONDS:
+                self._hand_back(record)
+                raise HandedBack(f"{left:.1f} s left of the invocation: job {job.id} handed back")
             self._mark_queued(job)
-            outcome = self._run_once(job=job.model_dump())
+            outcome = self._run_once(job=job.model_dump(), deadline=time.monotonic() + budget)
             logger.info("job done", extra=outcome)
+        except HandedBack as handed:
+            logger.warning("job handed back", extra={"message_id": record.message_id, "why": str(handed)})
+            raise
         except Exception:
             logger.exception("job failed", extra={"message_id": record.message_id})
             raise
+
+    def _hand_back(self, record: SQSRecord) -> None:
+        """Make the message visible again now, so another invocation takes it without waiting out the
+        visibility timeout. Best effort: if this fails, the batch failure still returns it, later."""
+        try:
+            if self._sqs is None:
+                self._sqs = boto3.client("sqs", region_name=self.settings.region,
+                                         endpoint_url=self.settings.aws_endpoint_url)
+            self._sqs.change_message_visibility(QueueUrl=_queue_url(record.event_source_arn, self.settings),
+                                                ReceiptHandle=record.receipt_handle, VisibilityTimeout=0)
+        except (BotoCoreError, ClientError, ValueError) as error:
+            logger.warning("could not hand the job back at once", extra={"error": str(error)})
 
     def _mark_queued(self, job: Job) -> None:
         """Tell the ingress this request is on the queue, so Slack's retries of it are dropped there."""
@@ -121,8 +162,32 @@ class Worker:
         # An all-failed batch is reported item by item rather than raised: raising kills serverless offline's
         # runner, and in AWS both mean the same redelivery.
         processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
-        return process_partial_response(event=event, record_handler=partial(Worker.handle_record, self),
-                                        processor=processor, context=context)
+        handle = partial(self.handle_record, context=context, started=time.monotonic())
+        return process_partial_response(event=event, record_handler=handle, processor=processor, context=context)
+
+
+def _seconds_left(context: LambdaContext | None, started: float) -> float | None:
+    """What is left of the invocation that began at `started` (time.monotonic()).
+
+    serverless offline's Python runner makes every context with a 6-second timeout whatever the function's, so
+    offline (IS_OFFLINE) the function's own timeout is read from its environment (serverless.yml sets it).
+    """
+    if os.environ.get("IS_OFFLINE") == "true":
+        timeout = float(os.environ.get("PARLEY_FUNCTION_TIMEOUT", "60"))
+        return timeout - (time.monotonic() - started)
+    if context is None:
+        return None
+    return context.get_remaining_time_in_millis() / 1000
+
+
+def _queue_url(queue_arn: str, settings: Settings) -> str:
+    """The queue's URL from its ARN (arn:aws:sqs:<region>:<account>:<name>)."""
+    parts = queue_arn.split(":")
+    if len(parts) != 6 or parts[2] != "sqs":
+        raise ValueError(f"not an SQS queue ARN: {queue_arn!r}")
+    region, account, name = parts[3], parts[4], parts[5]
+    endpoint = settings.aws_endpoint_url or f"https://sqs.{region}.amazonaws.com"
+    return defaults.queue_url(None, endpoint, account, name)
 
 
 _worker: Worker | None = None

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.deploy
 
 STAGE = "ci"
 REGION = "us-east-1"
-TABLES = {"dedup", "idempotency", "dialogs", "tickets", "results"}
+TABLES = {"dedup", "idempotency", "dialogs", "tickets", "results", "links", "limits"}
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import pytest
 
 from bot.channels.lex.models import response_problems
 from bot.lex.hook import ON_IT
+from bot.local.chat import SlackChat
 from bot.local.lex_emulator import LexEmulator, load_bot
 from bot.local.processes import free_port
 from bot.local.slack_standin import StandInClient
@@ -35,15 +36,22 @@ def caller(stack: LocalStack, **kwargs) -> tuple[LexEmulator, list[float]]:
     return LexEmulator(invoke=timed, intents=load_bot(), **kwargs), took
 
 
+def link_code(chat: SlackChat, user: str) -> str:
+    """What a Slack user gets for `link voice`: a six-digit code, shown as *123 456*."""
+    said = chat.say_as(user, "link voice")
+    return "".join(ch for ch in said[0].text.split("*")[1] if ch.isdigit())
+
+
 def test_a_slow_intent_via_lex_is_reported_on_the_next_turn_and_dmed_to_the_linked_slack_user(
-        stack: LocalStack) -> None:
+        stack: LocalStack, chat: SlackChat) -> None:
     user = "U-LEX-" + os.urandom(3).hex().upper()
-    lex, took = caller(stack, session_attributes={"slack_user_id": user})
+    lex, took = caller(stack)
     assert lex.say("hello")[0].text.startswith("Hello!")  # the function is warm from here on
+    assert lex.say(f"link {link_code(chat, user)}")[0].text.startswith("Done: you're linked")
     took.clear()
     said = lex.say("count primes below 20000000")
     assert [each.text for each in said] == [ON_IT]
-    assert lex.session_attributes["parley_job"].startswith("job-")
+    assert lex.session_attributes == {}  # nothing of the job is left for the client to tamper with
     assert max(took) < 1.0  # the hook answers at once; the work is queued
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and lex.say("status")[0].text.startswith("I'm still working"):
@@ -60,6 +68,22 @@ def test_a_slow_intent_via_lex_is_reported_on_the_next_turn_and_dmed_to_the_link
         time.sleep(0.5)
     assert said[0].text == "Your earlier request is done. There are 168 primes below 1,000."
     assert said[1].text.startswith("Hello!")
+
+
+def test_a_caller_who_claims_a_slack_user_sees_and_causes_nothing_of_theirs(stack: LocalStack,
+                                                                          chat: SlackChat) -> None:
+    victim = "U-VICTIM-" + os.urandom(3).hex().upper()
+    chat.say_as(victim, "open a ticket about the victim's secret project")
+    chat.say_as(victim, "high")
+    assert chat.say_as(victim, "yes")[0].text.startswith("Opened ticket")
+    lex, _ = caller(stack, session_id=victim, session_attributes={"slack_user_id": victim})
+    assert lex.say("my tickets")[0].text.startswith("You have no tickets")
+    assert lex.say("count primes below 1000")[0].text == ON_IT
+    time.sleep(3)  # the worker finishes in well under a second
+    assert [call for call in _stand_in_calls(stack) if call["args"].get("channel") == victim] == []
+    # linked with a code from Slack, the same caller does see the victim's (now their own) tickets
+    assert lex.say(f"link {link_code(chat, victim)}")[-1].text.startswith("Done: you're linked")  # after the news
+    assert "secret project" in lex.say("my tickets")[0].text
 
 
 def _stand_in_calls(stack: LocalStack) -> list[dict]:

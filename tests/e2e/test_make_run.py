@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import queue
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
@@ -36,3 +38,65 @@ def test_piped_make_run_answers_each_line_and_leaves_nothing_running() -> None:
     leftovers = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True, check=True).stdout
     assert str(ports["PARLEY_MOTO_PORT"]) not in leftovers
     assert str(ports["PARLEY_SLACK_PORT"]) not in leftovers
+
+
+class MakeRun:
+    """`make run` driven line by line through a pipe: say a line, read the replies it printed."""
+
+    QUIET = 3.0  # seconds without output after which a line's replies are taken to be complete
+
+    def __init__(self, *args: str) -> None:
+        ports = {name: str(free_port()) for name in ("PARLEY_HTTP_PORT", "PARLEY_LAMBDA_PORT", "PARLEY_MOTO_PORT",
+                                                     "PARLEY_SLACK_PORT")}
+        self.process = subprocess.Popen(["make", "run", *args], cwd=ROOT, env={**os.environ, **ports}, text=True,
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self.lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stdout
+        for printed in self.process.stdout:
+            self.lines.put(printed.rstrip("\n"))
+
+    def say(self, line: str, first_reply_timeout: float = 120) -> list[str]:
+        """Send `line`; its replies are the `parley...` lines printed after its echo, until the output goes quiet."""
+        assert self.process.stdin
+        self.process.stdin.write(line + "\n")
+        self.process.stdin.flush()
+        replies: list[str] = []
+        echoed = False
+        timeout = first_reply_timeout
+        while True:
+            try:
+                printed = self.lines.get(timeout=timeout)
+            except queue.Empty:
+                return replies
+            if not echoed:
+                echoed = printed.endswith(line)
+                continue
+            timeout = self.QUIET  # the local kit's own notes, "(...)", count as output too
+            if printed.startswith("parley"):
+                replies.append(printed)
+            elif replies and not printed.startswith("("):  # a reply's further lines
+                replies[-1] += "\n" + printed
+
+    def close(self) -> int:
+        assert self.process.stdin
+        self.process.stdin.close()
+        return self.process.wait(timeout=120)
+
+
+def test_in_make_run_a_lex_caller_is_nobody_it_claims_and_a_linked_one_is_their_slack_self() -> None:
+    run = MakeRun("CHANNEL=lex")
+    try:
+        run.say("/slack open a ticket about my secret project")
+        run.say("/slack high")
+        assert run.say("/slack yes")[0].startswith("parley (slack)> Opened ticket")
+        run.say("/set slack_user_id=U0LOCALUSER")
+        run.say("/session U0LOCALUSER")
+        assert run.say("my tickets") == ["parley> You have no tickets. Say open a ticket to open one."]
+        code = "".join(ch for ch in run.say("/slack link voice")[0].split("*")[1] if ch.isdigit())
+        assert run.say(f"link {code}")[-1].startswith("parley> Done: you're linked")
+        assert "my secret project" in " ".join(run.say("my tickets"))
+    finally:
+        assert run.close() == 0

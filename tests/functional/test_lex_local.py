@@ -9,12 +9,16 @@ import boto3
 import pytest
 
 from bot.channels.lex.models import response_problems
+from bot.conversation import registry
+from bot.conversation.engine import Dialog
 from bot.lex.handler import build_hook
 from bot.lex.hook import ON_IT, LexHook
 from bot.local.lex_emulator import LexEmulator, load_bot
 from bot.local.poller import SqsPoller
 from bot.local.slack_standin import SlackStandIn
 from bot.settings import Settings
+from bot.stores.bundle import dynamodb_stores
+from bot.testing import person, turn
 from bot.worker.handler import Worker, build_dialog
 from tests.conftest import FakeLambdaContext, stage_in_moto
 
@@ -94,9 +98,13 @@ def test_unknown_words_get_help_and_the_next_turn_starts_fresh(hook: LexHook) ->
 
 def test_a_slow_intent_is_finished_by_the_worker_and_told_on_the_next_turn(
         hook: LexHook, settings: Settings, slack: SlackStandIn) -> None:
-    lex = emulator(hook, session_attributes={"slack_user_id": "U-LEX"})
+    lex = emulator(hook)
+    slack_user = person("U-LEX", team="T0LEX")
+    code_reply = Dialog(registry, dynamodb_stores(settings)).answer(turn("link voice", who=slack_user))
+    code = "".join(ch for ch in code_reply.text.split("*")[1] if ch.isdigit())
+    assert texts(lex.say(f"link {code}"))[0].startswith("Done: you're linked")
     assert texts(lex.say("count primes below 1000")) == [ON_IT]
-    assert texts(lex.say("status")) == ["I'm still working on it. Ask me again in a moment."]
+    assert texts(lex.say("status"))[0].startswith("I'm still working on it")
     sqs = boto3.client("sqs", endpoint_url=settings.aws_endpoint_url, region_name="us-east-1")
     worker = Worker(settings, build_dialog(settings))
     poller = SqsPoller(sqs, settings.queue_url, lambda event, _: worker.process_batch(event, FakeLambdaContext()))
@@ -106,4 +114,18 @@ def test_a_slow_intent_is_finished_by_the_worker_and_told_on_the_next_turn(
     later = lex.say("hello")
     assert texts(later)[0] == "Your earlier request is done. There are 168 primes below 1,000."
     assert texts(later)[1].startswith("Hello!")
-    assert texts(lex.say("status")) == ["Nothing of yours is running right now."]
+    assert texts(lex.say("status")) == ["It's done. There are 168 primes below 1,000."]
+
+
+def test_a_session_that_claims_a_slack_user_gets_no_dm_and_no_one_elses_tickets(
+        hook: LexHook, settings: Settings, slack: SlackStandIn) -> None:
+    victim = person("U-VICTIM", team="T0LEX")
+    dynamodb_stores(settings).tickets.open(victim.key, "the victim's ticket", "high", None)
+    lex = emulator(hook, session_id="U-VICTIM", session_attributes={"slack_user_id": "U-VICTIM"})
+    assert "victim" not in " ".join(texts(lex.say("my tickets")))
+    assert texts(lex.say("count primes below 1000")) == [ON_IT]
+    sqs = boto3.client("sqs", endpoint_url=settings.aws_endpoint_url, region_name="us-east-1")
+    worker = Worker(settings, build_dialog(settings))
+    poller = SqsPoller(sqs, settings.queue_url, lambda event, _: worker.process_batch(event, FakeLambdaContext()))
+    assert poller.drain() == {"received": 1, "failed": 0}
+    assert [call for call in slack.calls("chat.postMessage") if call["args"]["channel"] == "U-VICTIM"] == []

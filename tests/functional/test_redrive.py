@@ -52,7 +52,9 @@ def park(sqs, stage: str, count: int = 4) -> list[str]:
     bodies = [NOT_JSON]
     for n in range(count - 1):
         if n % 2:
-            bodies.append(lex_job(f"lex-{n}", "primes", {"limit": "1000"}, session_id="s", user_id="u"))
+            bodies.append(lex_job(f"lex-{n}", "primes", {"limit": "1000"}, session_id="s",
+                                  owner={"via": "lex", "user_id": "session:s", "team_id": "BOT"},
+                                  workspace="lex:-:BOT"))
         else:
             bodies.append(slack_job(f"Ev{n:08d}", json.dumps({"type": "event_callback", "n": n}).encode(),
                                     {"content-type": "application/json"}))

@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl, urlencode
 import boto3
 import pytest
 
-from bot.conversation import Registry, registry
+from bot.conversation import Person, Registry, registry
 from bot.local.slack_events import app_mention_event, message_event, signed_request
 from bot.local.slack_standin import BOT_ID, BOT_USER_ID, SlackStandIn
 from bot.queue.envelope import slack_job
@@ -287,7 +287,8 @@ def test_a_submitted_form_runs_its_intent_confirmed(worker: Worker, slack: Slack
     assert post["text"].startswith("Opened ticket *PAR-")
     table = boto3.resource("dynamodb", endpoint_url=settings.aws_endpoint_url, region_name="us-east-1").Table(
         settings.tickets_table)
-    [ticket] = table.query(KeyConditionExpression="user_id = :u", ExpressionAttributeValues={":u": "U13"})["Items"]
+    owner = Person("slack", "U13", team_id=payload["team"]["id"]).key  # tickets are keyed by workspace and person
+    [ticket] = table.query(KeyConditionExpression="user_id = :u", ExpressionAttributeValues={":u": owner})["Items"]
     assert (ticket["topic"], ticket["priority"]) == ("VPN drops every hour", "normal")
 
 
@@ -310,3 +311,47 @@ def test_a_job_that_reaches_the_worker_leaves_a_dedup_marker_for_the_ingress(wor
     item = table.get_item(Key={"key": event["event_id"]})["Item"]
     assert item["correlation_id"] == event["event_id"]
     assert int(item["expires_at"]) > time.time()
+
+
+def test_jobs_are_handed_back_at_once_when_the_invocation_is_almost_over(worker: Worker, settings: Settings,
+                                                                          slack: SlackStandIn) -> None:
+    """Two heavy jobs in one batch used to time the batch out; now a job starts only with room for it, and the
+    rest of the batch goes back to the queue visible at once, for another invocation."""
+    sqs = boto3.client("sqs", endpoint_url=settings.aws_endpoint_url, region_name="us-east-1")
+    for text in ("hello", "roll 6"):
+        body, headers = signed_request(message_event(text, channel="D20"), SECRET)
+        sqs.send_message(QueueUrl=settings.queue_url, MessageBody=slack_job(os.urandom(6).hex(), body, headers))
+    received = sqs.receive_message(QueueUrl=settings.queue_url, MaxNumberOfMessages=10, VisibilityTimeout=300,
+                                   AttributeNames=["All"])["Messages"]
+    arn = f"arn:aws:sqs:us-east-1:123456789012:{settings.jobs_queue_name}"
+    event = {"Records": [{"messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"],
+                          "attributes": {"ApproximateReceiveCount": "1"}, "messageAttributes": {},
+                          "md5OfBody": m["MD5OfBody"], "eventSource": "aws:sqs", "eventSourceARN": arn,
+                          "awsRegion": "us-east-1"} for m in received]}
+    after = last_seq(slack)
+    answer = worker.process_batch(event, FakeLambdaContext(timeout_seconds=5, counting=True))
+    assert len(answer["batchItemFailures"]) == len(received) == 2
+    assert posts_to(slack, "D20", after) == []  # nothing was started
+    again = sqs.receive_message(QueueUrl=settings.queue_url, MaxNumberOfMessages=10)["Messages"]  # no 300 s wait
+    assert sorted(m["MessageId"] for m in again) == sorted(m["MessageId"] for m in received)
+    for message in again:
+        sqs.delete_message(QueueUrl=settings.queue_url, ReceiptHandle=message["ReceiptHandle"])
+
+
+def test_a_rotated_bot_token_is_used_without_a_restart(moto_endpoint: str) -> None:
+    """The worker read the bot token once per sandbox; Bolt's authorize now reads it (cached) on each request."""
+    from aws_lambda_powertools.utilities import parameters
+
+    ssm = boto3.client("ssm", endpoint_url=moto_endpoint, region_name="us-east-1")
+    name = f"/parley/local-rotation/slack/bot-token-{os.urandom(3).hex()}"
+    ssm.put_parameter(Name=name, Value="xoxb-first", Type="SecureString")
+    with SlackStandIn(token="xoxb-first") as standin, stage_in_moto(
+            moto_endpoint, "local-rotation", slack_api_url=standin.api_url, bot_token_param=name,
+            signing_secret=SECRET) as staged:
+        rotating = make_worker(staged)
+        ok(rotating.process_batch(sqs_event(message_event("hello", channel="D21")), CONTEXT))
+        ssm.put_parameter(Name=name, Value="xoxb-second", Type="SecureString", Overwrite=True)
+        standin.rotate_token("xoxb-second")
+        parameters.clear_caches()  # as if the five minutes had passed
+        ok(rotating.process_batch(sqs_event(message_event("hello", channel="D21")), CONTEXT))
+        assert len(posts_to(standin, "D21", 0)) == 2

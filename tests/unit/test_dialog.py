@@ -5,10 +5,11 @@ import pytest
 import intents  # noqa: F401 - declares the intents
 from bot.conversation import Choice, Number, Registry, Reply, Slot, Text, Turn, answer, registry
 from bot.conversation.help import describe, example_text
+from bot.testing import turn
 
 
 def say(text: str, to: Registry = registry) -> str:
-    return answer(Turn(text, "console", "U1", "C1"), to).text
+    return answer(turn(text, via="console"), to).text
 
 
 @pytest.mark.parametrize("text", ["hello", "Hello!", "  hi  ", "HEY", "good morning."])

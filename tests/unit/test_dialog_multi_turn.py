@@ -4,7 +4,10 @@ import pytest
 
 from bot.conversation import Choice, IntentCall, Registry, Reply, Slot, Text, Turn
 from bot.conversation.engine import Dialog
-from bot.conversation.state import CONFIRMATION, MemoryDialogStore
+from bot.conversation.state import CONFIRMATION, DialogState
+from bot.stores.bundle import memory_stores
+from bot.stores.dialogs import MemoryDialogStore
+from bot.testing import turn
 
 opened: list[dict] = []
 
@@ -31,11 +34,11 @@ def dialog() -> Dialog:
     def ping(turn: Turn) -> Reply:
         return Reply("pong")
 
-    return Dialog(local, MemoryDialogStore())
+    return Dialog(local, memory_stores())
 
 
 def say(dialog: Dialog, text: str, *, user: str = "U1", thread: str | None = "T1", call: IntentCall | None = None):
-    return dialog.answer(Turn(text, "slack", user, "C1", thread_id=thread, team_id="T0", call=call))
+    return dialog.answer(turn(text, user=user, thread=thread, call=call))
 
 
 def test_missing_slots_are_asked_for_one_by_one_then_confirmed(dialog: Dialog) -> None:
@@ -49,7 +52,7 @@ def test_missing_slots_are_asked_for_one_by_one_then_confirmed(dialog: Dialog) -
     assert opened == []
     assert say(dialog, "yes").text == "Ordered a large tea."
     assert opened == [{"drink": "tea", "size": "large"}]
-    assert not dialog.waiting(Turn("", "slack", "U1", "C1", thread_id="T1", team_id="T0"))
+    assert not dialog.waiting(turn("", thread="T1"))
 
 
 def test_slots_given_up_front_skip_their_questions(dialog: Dialog) -> None:
@@ -92,7 +95,7 @@ def test_a_button_naming_an_intent_starts_it_with_its_slots(dialog: Dialog) -> N
     reply = say(dialog, "", call=IntentCall("order", {"drink": "tea"}))
     assert reply.text == "What size?"
     store = dialog.store
-    state = store.load(Turn("", "slack", "U1", "C1", thread_id="T1", team_id="T0").dialog_key)
+    state = DialogState.from_dict(store.load(turn("", thread="T1").dialog_key) or {})
     assert (state.intent, state.awaiting, state.slots) == ("order", "size", {"drink": "tea"})
 
 
@@ -103,10 +106,9 @@ def test_a_button_with_a_bad_value_asks_for_that_slot(dialog: Dialog) -> None:
 
 def test_state_survives_a_round_trip_through_its_dict() -> None:
     store = MemoryDialogStore()
-    from bot.conversation.state import DialogState
-
-    store.save("k", DialogState("order", CONFIRMATION, {"drink": "tea", "count": 2}))
-    assert store.load("k") == DialogState("order", CONFIRMATION, {"drink": "tea", "count": 2})
+    store.save("k", DialogState("order", CONFIRMATION, {"drink": "tea", "count": 2}).to_dict())
+    assert DialogState.from_dict(store.load("k") or {}) == DialogState("order", CONFIRMATION, {"drink": "tea",
+                                                                                             "count": 2})
     store.clear("k")
     assert store.load("k") is None
 

@@ -10,27 +10,17 @@ import pytest
 
 import intents  # noqa: F401 - declares the intents
 from bot.channels.lex.models import response_problems
-from bot.conversation import Turn, answer, registry
+from bot.conversation import Person, answer, registry
 from bot.lex.hook import ON_IT, LexHook
-from bot.queue.results import JOB_ATTRIBUTE, JobResult
+from bot.stores.bundle import Stores, memory_stores
+from bot.testing import turn
 
 LEX_EVENTS = Path(__file__).parents[1] / "events" / "lex"
 
 
-class MemoryResults:
-    def __init__(self) -> None:
-        self.saved: dict[str, JobResult] = {}
-
-    def get(self, job_id: str) -> JobResult | None:
-        return self.saved.get(job_id)
-
-    def put(self, result: JobResult) -> None:
-        self.saved[result.job_id] = result
-
-
 @pytest.fixture
-def results() -> MemoryResults:
-    return MemoryResults()
+def stores() -> Stores:
+    return memory_stores()
 
 
 @pytest.fixture
@@ -39,8 +29,8 @@ def queued() -> list[tuple]:
 
 
 @pytest.fixture
-def hook(results: MemoryResults, queued: list[tuple]) -> LexHook:
-    return LexHook(registry, results, lambda *job: queued.append(job))  # type: ignore[arg-type]
+def hook(stores: Stores, queued: list[tuple]) -> LexHook:
+    return LexHook(registry, stores, lambda *job: queued.append(job))
 
 
 def lex_event(name: str) -> dict:
@@ -155,7 +145,7 @@ def test_spoken_turns_get_ssml_typed_turns_plain_text_and_the_same_intent_serves
     assert "You rolled a" in spoken_message["content"]
     assert typed_message["contentType"] == "PlainText"
     assert typed_message["content"].startswith("You rolled a ")
-    assert answer(Turn("roll 6", "slack", "U1", "D1"), registry).text.startswith("You rolled a ")
+    assert answer(turn("roll 6"), registry).text.startswith("You rolled a ")
 
 
 def test_ssml_is_chosen_for_a_connect_text_turn_that_accepts_it(hook: LexHook) -> None:
@@ -163,44 +153,40 @@ def test_ssml_is_chosen_for_a_connect_text_turn_that_accepts_it(hook: LexHook) -
     assert all(message["contentType"] in ("SSML",) for message in response.get("messages", []))
 
 
-def test_a_slow_intent_is_queued_and_its_result_told_on_the_next_turn(hook: LexHook, results: MemoryResults,
+def test_a_slow_intent_is_queued_and_its_result_told_on_the_next_turn(hook: LexHook, stores: Stores,
                                                                       queued: list[tuple]) -> None:
     response = valid(hook(event("primes", {"limit": "1000"}, source="FulfillmentCodeHook")))
     assert (action(response), texts(response)) == ("Close", [ON_IT])
-    job_id = response["sessionState"]["sessionAttributes"][JOB_ATTRIBUTE]
-    [(queued_id, intent, slots, _, _, slack_user)] = queued
-    assert (queued_id, intent, slots, slack_user) == (job_id, "primes", {"limit": "1000"}, None)
+    [(job_id, intent, slots, session_id, owner, workspace)] = queued
+    assert (intent, slots) == ("primes", {"limit": "1000"})
+    assert owner["user_id"] == f"session:{session_id}" and workspace.startswith("lex:")
 
-    attributes = response["sessionState"]["sessionAttributes"]
-    pending = valid(hook(event("status", {}, source="FulfillmentCodeHook", attributes=attributes)))
-    assert texts(pending) == ["I'm still working on it. Ask me again in a moment."]
-    assert JOB_ATTRIBUTE in pending["sessionState"]["sessionAttributes"]
+    pending = valid(hook(event("status", {}, source="FulfillmentCodeHook")))
+    assert texts(pending)[0].startswith("I'm still working on it")
 
-    results.put(JobResult(job_id, "done", "There are 168 primes below 1,000."))
-    later = valid(hook(event("hello", {}, source="FulfillmentCodeHook", attributes=attributes)))
+    stores.jobs.finish(Person.from_dict(owner).key, job_id, "done", "There are 168 primes below 1,000.")
+    later = valid(hook(event("hello", {}, source="FulfillmentCodeHook")))
     assert texts(later)[0] == "Your earlier request is done. There are 168 primes below 1,000."
     assert texts(later)[1].startswith("Hello!")
-    assert JOB_ATTRIBUTE not in later["sessionState"]["sessionAttributes"]
+    again = valid(hook(event("hello", {}, source="FulfillmentCodeHook")))
+    assert texts(again)[0].startswith("Hello!")  # told once
 
 
-def test_status_tells_a_finished_result_itself(hook: LexHook, results: MemoryResults) -> None:
-    results.put(JobResult("job-1", "done", "All done."))
-    response = valid(hook(event("status", {}, source="FulfillmentCodeHook", attributes={JOB_ATTRIBUTE: "job-1"})))
+def test_status_tells_a_finished_result_itself(hook: LexHook, stores: Stores, queued: list[tuple]) -> None:
+    hook(event("primes", {"limit": "10"}, source="FulfillmentCodeHook"))
+    [(job_id, _, _, _, owner, _)] = queued
+    stores.jobs.finish(Person.from_dict(owner).key, job_id, "done", "All done.")
+    response = valid(hook(event("status", {}, source="FulfillmentCodeHook")))
     assert texts(response) == ["It's done. All done."]
-    assert JOB_ATTRIBUTE not in response["sessionState"]["sessionAttributes"]
+    assert texts(valid(hook(event("hello", {}, source="FulfillmentCodeHook"))))[0].startswith("Hello!")
 
 
-def test_a_linked_slack_user_is_named_in_the_job(hook: LexHook, queued: list[tuple]) -> None:
-    hook(event("primes", {"limit": "100"}, source="FulfillmentCodeHook", attributes={"slack_user_id": "U42"}))
-    assert queued[0][4:] == ("U42", "U42")
-
-
-def test_a_failing_intent_is_an_apology(results: MemoryResults) -> None:
+def test_a_failing_intent_is_an_apology(stores: Stores) -> None:
     def broken(*job: object) -> None:
         raise RuntimeError("queue down")
 
-    response = valid(LexHook(registry, results, broken)(event("primes", {"limit": "10"},  # type: ignore[arg-type]
-                                                              source="FulfillmentCodeHook")))
+    response = valid(LexHook(registry, stores, broken)(event("primes", {"limit": "10"},
+                                                             source="FulfillmentCodeHook")))
     assert response["sessionState"]["intent"] == {"name": "primes", "state": "Failed"}
 
 

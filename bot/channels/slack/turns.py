@@ -6,6 +6,7 @@ import json
 import re
 from typing import Any
 
+from bot.conversation.identity import Person
 from bot.conversation.turn import IntentCall, Turn
 from bot.text import unescape_mrkdwn
 
@@ -40,23 +41,28 @@ def mentions(slack_text: str, user_id: str) -> bool:
     return f"<@{user_id}>" in slack_text or f"<@{user_id}|" in slack_text
 
 
-def turn_from_event(event: dict[str, Any], correlation_id: str | None, team_id: str = "") -> Turn:
-    """A turn from a `message` or `app_mention` event.
+def slack_person(user_id: object, team_id: object, enterprise_id: object = None) -> Person:
+    """A Slack person, as Slack's signed request names them (the ingress verified the signature)."""
+    return Person("slack", _text(user_id), team_id=_text(team_id), enterprise_id=_text(enterprise_id))
+
+
+def turn_from_event(event: dict[str, Any], correlation_id: str | None, body: dict[str, Any] | None = None) -> Turn:
+    """A turn from a `message` or `app_mention` event (`body`: the event callback around it, for the workspace).
 
     The reply's thread: the thread the message is in; a top-level mention in a channel opens one, so
     the channel is not flooded; a direct message is answered in the conversation itself.
     """
+    body = body or {}
     thread_id = event.get("thread_ts")
     if thread_id is None and event.get("type") == "app_mention":
         thread_id = event.get("ts")
     return Turn(
         text=plain_text(event.get("text") or ""),
-        channel="slack",
-        user_id=event.get("user") or "",
+        via="slack",
+        person=slack_person(event.get("user"), body.get("team_id") or event.get("team"), body.get("enterprise_id")),
         conversation_id=event.get("channel") or "",
         thread_id=thread_id,
         correlation_id=correlation_id,
-        team_id=team_id or event.get("team") or "",
     )
 
 
@@ -64,11 +70,10 @@ def turn_from_command(command: dict[str, Any], correlation_id: str | None) -> Tu
     """A turn from a slash command: `/parley roll 6` says "roll 6"; a bare `/parley` asks for help."""
     return Turn(
         text=(command.get("text") or "").strip() or "help",
-        channel="slack",
-        user_id=command.get("user_id") or "",
+        via="slack",
+        person=slack_person(command.get("user_id"), command.get("team_id"), command.get("enterprise_id")),
         conversation_id=command.get("channel_id") or "",
         correlation_id=correlation_id,
-        team_id=command.get("team_id") or "",
     )
 
 
@@ -80,12 +85,11 @@ def turn_from_button(body: dict[str, Any], value: str, correlation_id: str | Non
     call = IntentCall(meaning["intent"], meaning.get("slots") or {}) if "intent" in meaning else None
     return Turn(
         text=str(meaning.get("say") or ""),
-        channel="slack",
-        user_id=(body.get("user") or {}).get("id") or "",
+        via="slack",
+        person=_payload_person(body),
         conversation_id=container.get("channel_id") or (body.get("channel") or {}).get("id") or "",
         thread_id=container.get("thread_ts") or message.get("thread_ts"),
         correlation_id=correlation_id,
-        team_id=(body.get("team") or {}).get("id") or "",
         call=call,
     )
 
@@ -104,15 +108,28 @@ def turn_from_form(body: dict[str, Any], intent_name: str, slots: dict[str, str]
 
     The answer goes where the form was opened from, or to the person's direct messages with the bot.
     """
-    user_id = (body.get("user") or {}).get("id") or ""
+    person = _payload_person(body)
     origin = form_origin((body.get("view") or {}).get("private_metadata", ""))
     return Turn(
         text="",
-        channel="slack",
-        user_id=user_id,
-        conversation_id=origin.get("channel") or user_id,
+        via="slack",
+        person=person,
+        conversation_id=origin.get("channel") or person.user_id,
         thread_id=origin.get("thread_ts"),
         correlation_id=correlation_id,
-        team_id=(body.get("team") or {}).get("id") or "",
         call=IntentCall(intent_name, slots, confirmed=True),
     )
+
+
+def _payload_person(body: dict[str, Any]) -> Person:
+    """Who pressed or submitted: an interactive payload names them, their team and enterprise as objects."""
+    return slack_person(_object(body.get("user")).get("id"), _object(body.get("team")).get("id"),
+                        _object(body.get("enterprise")).get("id"))
+
+
+def _object(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""

@@ -1,0 +1,47 @@
+"""All of a stage's stores at once: DynamoDB in a Lambda, memory for the console and unit tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bot.stores.dialogs import DialogStore, DynamoDialogStore, MemoryDialogStore
+from bot.stores.jobs import DynamoJobStore, JobStore, MemoryJobStore
+from bot.stores.limits import DynamoRateLimits, MemoryRateLimits, RateLimits
+from bot.stores.links import DynamoLinkStore, LinkStore, MemoryLinkStore
+from bot.stores.table import DynamoTable
+from bot.stores.tickets import DynamoTicketStore, MemoryTicketStore, TicketStore
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+
+
+@dataclass(frozen=True)
+class Stores:
+    dialogs: DialogStore
+    tickets: TicketStore
+    jobs: JobStore
+    links: LinkStore
+    limits: RateLimits
+
+
+def memory_stores() -> Stores:
+    return Stores(MemoryDialogStore(), MemoryTicketStore(), MemoryJobStore(), MemoryLinkStore(), MemoryRateLimits())
+
+
+def dynamodb_stores(settings: Settings) -> Stores:
+    """The stage's tables (named by `settings`), through one lean DynamoDB client: no network until first used."""
+    from bot.aws.dynamodb import DynamoClient
+
+    client = DynamoClient(region=settings.region, endpoint_url=settings.aws_endpoint_url)
+
+    def table(name: str) -> DynamoTable:
+        return DynamoTable(client, name)
+
+    return Stores(
+        dialogs=DynamoDialogStore(table(settings.dialogs_table), settings.dialog_ttl_seconds),
+        tickets=DynamoTicketStore(table(settings.tickets_table)),
+        jobs=DynamoJobStore(table(settings.results_table)),
+        links=DynamoLinkStore(table(settings.links_table)),
+        limits=DynamoRateLimits(table(settings.limits_table)),
+    )
