@@ -8,7 +8,6 @@ from collections.abc import Iterator
 import boto3
 import pytest
 
-from bot.channels.lex.models import response_problems
 from bot.lex.handler import build_hook
 from bot.lex.hook import ON_IT, LexHook
 from bot.local.lex_emulator import LexEmulator, load_bot
@@ -17,6 +16,7 @@ from bot.local.slack_standin import SlackStandIn
 from bot.settings import Settings
 from bot.worker.handler import Worker, build_dialog
 from tests.conftest import FakeLambdaContext, stage_in_moto
+from tests.support.lex_rules import response_problems
 
 STAGE = "lexlocal"
 TOKEN = "xoxb-lex-local-test"

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 import intents  # noqa: F401 - declares the intents
-from bot.channels.lex.models import response_problems
 from bot.conversation import Turn, answer, registry
 from bot.lex.hook import ON_IT, LexHook
 from bot.queue.results import JOB_ATTRIBUTE, JobResult
+from tests.support.lex_rules import response_problems
 
 LEX_EVENTS = Path(__file__).parents[1] / "events" / "lex"
 

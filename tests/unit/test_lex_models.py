@@ -1,4 +1,4 @@
-"""The Lex V2 models read every recorded event, and `response_problems` knows Lex's response rules."""
+"""The Lex V2 models read every recorded event, and `response_problems` (tests/support) knows Lex's response rules."""
 
 from __future__ import annotations
 
@@ -22,8 +22,8 @@ from bot.channels.lex.models import (
     ResponseSessionState,
     Slot,
     SlotValue,
-    response_problems,
 )
+from tests.support.lex_rules import response_problems
 
 LEX_EVENTS = Path(__file__).resolve().parents[1] / "events" / "lex"
 FILES = sorted(LEX_EVENTS.glob("*.json"))
