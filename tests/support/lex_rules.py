@@ -6,7 +6,8 @@ that gets a response from the hook (unit, functional, end to end, reliability) a
 The rules are what the Lex V2 documentation states: the Lambda response format and common structures pages
 (docs.aws.amazon.com/lexv2/latest/dg/lambda-response-format.html, lambda-common-structures.html) and the runtime
 API shapes they use (API_runtime_Message, _ImageResponseCard, _Button, _Intent, _Slot, _Value, _SessionState,
-_DialogAction). The limits and value sets are the models' own (`bot.channels.lex.models`).
+_DialogAction). The lengths and counts are `bot.channels.lex.limits`, the ones the hook writes to; the value sets
+are the models' own (`bot.channels.lex.models`).
 """
 
 from __future__ import annotations
@@ -16,12 +17,17 @@ import xml.etree.ElementTree as ET  # only ever parses SSML the bot wrote
 from collections.abc import Mapping
 from typing import Any, get_args
 
+from bot.channels.lex.limits import (
+    ACTIVE_CONTEXTS,
+    BUTTON_TEXT,
+    BUTTON_VALUE,
+    CARD_BUTTONS,
+    CARD_IMAGE_URL,
+    CARD_SUBTITLE,
+    CARD_TITLE,
+    MESSAGE_CONTENT,
+)
 from bot.channels.lex.models import (
-    MAX_ACTIVE_CONTEXTS,
-    MAX_BUTTON_TEXT,
-    MAX_CARD_BUTTONS,
-    MAX_CARD_TEXT,
-    MAX_MESSAGE_CONTENT,
     ConfirmationState,
     ContentType,
     DialogActionType,
@@ -136,24 +142,24 @@ def _card_problems(card: object, where: str, problems: list[str]) -> None:
     if not isinstance(card, Mapping):
         problems.append(f"{where}: an ImageResponseCard message needs an imageResponseCard object")
         return
-    if not _is_text(card.get("title"), MAX_CARD_TEXT):
-        problems.append(f"{where}.title must be 1 to {MAX_CARD_TEXT} characters")
-    for field in ("subtitle", "imageUrl"):
-        if field in card and not _is_text(card[field], MAX_CARD_TEXT):
-            problems.append(f"{where}.{field} must be 1 to {MAX_CARD_TEXT} characters when present")
+    if not _is_text(card.get("title"), CARD_TITLE):
+        problems.append(f"{where}.title must be 1 to {CARD_TITLE} characters")
+    for field, longest in (("subtitle", CARD_SUBTITLE), ("imageUrl", CARD_IMAGE_URL)):
+        if field in card and not _is_text(card[field], longest):
+            problems.append(f"{where}.{field} must be 1 to {longest} characters when present")
     buttons = card.get("buttons", [])
     if not isinstance(buttons, list):
         problems.append(f"{where}.buttons must be a list")
         return
-    if len(buttons) > MAX_CARD_BUTTONS:
-        problems.append(f"{where} has {len(buttons)} buttons; at most {MAX_CARD_BUTTONS}")
+    if len(buttons) > CARD_BUTTONS:
+        problems.append(f"{where} has {len(buttons)} buttons; at most {CARD_BUTTONS}")
     for index, button in enumerate(buttons):
         if not isinstance(button, Mapping):
             problems.append(f"{where}.buttons[{index}] must be an object")
             continue
-        for field in ("text", "value"):
-            if not _is_text(button.get(field), MAX_BUTTON_TEXT):
-                problems.append(f"{where}.buttons[{index}].{field} must be 1 to {MAX_BUTTON_TEXT} characters")
+        for field, longest in (("text", BUTTON_TEXT), ("value", BUTTON_VALUE)):
+            if not _is_text(button.get(field), longest):
+                problems.append(f"{where}.buttons[{index}].{field} must be 1 to {longest} characters")
 
 
 def _message_problems(message: object, where: str, problems: list[str]) -> None:
@@ -171,8 +177,8 @@ def _message_problems(message: object, where: str, problems: list[str]) -> None:
     if not _is_text(content):
         problems.append(f"{where}: a {content_type} message needs a non-empty content string")
         return
-    if len(content) > MAX_MESSAGE_CONTENT:
-        problems.append(f"{where}.content has {len(content)} characters; at most {MAX_MESSAGE_CONTENT}")
+    if len(content) > MESSAGE_CONTENT:
+        problems.append(f"{where}.content has {len(content)} characters; at most {MESSAGE_CONTENT}")
     if content_type == "SSML":
         _ssml_problems(content, where, problems)
 
@@ -235,8 +241,8 @@ def response_problems(response: Mapping[str, Any]) -> list[str]:
     if contexts is not None:
         if not isinstance(contexts, list):
             problems.append("sessionState.activeContexts must be a list")
-        elif len(contexts) > MAX_ACTIVE_CONTEXTS:
-            problems.append(f"sessionState.activeContexts has {len(contexts)} items; at most {MAX_ACTIVE_CONTEXTS}")
+        elif len(contexts) > ACTIVE_CONTEXTS:
+            problems.append(f"sessionState.activeContexts has {len(contexts)} items; at most {ACTIVE_CONTEXTS}")
 
     messages = response.get("messages")
     if messages is not None and not isinstance(messages, list):

@@ -11,6 +11,7 @@ import pytest
 from pydantic import ValidationError
 
 from bot.channels.lex.models import (
+    ActiveContext,
     Button,
     DialogAction,
     ImageResponseCard,
@@ -262,6 +263,40 @@ def test_a_response_intent_state_lex_would_refuse_does_not_build() -> None:
         ResponseIntent(name="roll", state="Waiting")  # type: ignore[arg-type]
 
 
+def test_a_response_at_lex_limits_builds() -> None:
+    card = ImageResponseCard(title="T" * 250, subtitle="S" * 250, image_url="u" * 250,
+                             buttons=[Button(text="t" * 50, value="v" * 50)] * 5)
+    message = Message(content_type="ImageResponseCard", image_response_card=card)
+    state = ResponseSessionState(dialog_action=DialogAction(type="ElicitIntent"),
+                                 active_contexts=[ActiveContext(name=f"c{n}") for n in range(20)])
+    body = LexResponse(session_state=state, messages=[Message(content_type="PlainText", content="x" * 1000),
+                                                      message]).to_dict()
+    assert response_problems(body) == []
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: Message(content_type="PlainText", content="x" * 1001),
+        lambda: Message(content_type="SSML", content=""),
+        lambda: Button(text="t" * 51, value="v"),
+        lambda: Button(text="t", value="v" * 51),
+        lambda: Button(text="", value="v"),
+        lambda: ImageResponseCard(title="T" * 251),
+        lambda: ImageResponseCard(title="T", subtitle="S" * 251),
+        lambda: ImageResponseCard(title="T", image_url="u" * 251),
+        lambda: ImageResponseCard(title="T", buttons=[Button(text="b", value="b")] * 6),
+        lambda: ResponseSessionState(dialog_action=DialogAction(type="Delegate"),
+                                     active_contexts=[ActiveContext(name=f"c{n}") for n in range(21)]),
+    ],
+)
+def test_a_response_past_a_lex_limit_does_not_build(build: Any) -> None:
+    with pytest.raises(ValidationError):
+        build()
+
+
+
+
 # --- response_problems: valid responses -----------------------------------------------------------------------
 
 
@@ -325,7 +360,7 @@ GOOD = {
     },
     "content at the limit": {
         "sessionState": {"dialogAction": {"type": "Close"}, "intent": {"name": "echo", "state": "Fulfilled"}},
-        "messages": [text("x" * 1024)],
+        "messages": [text("x" * 1000)],  # limits.MESSAGE_CONTENT: the smaller of the two values AWS's pages give
     },
 }
 
@@ -437,7 +472,7 @@ BROKEN = {
                                        "needs a non-empty content string"),
     "CustomPayload without content": (with_messages({"contentType": "CustomPayload"}),
                                       "a CustomPayload message needs a non-empty content string"),
-    "content too long": (with_messages(text("x" * 1025)), "1025 characters; at most 1024"),
+    "content too long": (with_messages(text("x" * 1001)), "1001 characters; at most 1000"),
     "SSML without speak": (with_messages({"contentType": "SSML", "content": "Hello there."}),
                            "must start with <speak> and end with </speak>"),
     "SSML not closed with speak": (with_messages({"contentType": "SSML", "content": "<speak>Hello</speak> there"}),

@@ -3,15 +3,18 @@
 Field names are snake_case in Python and AWS's camelCase on the wire (aliases). Every model keeps fields it does not
 know: AWS says the event can grow without a new messageVersion, and a hook that echoes state back must not lose them.
 
-The rules a response must keep, which only the tests check, are `tests/support/lex_rules.py`.
+The response models hold Lex's documented limits (`limits.py`), so a reply that would break one fails where it is
+built, not in Lex. The full response rules, for the tests, are `tests/support/lex_rules.py`.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
+
+from bot.channels.lex import limits
 
 InvocationSource = Literal["DialogCodeHook", "FulfillmentCodeHook"]
 InputMode = Literal["Text", "Speech", "DTMF"]
@@ -27,13 +30,6 @@ SlotElicitationStyle = Literal["Default", "SpellByLetter", "SpellByWord"]
 ContentType = Literal["PlainText", "SSML", "ImageResponseCard", "CustomPayload"]
 
 ACCEPT_CONTENT_TYPES = "x-amz-lex:accept-content-types"
-
-# Limits from the Lex V2 runtime API reference (the shapes the Lambda response reuses); the response rules read them.
-MAX_MESSAGE_CONTENT = 1024  # Message.content: 1..1024
-MAX_CARD_TEXT = 250  # ImageResponseCard.title / subtitle / imageUrl: 1..250
-MAX_CARD_BUTTONS = 5  # ImageResponseCard.buttons: 0..5
-MAX_BUTTON_TEXT = 50  # Button.text / Button.value: 1..50
-MAX_ACTIVE_CONTEXTS = 20  # SessionState.activeContexts: 0..20
 
 
 class LexModel(BaseModel):
@@ -174,21 +170,25 @@ class LexEvent(LexModel):
 # --- the response ---------------------------------------------------------------------------------------------
 
 
+def _text(longest: int) -> Any:
+    return Field(min_length=1, max_length=longest)
+
+
 class Button(LexModel):
-    text: str
-    value: str
+    text: Annotated[str, _text(limits.BUTTON_TEXT)]
+    value: Annotated[str, _text(limits.BUTTON_VALUE)]
 
 
 class ImageResponseCard(LexModel):
-    title: str
-    subtitle: str | None = None
-    image_url: str | None = None
-    buttons: list[Button] = []
+    title: Annotated[str, _text(limits.CARD_TITLE)]
+    subtitle: Annotated[str, _text(limits.CARD_SUBTITLE)] | None = None
+    image_url: Annotated[str, _text(limits.CARD_IMAGE_URL)] | None = None
+    buttons: Annotated[list[Button], Field(max_length=limits.CARD_BUTTONS)] = []
 
 
 class Message(LexModel):
     content_type: ContentType
-    content: str | None = None  # PlainText, SSML, CustomPayload
+    content: Annotated[str, _text(limits.MESSAGE_CONTENT)] | None = None  # PlainText, SSML, CustomPayload
     image_response_card: ImageResponseCard | None = None  # ImageResponseCard
 
 
@@ -203,7 +203,7 @@ class ResponseSessionState(LexModel):
     dialog_action: DialogAction
     intent: ResponseIntent | None = None
     session_attributes: dict[str, str] = {}
-    active_contexts: list[ActiveContext] | None = None
+    active_contexts: Annotated[list[ActiveContext], Field(max_length=limits.ACTIVE_CONTEXTS)] | None = None
 
 
 class LexResponse(LexModel):
