@@ -3,15 +3,36 @@
 Field names are snake_case in Python and AWS's camelCase on the wire (aliases). Every model keeps fields it does not
 know: AWS says the event can grow without a new messageVersion, and a hook that echoes state back must not lose them.
 
+The event is read strictly only where the hook uses it: messageVersion, invocationSource, inputMode, sessionId,
+inputTranscript, bot.id / localeId / aliasId, requestAttributes, and in sessionState the intent (name, slots,
+confirmationState), sessionAttributes and dialogAction. A turn whose used fields are wrong cannot be answered
+correctly, so it is refused (the hook apologises). Everything else is read leniently (`Lenient`, `LenientList`):
+a value of the wrong shape becomes None, or drops out of its list, instead of costing the caller the turn. The
+shapes AWS's own libraries write are read as they are: `nluConfidence` as `{"score": n}` (Go, and .NET before it
+changed to a number), no `bot.aliasName` (.NET), `sentiment` as any string, Go's zero values ("" for
+confirmationState and state, null for an empty map or list, `{}` for an unfilled slot, a List slot's items as bare
+values). Null is read as empty where Lex may send it (session and request attributes, an intent's slots, a slot).
+Nothing read leniently is echoed back to Lex: the hook echoes the session attributes, which are read as given.
+
 The response models hold Lex's documented limits (`limits.py`), so a reply that would break one fails where it is
 built, not in Lex. The full response rules, for the tests, are `tests/support/lex_rules.py`.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+    model_validator,
+)
 from pydantic.alias_generators import to_camel
 
 from bot.channels.lex import limits
@@ -31,6 +52,46 @@ ContentType = Literal["PlainText", "SSML", "ImageResponseCard", "CustomPayload"]
 
 ACCEPT_CONTENT_TYPES = "x-amz-lex:accept-content-types"
 
+T = TypeVar("T")
+
+
+def _or_none(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    try:
+        return handler(value)
+    except ValidationError:
+        return None
+
+
+def _good_items(value: Any, handler: ValidatorFunctionWrapHandler) -> list[Any]:
+    if not isinstance(value, list):
+        return []
+    return [item for item in handler(value) if item is not None]
+
+
+def _empty_list_if_wrong(value: Any, handler: ValidatorFunctionWrapHandler) -> list[Any]:
+    return _or_none(value, handler) or []
+
+
+def _empty_if_null(value: Any) -> Any:
+    return {} if value is None else value
+
+
+def _score(value: Any) -> Any:
+    return value.get("score") if isinstance(value, Mapping) else value
+
+
+def _no_confirmation(value: Any) -> Any:
+    # Go's zero value ("") and a null both mean no confirmation asked yet, which Lex itself says as "None"
+    return "None" if value is None or value == "" else value
+
+
+Lenient = Annotated[T | None, WrapValidator(_or_none)]  # a value of the wrong shape is read as None
+LenientList = Annotated[list[Lenient[T]], WrapValidator(_good_items)]  # items of the wrong shape are left out
+StringMap = Annotated[dict[str, str], BeforeValidator(_empty_if_null)]  # strict, but null is empty
+# Lex documents a number; the .NET library's first release and the Go library write {"score": n}
+Confidence = Annotated[float | None, BeforeValidator(_score), WrapValidator(_or_none)]
+Confirmation = Annotated[ConfirmationState, BeforeValidator(_no_confirmation)]
+
 
 class LexModel(BaseModel):
     """Base of every Lex model: AWS names on the wire, Python names in code, unknown fields kept."""
@@ -43,8 +104,8 @@ class LexModel(BaseModel):
 
 class SlotValue(LexModel):
     original_value: str | None = None
-    interpreted_value: str | None = None  # absent when Lex could not resolve what was said
-    resolved_values: list[str] = []
+    interpreted_value: str | None = None  # absent when Lex could not resolve what was said ("" from Go)
+    resolved_values: Annotated[list[str], WrapValidator(_empty_list_if_wrong)] = []
 
 
 class Slot(LexModel):
@@ -53,13 +114,23 @@ class Slot(LexModel):
     values: list[Slot] | None = None  # shape List: one slot per item
     sub_slots: dict[str, Slot | None] | None = None  # shape Composite: its parts, by name
 
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_value(cls, data: Any) -> Any:
+        # Go's library types a List slot's items as slot values, so it writes them without the slot around them
+        if isinstance(data, Mapping) and not {"shape", "value"} & data.keys() and \
+                {"originalValue", "interpretedValue"} & data.keys():
+            return {"value": data}
+        return data
+
     def text(self) -> str | None:
         """What the caller gave for this slot as one string, or None when there is nothing usable."""
         if self.shape == "Composite":
             return None  # its parts have their own names; the caller reads `sub_slots`
         if self.shape == "List" and self.values:
             items = [text for item in self.values if (text := item.text())]
-            return ", ".join(items) or None
+            if items:
+                return ", ".join(items)
         if self.value is None:
             return None
         return self.value.interpreted_value or self.value.original_value or None
@@ -68,18 +139,18 @@ class Slot(LexModel):
 class DialogAction(LexModel):
     type: DialogActionType
     slot_to_elicit: str | None = None
-    slot_elicitation_style: SlotElicitationStyle | None = None
+    slot_elicitation_style: Lenient[SlotElicitationStyle] = None  # the hook neither reads nor sets it
 
 
 class ContextTimeToLive(LexModel):
-    time_to_live_in_seconds: int | None = None
-    turns_to_live: int | None = None
+    time_to_live_in_seconds: Lenient[int] = None
+    turns_to_live: Lenient[int] = None
 
 
 class ActiveContext(LexModel):
     name: str
-    time_to_live: ContextTimeToLive | None = None
-    context_attributes: dict[str, str] = {}
+    time_to_live: Lenient[ContextTimeToLive] = None
+    context_attributes: Lenient[dict[str, str]] = {}
 
 
 # --- the event ------------------------------------------------------------------------------------------------
@@ -87,18 +158,18 @@ class ActiveContext(LexModel):
 
 class Bot(LexModel):
     id: str
-    name: str
     locale_id: str
-    version: str
     alias_id: str
-    alias_name: str
+    name: Lenient[str] = None
+    version: Lenient[str] = None
+    alias_name: Lenient[str] = None  # the .NET library's event has none
 
 
 class Intent(LexModel):
     name: str
-    slots: dict[str, Slot | None] = {}  # an unfilled slot is null
-    state: EventIntentState | None = None
-    confirmation_state: ConfirmationState = "None"
+    slots: Annotated[dict[str, Slot | None], BeforeValidator(_empty_if_null)] = {}  # an unfilled slot is null
+    state: Lenient[EventIntentState] = None
+    confirmation_state: Confirmation = "None"
 
     def slot_text(self, name: str) -> str | None:
         """The text of slot `name` (see `Slot.text`); None when the slot is unknown, unfilled or composite."""
@@ -107,36 +178,36 @@ class Intent(LexModel):
 
 
 class SentimentResponse(LexModel):
-    sentiment: Literal["MIXED", "NEGATIVE", "NEUTRAL", "POSITIVE"]
-    sentiment_score: dict[str, float] = {}
+    sentiment: Lenient[str] = None  # AWS names MIXED, NEGATIVE, NEUTRAL, POSITIVE; its libraries take any string
+    sentiment_score: Lenient[dict[str, Lenient[float]]] = None
 
 
 class Interpretation(LexModel):
-    intent: Intent
-    nlu_confidence: float | None = None  # absent on FallbackIntent
-    sentiment_response: SentimentResponse | None = None
-    interpretation_source: Literal["Bedrock", "Lex"] | None = None
+    intent: Lenient[Intent] = None
+    nlu_confidence: Confidence = None  # absent on FallbackIntent
+    sentiment_response: Lenient[SentimentResponse] = None
+    interpretation_source: Lenient[str] = None
 
 
 class ProposedNextState(LexModel):
-    dialog_action: DialogAction | None = None
-    intent: Intent | None = None
+    dialog_action: Lenient[DialogAction] = None
+    intent: Lenient[Intent] = None
 
 
 class SessionState(LexModel):
-    active_contexts: list[ActiveContext] = []
-    session_attributes: dict[str, str] = {}
-    runtime_hints: dict[str, Any] | None = None
+    active_contexts: LenientList[ActiveContext] = []
+    session_attributes: StringMap = {}
+    runtime_hints: Lenient[dict[str, Any]] = None
     dialog_action: DialogAction | None = None
     intent: Intent | None = None
-    originating_request_id: str | None = None
+    originating_request_id: Lenient[str] = None
 
 
 class Transcription(LexModel):
-    transcription: str | None = None
-    transcription_confidence: float | None = None
-    resolved_context: dict[str, Any] | None = None
-    resolved_slots: dict[str, Slot | None] = {}
+    transcription: Lenient[str] = None
+    transcription_confidence: Confidence = None
+    resolved_context: Lenient[dict[str, Any]] = None
+    resolved_slots: Lenient[dict[str, Slot | None]] = None
 
 
 class LexEvent(LexModel):
@@ -145,15 +216,15 @@ class LexEvent(LexModel):
     message_version: Literal["1.0"]  # another version is another format: refuse it rather than misread it
     invocation_source: InvocationSource
     input_mode: InputMode
-    response_content_type: str
     session_id: str
     input_transcript: str = ""
     bot: Bot
-    interpretations: list[Interpretation] = []
-    proposed_next_state: ProposedNextState | None = None
-    request_attributes: dict[str, str] = {}
+    request_attributes: StringMap = {}
     session_state: SessionState
-    transcriptions: list[Transcription] = []
+    response_content_type: Lenient[str] = None
+    interpretations: LenientList[Interpretation] = []
+    proposed_next_state: Lenient[ProposedNextState] = None
+    transcriptions: LenientList[Transcription] = []
 
     @property
     def spoken(self) -> bool:
