@@ -8,7 +8,6 @@ from collections.abc import Iterator
 import boto3
 import pytest
 
-from bot.channels.lex.models import response_problems
 from bot.conversation import registry
 from bot.conversation.engine import Dialog
 from bot.lex.handler import build_hook
@@ -21,6 +20,7 @@ from bot.stores.bundle import dynamodb_stores
 from bot.testing import person, turn
 from bot.worker.handler import Worker, build_dialog
 from tests.conftest import FakeLambdaContext, stage_in_moto
+from tests.support.lex_rules import response_problems
 
 STAGE = "lexlocal"
 TOKEN = "xoxb-lex-local-test"

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import boto3
 
-from bot.channels.lex.models import response_problems
 from bot.local.slack_standin import StandInClient
 from bot.local.stack import LocalStack
 from tests.conftest import load_event
 from tests.reliability.conftest import Counts, Ledger, assert_accounted, injected, record, scale
+from tests.support.lex_rules import response_problems
 
 
 @injected("each event delivered 4 times (original + X-Slack-Retry-Num 1..3); half in turn, half all at once, "

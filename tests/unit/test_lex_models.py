@@ -11,6 +11,7 @@ import pytest
 from pydantic import ValidationError
 
 from bot.channels.lex.models import (
+    ActiveContext,
     Button,
     DialogAction,
     ImageResponseCard,
@@ -22,8 +23,8 @@ from bot.channels.lex.models import (
     ResponseSessionState,
     Slot,
     SlotValue,
-    response_problems,
 )
+from tests.support.lex_rules import response_problems
 
 LEX_EVENTS = Path(__file__).resolve().parents[1] / "events" / "lex"
 FILES = sorted(LEX_EVENTS.glob("*.json"))
@@ -46,6 +47,8 @@ def test_the_fixtures_are_all_there() -> None:
     assert {f"edge_{kind}.json" for kind in ("null_slots", "list_slot", "composite_slot", "missing_interpreted_value",
                                               "unknown_fields", "no_interpretations", "speech_input", "connect_ssml",
                                               "fallback", "confirmation_denied")} <= names
+    assert {"dotnet_confidence_object.json", "dotnet_current.json", "go_library_event.json", "go_zero_values.json",
+            "logged_null_active_contexts.json"} <= names
 
 
 @pytest.mark.parametrize("path", FILES, ids=[path.name for path in FILES])
@@ -118,6 +121,178 @@ def test_unknown_fields_are_kept_at_every_level() -> None:
     assert parsed.transcriptions[0].model_extra == {"futureTranscriptionField": True}
     # and they go back out unchanged: nothing the hook echoes is lost
     assert parsed.model_dump(mode="json", by_alias=True, exclude_unset=True) == body
+
+
+# --- tolerant where it costs nothing ---------------------------------------------------------------------------
+
+
+def changed(change: Any, name: str = "edge_null_slots.json") -> dict[str, Any]:
+    """The event `name`, changed by `change(body)`."""
+    body = load(name)
+    change(body)
+    return body
+
+
+def test_aws_libraries_write_the_confidence_as_an_object() -> None:
+    assert event("go_library_event.json").interpretations[0].nlu_confidence == 0.95
+    assert event("dotnet_confidence_object.json").interpretations[0].nlu_confidence == 1.0
+    assert event("dotnet_current.json").interpretations[0].nlu_confidence == 0.88  # the library's number today
+
+
+def test_the_dotnet_library_writes_no_alias_name() -> None:
+    bot = event("dotnet_current.json").bot
+    assert (bot.id, bot.locale_id, bot.alias_id, bot.alias_name) == ("PARLEYB0T1", "en_US", "TSTALIASID", None)
+
+
+def test_a_sentiment_is_any_string_kept_as_given() -> None:
+    sentiment = event("dotnet_confidence_object.json").interpretations[0].sentiment_response
+    assert sentiment is not None and sentiment.sentiment == "Neutral"
+    assert event("dotnet_current.json").interpretations[0].sentiment_response.sentiment == "positive"  # type: ignore[union-attr]
+
+
+def test_a_logged_turn_with_null_active_contexts() -> None:
+    assert load("logged_null_active_contexts.json")["sessionState"]["activeContexts"] is None
+    assert event("logged_null_active_contexts.json").session_state.active_contexts == []
+
+
+def test_go_zero_values_read_as_what_they_mean() -> None:
+    parsed = event("go_zero_values.json")
+    intent = parsed.session_state.intent
+    assert intent is not None
+    assert (intent.confirmation_state, intent.state) == ("None", None)  # "" and ""
+    assert intent.slot_text("topic") == "the printer on floor three"  # no shape: Scalar
+    assert intent.slot_text("priority") is None  # {}: unfilled
+    assert intent.slot_text("component") == "billing"  # a List whose items are bare values
+    assert parsed.request_attributes == {}  # null
+    first = parsed.interpretations[0].intent
+    assert first is not None and first.slots == {}  # null
+
+
+NULLS = {
+    "sessionAttributes": lambda body: body["sessionState"].update(sessionAttributes=None),
+    "requestAttributes": lambda body: body.update(requestAttributes=None),
+    "proposedNextState": lambda body: body.update(proposedNextState=None),
+    "an interpretation's slot": lambda body: body["interpretations"][0]["intent"]["slots"].update(topic=None),
+    "an interpretation's slots": lambda body: body["interpretations"][0]["intent"].update(slots=None),
+    "the intent's slots": lambda body: body["sessionState"]["intent"].update(slots=None),
+    "a slot's value": lambda body: body["sessionState"]["intent"]["slots"].update(topic={"shape": "Scalar",
+                                                                                         "value": None}),
+    "a value's resolvedValues": lambda body: body["sessionState"]["intent"]["slots"].update(
+        topic={"shape": "Scalar", "value": {"originalValue": "x", "interpretedValue": "x", "resolvedValues": None}}),
+}
+
+
+@pytest.mark.parametrize("where", list(NULLS))
+def test_null_where_lex_may_send_null(where: str) -> None:
+    parsed = LexEvent.model_validate(changed(NULLS[where]))
+    assert parsed.session_state.session_attributes == {} and parsed.request_attributes == {}
+
+
+def case(change: Any, read: Any, name: str) -> Any:
+    return pytest.param(change, read, id=name)
+
+
+@pytest.mark.parametrize(
+    ("change", "read"),
+    [
+        case(lambda body: body["interpretations"][0].update(nluConfidence="high"),
+             lambda parsed: parsed.interpretations[0].nlu_confidence, "nluConfidence a word"),
+        case(lambda body: body["interpretations"][0].update(nluConfidence={"value": 0.9}),
+             lambda parsed: parsed.interpretations[0].nlu_confidence, "nluConfidence an object without score"),
+        case(lambda body: body["interpretations"][0].update(sentimentResponse="POSITIVE"),
+             lambda parsed: parsed.interpretations[0].sentiment_response, "sentimentResponse a string"),
+        case(lambda body: body["interpretations"][0].update(interpretationSource=["Lex"]),
+             lambda parsed: parsed.interpretations[0].interpretation_source, "interpretationSource a list"),
+        case(lambda body: body["interpretations"][0]["intent"].update(confirmationState="Maybe"),
+             lambda parsed: parsed.interpretations[0].intent, "an interpretation's confirmationState"),
+        case(lambda body: body["interpretations"][0]["intent"].update(state="Pondering"),
+             lambda parsed: parsed.interpretations[0].intent.state, "an interpretation's intent state"),
+        case(lambda body: body.update(proposedNextState="ElicitSlot"),
+             lambda parsed: parsed.proposed_next_state, "proposedNextState a string"),
+        case(lambda body: body["proposedNextState"].update(dialogAction={"type": "Ponder"}),
+             lambda parsed: parsed.proposed_next_state.dialog_action, "proposed dialogAction type"),
+        case(lambda body: body.update(responseContentType=7),
+             lambda parsed: parsed.response_content_type, "responseContentType a number"),
+        case(lambda body: body["bot"].pop("aliasName"), lambda parsed: parsed.bot.alias_name, "no bot.aliasName"),
+        case(lambda body: body["bot"].update(name=None, version=2),
+             lambda parsed: parsed.bot.name or parsed.bot.version, "bot name and version"),
+        case(lambda body: body["sessionState"].update(runtimeHints=[]),
+             lambda parsed: parsed.session_state.runtime_hints, "runtimeHints a list"),
+        case(lambda body: body["sessionState"].update(originatingRequestId=7),
+             lambda parsed: parsed.session_state.originating_request_id, "originatingRequestId a number"),
+        case(lambda body: body["sessionState"]["intent"].update(state="Pondering"),
+             lambda parsed: parsed.session_state.intent.state, "the intent's state"),
+        case(lambda body: body["sessionState"].update(dialogAction={"type": "ElicitSlot", "slotToElicit": "topic",
+                                                                     "slotElicitationStyle": "Loudly"}),
+             lambda parsed: parsed.session_state.dialog_action.slot_elicitation_style, "slotElicitationStyle"),
+        case(lambda body: body["transcriptions"][0].update(transcriptionConfidence={"score": "sure"}),
+             lambda parsed: parsed.transcriptions[0].transcription_confidence, "transcriptionConfidence a word"),
+        case(lambda body: body["transcriptions"][0].update(resolvedSlots="topic"),
+             lambda parsed: parsed.transcriptions[0].resolved_slots, "resolvedSlots a string"),
+    ],
+)
+def test_a_field_the_hook_never_reads_is_none_when_malformed(change: Any, read: Any) -> None:
+    assert read(LexEvent.model_validate(changed(change))) is None
+
+
+@pytest.mark.parametrize(
+    ("change", "read"),
+    [
+        case(lambda body: body.update(interpretations="open_ticket"), lambda parsed: parsed.interpretations,
+             "interpretations a string"),
+        case(lambda body: body["sessionState"].update(activeContexts={"name": "x"}),
+             lambda parsed: parsed.session_state.active_contexts, "activeContexts an object"),
+        case(lambda body: body["sessionState"].update(activeContexts=[{"name": 3}]),
+             lambda parsed: parsed.session_state.active_contexts, "an active context without a name"),
+        case(lambda body: body.update(transcriptions=None), lambda parsed: parsed.transcriptions,
+             "transcriptions null"),
+    ],
+)
+def test_a_list_the_hook_never_reads_keeps_only_its_good_items(change: Any, read: Any) -> None:
+    assert read(LexEvent.model_validate(changed(change))) == []
+
+
+def test_a_bad_interpretation_drops_out_and_the_rest_stay_in_order() -> None:
+    def insert(body: dict[str, Any]) -> None:
+        body["interpretations"][1:1] = ["garbage", {"intent": "roll", "nluConfidence": 0.5}]
+
+    parsed = LexEvent.model_validate(changed(insert))
+    assert [each.intent.name if each.intent else None for each in parsed.interpretations] == [
+        "open_ticket", None, "my_tickets", "FallbackIntent"]  # "garbage" is not an interpretation; "roll" not an intent
+    assert parsed.interpretations[1].nlu_confidence == 0.5
+
+
+STRICT = {
+    "another messageVersion": lambda body: body.update(messageVersion="2.0"),
+    "an unknown invocationSource": lambda body: body.update(invocationSource="Other"),
+    "an unknown inputMode": lambda body: body.update(inputMode="Video"),
+    "no sessionId": lambda body: body.pop("sessionId"),
+    "a null sessionId": lambda body: body.update(sessionId=None),
+    "inputTranscript a number": lambda body: body.update(inputTranscript=5),
+    "no bot.id": lambda body: body["bot"].pop("id"),
+    "a null bot.localeId": lambda body: body["bot"].update(localeId=None),
+    "no bot.aliasId": lambda body: body["bot"].pop("aliasId"),
+    "a request attribute not a string": lambda body: body.update(
+        requestAttributes={"x-amz-lex:accept-content-types": ["SSML"]}),
+    "a session attribute not a string": lambda body: body["sessionState"].update(sessionAttributes={"turns": 2}),
+    "sessionAttributes a string": lambda body: body["sessionState"].update(sessionAttributes="turns=2"),
+    "an intent without a name": lambda body: body["sessionState"]["intent"].pop("name"),
+    "an unknown confirmationState": lambda body: body["sessionState"]["intent"].update(confirmationState="Maybe"),
+    "slots a list": lambda body: body["sessionState"]["intent"].update(slots=["topic"]),
+    "an unknown slot shape": lambda body: body["sessionState"]["intent"]["slots"].update(topic={"shape": "Tree"}),
+    "a slot value not a string": lambda body: body["sessionState"]["intent"]["slots"].update(
+        topic={"value": {"originalValue": 5}}),
+    "an unknown dialogAction type": lambda body: body["sessionState"].update(dialogAction={"type": "Ponder"}),
+    "slotToElicit a number": lambda body: body["sessionState"].update(
+        dialogAction={"type": "ElicitSlot", "slotToElicit": 5}),
+    "a null sessionState": lambda body: body.update(sessionState=None),
+}
+
+
+@pytest.mark.parametrize("name", list(STRICT))
+def test_what_the_hook_uses_is_read_strictly(name: str) -> None:
+    with pytest.raises(ValidationError):
+        LexEvent.model_validate(changed(STRICT[name]))
 
 
 # --- spoken ---------------------------------------------------------------------------------------------------
@@ -262,6 +437,38 @@ def test_a_response_intent_state_lex_would_refuse_does_not_build() -> None:
         ResponseIntent(name="roll", state="Waiting")  # type: ignore[arg-type]
 
 
+def test_a_response_at_lex_limits_builds() -> None:
+    card = ImageResponseCard(title="T" * 250, subtitle="S" * 250, image_url="u" * 250,
+                             buttons=[Button(text="t" * 50, value="v" * 50)] * 5)
+    message = Message(content_type="ImageResponseCard", image_response_card=card)
+    state = ResponseSessionState(dialog_action=DialogAction(type="ElicitIntent"),
+                                 active_contexts=[ActiveContext(name=f"c{n}") for n in range(20)])
+    body = LexResponse(session_state=state, messages=[Message(content_type="PlainText", content="x" * 1000),
+                                                      message]).to_dict()
+    assert response_problems(body) == []
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: Message(content_type="PlainText", content="x" * 1001),
+        lambda: Message(content_type="SSML", content=""),
+        lambda: Button(text="t" * 51, value="v"),
+        lambda: Button(text="t", value="v" * 51),
+        lambda: Button(text="", value="v"),
+        lambda: ImageResponseCard(title="T" * 251),
+        lambda: ImageResponseCard(title="T", subtitle="S" * 251),
+        lambda: ImageResponseCard(title="T", image_url="u" * 251),
+        lambda: ImageResponseCard(title="T", buttons=[Button(text="b", value="b")] * 6),
+        lambda: ResponseSessionState(dialog_action=DialogAction(type="Delegate"),
+                                     active_contexts=[ActiveContext(name=f"c{n}") for n in range(21)]),
+    ],
+)
+def test_a_response_past_a_lex_limit_does_not_build(build: Any) -> None:
+    with pytest.raises(ValidationError):
+        build()
+
+
 # --- response_problems: valid responses -----------------------------------------------------------------------
 
 
@@ -325,7 +532,7 @@ GOOD = {
     },
     "content at the limit": {
         "sessionState": {"dialogAction": {"type": "Close"}, "intent": {"name": "echo", "state": "Fulfilled"}},
-        "messages": [text("x" * 1024)],
+        "messages": [text("x" * 1000)],  # limits.MESSAGE_CONTENT: the smaller of the two values AWS's pages give
     },
 }
 
@@ -437,7 +644,7 @@ BROKEN = {
                                        "needs a non-empty content string"),
     "CustomPayload without content": (with_messages({"contentType": "CustomPayload"}),
                                       "a CustomPayload message needs a non-empty content string"),
-    "content too long": (with_messages(text("x" * 1025)), "1025 characters; at most 1024"),
+    "content too long": (with_messages(text("x" * 1001)), "1001 characters; at most 1000"),
     "SSML without speak": (with_messages({"contentType": "SSML", "content": "Hello there."}),
                            "must start with <speak> and end with </speak>"),
     "SSML not closed with speak": (with_messages({"contentType": "SSML", "content": "<speak>Hello</speak> there"}),

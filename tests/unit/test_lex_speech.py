@@ -4,16 +4,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from bot.channels.lex.speech import (
-    MAX_BUTTON_TEXT,
-    MAX_BUTTON_VALUE,
-    MAX_CARD_BUTTONS,
-    MAX_CARD_TITLE,
-    MAX_CONTENT,
-    lex_messages,
-    plain_text,
-    ssml,
-)
+from bot.channels.lex.limits import BUTTON_TEXT, BUTTON_VALUE, CARD_BUTTONS, CARD_TITLE, MESSAGE_CONTENT
+from bot.channels.lex.speech import lex_messages, plain_text, ssml
 from bot.conversation import Button, Field, Reply
 
 POLLY_TAGS = {"speak", "s", "break", "say-as"}
@@ -43,7 +35,7 @@ def spoken(reply: Reply) -> list[ET.Element]:
     for message in messages:
         assert set(message) == {"contentType", "content"}
         assert message["contentType"] == "SSML"
-        assert 0 < len(message["content"]) <= MAX_CONTENT
+        assert 0 < len(message["content"]) <= MESSAGE_CONTENT
         root = parse(message["content"])
         assert root.tag == "speak"
         assert {element.tag for element in root.iter()} <= POLLY_TAGS
@@ -80,16 +72,16 @@ def typed(reply: Reply) -> tuple[list[str], dict | None]:
     for message in lex_messages(reply, spoken=False):
         if message["contentType"] == "PlainText":
             assert set(message) == {"contentType", "content"}
-            assert 0 < len(message["content"]) <= MAX_CONTENT
+            assert 0 < len(message["content"]) <= MESSAGE_CONTENT
             texts.append(message["content"])
         else:
             assert message["contentType"] == "ImageResponseCard"
             card = message["imageResponseCard"]
-            assert 0 < len(card["title"]) <= MAX_CARD_TITLE
-            assert 0 < len(card["buttons"]) <= MAX_CARD_BUTTONS
+            assert 0 < len(card["title"]) <= CARD_TITLE
+            assert 0 < len(card["buttons"]) <= CARD_BUTTONS
             for button in card["buttons"]:
-                assert 0 < len(button["text"]) <= MAX_BUTTON_TEXT
-                assert 0 < len(button["value"]) <= MAX_BUTTON_VALUE
+                assert 0 < len(button["text"]) <= BUTTON_TEXT
+                assert 0 < len(button["value"]) <= BUTTON_VALUE
             cards.append(card)
     assert len(cards) <= 1
     if cards:
@@ -288,16 +280,16 @@ def test_a_button_value_is_what_pressing_it_says() -> None:
 
 def test_card_limits() -> None:
     long_label = "a very long label " * 5
-    fits = "v" * MAX_BUTTON_VALUE
+    fits = "v" * BUTTON_VALUE
     too_long = "open a ticket about the printer that is on fire again"
-    assert len(too_long) > MAX_BUTTON_VALUE
+    assert len(too_long) > BUTTON_VALUE
     question = "Which? " + "w" * 300
     texts, card = typed(Reply(question, buttons=(Button(long_label, say="short"), Button("fits", say=fits),
                                                  Button("long", say=too_long))))
     assert card is not None
-    assert card["title"] == question[:MAX_CARD_TITLE - 1] + "…"
+    assert card["title"] == question[:CARD_TITLE - 1] + "…"
     assert card["buttons"][0]["text"].endswith("…")
-    assert len(card["buttons"][0]["text"]) == MAX_BUTTON_TEXT
+    assert len(card["buttons"][0]["text"]) == BUTTON_TEXT
     assert card["buttons"][0]["value"] == "short"
     assert card["buttons"][1]["value"] == fits
     # A value Lex cannot carry is not cut (it would be a different request): it is offered in words

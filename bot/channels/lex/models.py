@@ -1,24 +1,41 @@
-"""Amazon Lex V2 code-hook event and response (messageVersion "1.0"), and the rules a response must keep.
+"""Amazon Lex V2 code-hook event and response (messageVersion "1.0").
 
 Field names are snake_case in Python and AWS's camelCase on the wire (aliases). Every model keeps fields it does not
 know: AWS says the event can grow without a new messageVersion, and a hook that echoes state back must not lose them.
 
-`response_problems` checks a response dict against what the Lex V2 documentation states: the Lambda response format
-and common structures pages (docs.aws.amazon.com/lexv2/latest/dg/lambda-response-format.html,
-lambda-common-structures.html) and the runtime API shapes it reuses (API_runtime_Message, _ImageResponseCard,
-_Button, _Intent, _Slot, _Value, _SessionState, _DialogAction). Lex answers a response it cannot read with a
-conversation error, not a message to the developer, so the hook's tests assert `response_problems(...) == []`.
+The event is read strictly only where the hook uses it: messageVersion, invocationSource, inputMode, sessionId,
+inputTranscript, bot.id / localeId / aliasId, requestAttributes, and in sessionState the intent (name, slots,
+confirmationState), sessionAttributes and dialogAction. A turn whose used fields are wrong cannot be answered
+correctly, so it is refused (the hook apologises). Everything else is read leniently (`Lenient`, `LenientList`):
+a value of the wrong shape becomes None, or drops out of its list, instead of costing the caller the turn. The
+shapes AWS's own libraries write are read as they are: `nluConfidence` as `{"score": n}` (Go, and .NET before it
+changed to a number), no `bot.aliasName` (.NET), `sentiment` as any string, Go's zero values ("" for
+confirmationState and state, null for an empty map or list, `{}` for an unfilled slot, a List slot's items as bare
+values). Null is read as empty where Lex may send it (session and request attributes, an intent's slots, a slot).
+Nothing read leniently is echoed back to Lex: the hook echoes the session attributes, which are read as given.
+
+The response models hold Lex's documented limits (`limits.py`), so a reply that would break one fails where it is
+built, not in Lex. The full response rules, for the tests, are `tests/support/lex_rules.py`.
 """
 
 from __future__ import annotations
 
-import json
-import xml.etree.ElementTree as ET  # only ever parses SSML this bot wrote
 from collections.abc import Mapping
-from typing import Any, Literal, get_args
+from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+    model_validator,
+)
 from pydantic.alias_generators import to_camel
+
+from bot.channels.lex import limits
 
 InvocationSource = Literal["DialogCodeHook", "FulfillmentCodeHook"]
 InputMode = Literal["Text", "Speech", "DTMF"]
@@ -35,12 +52,45 @@ ContentType = Literal["PlainText", "SSML", "ImageResponseCard", "CustomPayload"]
 
 ACCEPT_CONTENT_TYPES = "x-amz-lex:accept-content-types"
 
-# Limits from the Lex V2 runtime API reference (the shapes the Lambda response reuses).
-MAX_MESSAGE_CONTENT = 1024  # Message.content: 1..1024
-MAX_CARD_TEXT = 250  # ImageResponseCard.title / subtitle / imageUrl: 1..250
-MAX_CARD_BUTTONS = 5  # ImageResponseCard.buttons: 0..5
-MAX_BUTTON_TEXT = 50  # Button.text / Button.value: 1..50
-MAX_ACTIVE_CONTEXTS = 20  # SessionState.activeContexts: 0..20
+T = TypeVar("T")
+
+
+def _or_none(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    try:
+        return handler(value)
+    except ValidationError:
+        return None
+
+
+def _good_items(value: Any, handler: ValidatorFunctionWrapHandler) -> list[Any]:
+    if not isinstance(value, list):
+        return []
+    return [item for item in handler(value) if item is not None]
+
+
+def _empty_list_if_wrong(value: Any, handler: ValidatorFunctionWrapHandler) -> list[Any]:
+    return _or_none(value, handler) or []
+
+
+def _empty_if_null(value: Any) -> Any:
+    return {} if value is None else value
+
+
+def _score(value: Any) -> Any:
+    return value.get("score") if isinstance(value, Mapping) else value
+
+
+def _no_confirmation(value: Any) -> Any:
+    # Go's zero value ("") and a null both mean no confirmation asked yet, which Lex itself says as "None"
+    return "None" if value is None or value == "" else value
+
+
+Lenient = Annotated[T | None, WrapValidator(_or_none)]  # a value of the wrong shape is read as None
+LenientList = Annotated[list[Lenient[T]], WrapValidator(_good_items)]  # items of the wrong shape are left out
+StringMap = Annotated[dict[str, str], BeforeValidator(_empty_if_null)]  # strict, but null is empty
+# Lex documents a number; the .NET library's first release and the Go library write {"score": n}
+Confidence = Annotated[float | None, BeforeValidator(_score), WrapValidator(_or_none)]
+Confirmation = Annotated[ConfirmationState, BeforeValidator(_no_confirmation)]
 
 
 class LexModel(BaseModel):
@@ -54,8 +104,8 @@ class LexModel(BaseModel):
 
 class SlotValue(LexModel):
     original_value: str | None = None
-    interpreted_value: str | None = None  # absent when Lex could not resolve what was said
-    resolved_values: list[str] = []
+    interpreted_value: str | None = None  # absent when Lex could not resolve what was said ("" from Go)
+    resolved_values: Annotated[list[str], WrapValidator(_empty_list_if_wrong)] = []
 
 
 class Slot(LexModel):
@@ -64,13 +114,23 @@ class Slot(LexModel):
     values: list[Slot] | None = None  # shape List: one slot per item
     sub_slots: dict[str, Slot | None] | None = None  # shape Composite: its parts, by name
 
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_value(cls, data: Any) -> Any:
+        # Go's library types a List slot's items as slot values, so it writes them without the slot around them
+        if isinstance(data, Mapping) and not {"shape", "value"} & data.keys() and \
+                {"originalValue", "interpretedValue"} & data.keys():
+            return {"value": data}
+        return data
+
     def text(self) -> str | None:
         """What the caller gave for this slot as one string, or None when there is nothing usable."""
         if self.shape == "Composite":
             return None  # its parts have their own names; the caller reads `sub_slots`
         if self.shape == "List" and self.values:
             items = [text for item in self.values if (text := item.text())]
-            return ", ".join(items) or None
+            if items:
+                return ", ".join(items)
         if self.value is None:
             return None
         return self.value.interpreted_value or self.value.original_value or None
@@ -79,18 +139,18 @@ class Slot(LexModel):
 class DialogAction(LexModel):
     type: DialogActionType
     slot_to_elicit: str | None = None
-    slot_elicitation_style: SlotElicitationStyle | None = None
+    slot_elicitation_style: Lenient[SlotElicitationStyle] = None  # the hook neither reads nor sets it
 
 
 class ContextTimeToLive(LexModel):
-    time_to_live_in_seconds: int | None = None
-    turns_to_live: int | None = None
+    time_to_live_in_seconds: Lenient[int] = None
+    turns_to_live: Lenient[int] = None
 
 
 class ActiveContext(LexModel):
     name: str
-    time_to_live: ContextTimeToLive | None = None
-    context_attributes: dict[str, str] = {}
+    time_to_live: Lenient[ContextTimeToLive] = None
+    context_attributes: Lenient[dict[str, str]] = {}
 
 
 # --- the event ------------------------------------------------------------------------------------------------
@@ -98,18 +158,18 @@ class ActiveContext(LexModel):
 
 class Bot(LexModel):
     id: str
-    name: str
     locale_id: str
-    version: str
     alias_id: str
-    alias_name: str
+    name: Lenient[str] = None
+    version: Lenient[str] = None
+    alias_name: Lenient[str] = None  # the .NET library's event has none
 
 
 class Intent(LexModel):
     name: str
-    slots: dict[str, Slot | None] = {}  # an unfilled slot is null
-    state: EventIntentState | None = None
-    confirmation_state: ConfirmationState = "None"
+    slots: Annotated[dict[str, Slot | None], BeforeValidator(_empty_if_null)] = {}  # an unfilled slot is null
+    state: Lenient[EventIntentState] = None
+    confirmation_state: Confirmation = "None"
 
     def slot_text(self, name: str) -> str | None:
         """The text of slot `name` (see `Slot.text`); None when the slot is unknown, unfilled or composite."""
@@ -118,36 +178,36 @@ class Intent(LexModel):
 
 
 class SentimentResponse(LexModel):
-    sentiment: Literal["MIXED", "NEGATIVE", "NEUTRAL", "POSITIVE"]
-    sentiment_score: dict[str, float] = {}
+    sentiment: Lenient[str] = None  # AWS names MIXED, NEGATIVE, NEUTRAL, POSITIVE; its libraries take any string
+    sentiment_score: Lenient[dict[str, Lenient[float]]] = None
 
 
 class Interpretation(LexModel):
-    intent: Intent
-    nlu_confidence: float | None = None  # absent on FallbackIntent
-    sentiment_response: SentimentResponse | None = None
-    interpretation_source: Literal["Bedrock", "Lex"] | None = None
+    intent: Lenient[Intent] = None
+    nlu_confidence: Confidence = None  # absent on FallbackIntent
+    sentiment_response: Lenient[SentimentResponse] = None
+    interpretation_source: Lenient[str] = None
 
 
 class ProposedNextState(LexModel):
-    dialog_action: DialogAction | None = None
-    intent: Intent | None = None
+    dialog_action: Lenient[DialogAction] = None
+    intent: Lenient[Intent] = None
 
 
 class SessionState(LexModel):
-    active_contexts: list[ActiveContext] = []
-    session_attributes: dict[str, str] = {}
-    runtime_hints: dict[str, Any] | None = None
+    active_contexts: LenientList[ActiveContext] = []
+    session_attributes: StringMap = {}
+    runtime_hints: Lenient[dict[str, Any]] = None
     dialog_action: DialogAction | None = None
     intent: Intent | None = None
-    originating_request_id: str | None = None
+    originating_request_id: Lenient[str] = None
 
 
 class Transcription(LexModel):
-    transcription: str | None = None
-    transcription_confidence: float | None = None
-    resolved_context: dict[str, Any] | None = None
-    resolved_slots: dict[str, Slot | None] = {}
+    transcription: Lenient[str] = None
+    transcription_confidence: Confidence = None
+    resolved_context: Lenient[dict[str, Any]] = None
+    resolved_slots: Lenient[dict[str, Slot | None]] = None
 
 
 class LexEvent(LexModel):
@@ -156,15 +216,15 @@ class LexEvent(LexModel):
     message_version: Literal["1.0"]  # another version is another format: refuse it rather than misread it
     invocation_source: InvocationSource
     input_mode: InputMode
-    response_content_type: str
     session_id: str
     input_transcript: str = ""
     bot: Bot
-    interpretations: list[Interpretation] = []
-    proposed_next_state: ProposedNextState | None = None
-    request_attributes: dict[str, str] = {}
+    request_attributes: StringMap = {}
     session_state: SessionState
-    transcriptions: list[Transcription] = []
+    response_content_type: Lenient[str] = None
+    interpretations: LenientList[Interpretation] = []
+    proposed_next_state: Lenient[ProposedNextState] = None
+    transcriptions: LenientList[Transcription] = []
 
     @property
     def spoken(self) -> bool:
@@ -181,21 +241,25 @@ class LexEvent(LexModel):
 # --- the response ---------------------------------------------------------------------------------------------
 
 
+def _text(longest: int) -> Any:
+    return Field(min_length=1, max_length=longest)
+
+
 class Button(LexModel):
-    text: str
-    value: str
+    text: Annotated[str, _text(limits.BUTTON_TEXT)]
+    value: Annotated[str, _text(limits.BUTTON_VALUE)]
 
 
 class ImageResponseCard(LexModel):
-    title: str
-    subtitle: str | None = None
-    image_url: str | None = None
-    buttons: list[Button] = []
+    title: Annotated[str, _text(limits.CARD_TITLE)]
+    subtitle: Annotated[str, _text(limits.CARD_SUBTITLE)] | None = None
+    image_url: Annotated[str, _text(limits.CARD_IMAGE_URL)] | None = None
+    buttons: Annotated[list[Button], Field(max_length=limits.CARD_BUTTONS)] = []
 
 
 class Message(LexModel):
     content_type: ContentType
-    content: str | None = None  # PlainText, SSML, CustomPayload
+    content: Annotated[str, _text(limits.MESSAGE_CONTENT)] | None = None  # PlainText, SSML, CustomPayload
     image_response_card: ImageResponseCard | None = None  # ImageResponseCard
 
 
@@ -210,7 +274,7 @@ class ResponseSessionState(LexModel):
     dialog_action: DialogAction
     intent: ResponseIntent | None = None
     session_attributes: dict[str, str] = {}
-    active_contexts: list[ActiveContext] | None = None
+    active_contexts: Annotated[list[ActiveContext], Field(max_length=limits.ACTIVE_CONTEXTS)] | None = None
 
 
 class LexResponse(LexModel):
@@ -228,227 +292,3 @@ class LexResponse(LexModel):
             # use the bot's own prompts
             body.pop("messages", None)
         return body
-
-
-# --- response_problems ----------------------------------------------------------------------------------------
-
-_DIALOG_ACTIONS = frozenset(get_args(DialogActionType))
-_RESPONSE_STATES = frozenset(get_args(ResponseIntentState))
-_CONFIRMATION_STATES = frozenset(get_args(ConfirmationState))
-_CONTENT_TYPES = frozenset(get_args(ContentType))
-_SHAPES = frozenset(get_args(SlotShape))
-_ELICITATION_STYLES = frozenset(get_args(SlotElicitationStyle))
-_NEEDS_MESSAGES = frozenset({"ElicitIntent", "ConfirmIntent"})  # lambda-response-format: messages required
-# Every action but ElicitIntent is about an intent (which slot of which intent, which intent to confirm, to close,
-# to hand back): inferred from what each action means, AWS's pages do not list it as a rule.
-_NEEDS_INTENT = frozenset({"Close", "ConfirmIntent", "Delegate", "ElicitSlot"})
-# AWS's pages do not say which intent states Close takes. Fulfilled and Failed are what its samples send; InProgress
-# is let through until a real bot says otherwise; ReadyForFulfillment goes with Delegate only.
-_CLOSE_STATES = frozenset({"Fulfilled", "Failed", "InProgress"})
-
-
-def _is_text(value: object, longest: int | None = None) -> bool:
-    return isinstance(value, str) and len(value) >= 1 and (longest is None or len(value) <= longest)
-
-
-def _string_map(value: object, where: str, problems: list[str]) -> None:
-    if not isinstance(value, Mapping):
-        problems.append(f"{where} must be an object of strings to strings")
-        return
-    for key, item in value.items():
-        if not isinstance(key, str) or not key:
-            problems.append(f"{where} has a key that is not a non-empty string: {key!r}")
-        if not isinstance(item, str):
-            problems.append(f"{where}[{key!r}] must be a string, not {type(item).__name__}")
-
-
-def _slot_problems(slot: object, where: str, problems: list[str]) -> None:
-    if slot is None:
-        return  # an unfilled slot
-    if not isinstance(slot, Mapping):
-        problems.append(f"{where} must be an object or null")
-        return
-    shape = slot.get("shape", "Scalar")
-    if shape not in _SHAPES:
-        problems.append(f"{where}.shape {shape!r} is not one of {sorted(_SHAPES)}")
-        return
-    value = slot.get("value")
-    if value is not None:
-        # API_runtime_Value: interpretedValue is required, at least one character
-        if not isinstance(value, Mapping) or not _is_text(value.get("interpretedValue")):
-            problems.append(f"{where}.value needs a non-empty interpretedValue")
-    elif shape == "Scalar":
-        problems.append(f"{where} is a Scalar slot without a value: send null for an unfilled slot")
-    if shape == "List":
-        values = slot.get("values")
-        if not isinstance(values, list):
-            problems.append(f"{where} is a List slot without a values list")
-        else:
-            for index, item in enumerate(values):
-                if item is None:
-                    problems.append(f"{where}.values[{index}] is null")
-                _slot_problems(item, f"{where}.values[{index}]", problems)
-    if shape == "Composite":
-        sub_slots = slot.get("subSlots")
-        if not isinstance(sub_slots, Mapping):
-            problems.append(f"{where} is a Composite slot without a subSlots object")
-        else:
-            for name, item in sub_slots.items():
-                _slot_problems(item, f"{where}.subSlots[{name!r}]", problems)
-
-
-def _intent_problems(intent: object, action: str | None, problems: list[str]) -> None:
-    where = "sessionState.intent"
-    if not isinstance(intent, Mapping):
-        problems.append(f"{where} must be an object")
-        return
-    if not _is_text(intent.get("name")):
-        problems.append(f"{where}.name must be a non-empty string")
-    state = intent.get("state")
-    if state is not None and state not in _RESPONSE_STATES:
-        problems.append(f"{where}.state {state!r} is not one of {sorted(_RESPONSE_STATES)}")
-    elif state == "ReadyForFulfillment" and action != "Delegate":
-        problems.append(f"{where}.state ReadyForFulfillment is only valid with dialogAction Delegate, not {action}")
-    elif action == "Close" and state not in _CLOSE_STATES:
-        problems.append(f"dialogAction Close needs {where}.state in {sorted(_CLOSE_STATES)}, not {state!r}")
-    confirmation = intent.get("confirmationState")
-    if confirmation is not None and confirmation not in _CONFIRMATION_STATES:
-        problems.append(f"{where}.confirmationState {confirmation!r} is not one of {sorted(_CONFIRMATION_STATES)}")
-    slots = intent.get("slots")
-    if slots is not None:
-        if not isinstance(slots, Mapping):
-            problems.append(f"{where}.slots must be an object")
-        else:
-            for name, slot in slots.items():
-                _slot_problems(slot, f"{where}.slots[{name!r}]", problems)
-
-
-def _ssml_problems(content: str, where: str, problems: list[str]) -> None:
-    text = content.strip()
-    if not (text.startswith("<speak>") and text.endswith("</speak>")):
-        problems.append(f"{where}: SSML must start with <speak> and end with </speak>")
-        return
-    try:
-        ET.fromstring(text)  # noqa: S314  our own SSML: a well-formedness check, not untrusted input
-    except ET.ParseError as error:
-        problems.append(f"{where}: SSML is not well-formed XML ({error})")
-
-
-def _card_problems(card: object, where: str, problems: list[str]) -> None:
-    if not isinstance(card, Mapping):
-        problems.append(f"{where}: an ImageResponseCard message needs an imageResponseCard object")
-        return
-    if not _is_text(card.get("title"), MAX_CARD_TEXT):
-        problems.append(f"{where}.title must be 1 to {MAX_CARD_TEXT} characters")
-    for field in ("subtitle", "imageUrl"):
-        if field in card and not _is_text(card[field], MAX_CARD_TEXT):
-            problems.append(f"{where}.{field} must be 1 to {MAX_CARD_TEXT} characters when present")
-    buttons = card.get("buttons", [])
-    if not isinstance(buttons, list):
-        problems.append(f"{where}.buttons must be a list")
-        return
-    if len(buttons) > MAX_CARD_BUTTONS:
-        problems.append(f"{where} has {len(buttons)} buttons; at most {MAX_CARD_BUTTONS}")
-    for index, button in enumerate(buttons):
-        if not isinstance(button, Mapping):
-            problems.append(f"{where}.buttons[{index}] must be an object")
-            continue
-        for field in ("text", "value"):
-            if not _is_text(button.get(field), MAX_BUTTON_TEXT):
-                problems.append(f"{where}.buttons[{index}].{field} must be 1 to {MAX_BUTTON_TEXT} characters")
-
-
-def _message_problems(message: object, where: str, problems: list[str]) -> None:
-    if not isinstance(message, Mapping):
-        problems.append(f"{where} must be an object")
-        return
-    content_type = message.get("contentType")
-    if content_type not in _CONTENT_TYPES:
-        problems.append(f"{where}.contentType {content_type!r} is not one of {sorted(_CONTENT_TYPES)}")
-        return
-    if content_type == "ImageResponseCard":
-        _card_problems(message.get("imageResponseCard"), f"{where}.imageResponseCard", problems)
-        return
-    content = message.get("content")
-    if not _is_text(content):
-        problems.append(f"{where}: a {content_type} message needs a non-empty content string")
-        return
-    if len(content) > MAX_MESSAGE_CONTENT:
-        problems.append(f"{where}.content has {len(content)} characters; at most {MAX_MESSAGE_CONTENT}")
-    if content_type == "SSML":
-        _ssml_problems(content, where, problems)
-
-
-def _nulls(value: object, where: str, problems: list[str]) -> None:
-    """Nulls are only meaningful for unfilled slots; anywhere else Lex wants the key left out."""
-    if isinstance(value, Mapping):
-        for key, item in value.items():
-            path = f"{where}.{key}" if where else str(key)
-            if item is None:
-                if not (where.endswith(".slots") or where.endswith(".subSlots")):
-                    problems.append(f"{path} is null: leave the key out instead")
-            else:
-                _nulls(item, path, problems)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            _nulls(item, f"{where}[{index}]", problems)
-
-
-def response_problems(response: Mapping[str, Any]) -> list[str]:
-    """Everything in `response` that Lex V2 would refuse or that breaks its documented rules; [] when valid."""
-    if not isinstance(response, Mapping):
-        return ["the response must be a JSON object"]
-    problems: list[str] = []
-    try:
-        json.dumps(response)
-    except (TypeError, ValueError) as error:
-        problems.append(f"the response is not JSON-serializable ({error})")
-    _nulls(response, "", problems)
-
-    session_state = response.get("sessionState")
-    if not isinstance(session_state, Mapping):
-        return [*problems, "sessionState is required and must be an object"]
-
-    action = session_state.get("dialogAction")
-    action_type: str | None = None
-    if not isinstance(action, Mapping):
-        problems.append("sessionState.dialogAction is required and must be an object")
-    else:
-        action_type = action.get("type")
-        if action_type not in _DIALOG_ACTIONS:
-            problems.append(f"sessionState.dialogAction.type {action_type!r} is not one of {sorted(_DIALOG_ACTIONS)}")
-            action_type = None
-        if action_type == "ElicitSlot" and not _is_text(action.get("slotToElicit")):
-            problems.append("dialogAction ElicitSlot needs slotToElicit")
-        style = action.get("slotElicitationStyle")
-        if style is not None and style not in _ELICITATION_STYLES:
-            problems.append(f"dialogAction.slotElicitationStyle {style!r} is not one of {sorted(_ELICITATION_STYLES)}")
-
-    intent = session_state.get("intent")
-    if intent is None:
-        if action_type in _NEEDS_INTENT:
-            problems.append(f"dialogAction {action_type} needs sessionState.intent")
-    else:
-        _intent_problems(intent, action_type, problems)
-
-    if "sessionAttributes" in session_state:
-        _string_map(session_state["sessionAttributes"], "sessionState.sessionAttributes", problems)
-    contexts = session_state.get("activeContexts")
-    if contexts is not None:
-        if not isinstance(contexts, list):
-            problems.append("sessionState.activeContexts must be a list")
-        elif len(contexts) > MAX_ACTIVE_CONTEXTS:
-            problems.append(f"sessionState.activeContexts has {len(contexts)} items; at most {MAX_ACTIVE_CONTEXTS}")
-
-    messages = response.get("messages")
-    if messages is not None and not isinstance(messages, list):
-        problems.append("messages must be a list")
-        messages = None
-    if action_type in _NEEDS_MESSAGES and not messages:
-        problems.append(f"dialogAction {action_type} needs at least one message")
-    for index, message in enumerate(messages or []):
-        _message_problems(message, f"messages[{index}]", problems)
-
-    if response.get("requestAttributes") is not None:
-        _string_map(response["requestAttributes"], "requestAttributes", problems)
-    return problems

@@ -1,16 +1,15 @@
 """A reply as Amazon Lex V2 messages: SSML for a voice, PlainText and a response card for a keyboard.
 
-Standard library only, and nothing from `typing` (as in slack_blocks): Lex waits for its code hook
-synchronously, so every import is paid for on a cold start.
+Standard library only (besides `limits.py`, which is plain integers), and nothing from `typing` (as in
+slack_blocks): Lex waits for its code hook synchronously, so every import is paid for on a cold start.
 
-Limits, from the Lex V2 API reference (docs.aws.amazon.com/lexv2/latest/APIReference):
-- a message's `content`: 1000 characters. PlainTextMessage and SSMLMessage say 1000, the runtime Message
-  says 1024; we keep to the smaller. Longer text becomes several messages, cut at line and sentence
+Lex's limits are `limits.py` (each with its AWS page), and this keeps to them:
+- a message's `content` (MESSAGE_CONTENT): longer text becomes several messages, cut at line and sentence
   breaks; spoken text becomes several complete `<speak>` documents (the tags count too).
-- a response card: `title` and `subtitle` 1..250 characters, at most 5 buttons, a button's `text` and
-  `value` 1..50 characters each. Titles and button texts are cut with an ellipsis. A button `value` is
-  never cut: it is what Lex hears when the button is pressed, and a cut one would be a different request.
-  A button whose value does not fit is left off the card and offered in words, like buttons beyond the 5th.
+- a response card (CARD_TITLE, CARD_BUTTONS, BUTTON_TEXT, BUTTON_VALUE): titles and button texts are cut
+  with an ellipsis. A button `value` is never cut: it is what Lex hears when the button is pressed, and a
+  cut one would be a different request. A button whose value does not fit is left off the card and offered
+  in words, like buttons beyond the last the card takes. No subtitle: the PlainText message says it.
 
 The SSML keeps to tags Amazon Polly supports with every voice: speak, s, break and say-as
 (characters, cardinal).
@@ -20,16 +19,12 @@ from __future__ import annotations
 
 import re
 
+from bot.channels.lex.limits import BUTTON_TEXT, BUTTON_VALUE, CARD_BUTTONS, CARD_TITLE, MESSAGE_CONTENT
+
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (type checkers read the name)
 if TYPE_CHECKING:
     from bot.conversation.reply import Button, Reply
 
-MAX_CONTENT = 1000  # PlainText and SSML message content
-MAX_CARD_TITLE = 250
-MAX_CARD_SUBTITLE = 250  # not used: the PlainText message says what a subtitle would
-MAX_CARD_BUTTONS = 5
-MAX_BUTTON_TEXT = 50
-MAX_BUTTON_VALUE = 50
 ELLIPSIS = "…"
 NO_TEXT_TITLE = "Choose one"  # a card needs a title, and a reply may be buttons alone
 
@@ -37,7 +32,7 @@ LONG_SENTENCE = 80  # spoken characters; a longer sentence pauses at its commas 
 PAUSE = '<break time="300ms"/>'
 SPEAK_OPEN, SPEAK_CLOSE = "<speak>", "</speak>"
 SENTENCE_OPEN, SENTENCE_CLOSE = "<s>", "</s>"
-DOCUMENT_ROOM = MAX_CONTENT - len(SPEAK_OPEN) - len(SPEAK_CLOSE)
+DOCUMENT_ROOM = MESSAGE_CONTENT - len(SPEAK_OPEN) - len(SPEAK_CLOSE)
 SENTENCE_ROOM = DOCUMENT_ROOM - len(SENTENCE_OPEN) - len(SENTENCE_CLOSE)
 
 # Characters XML 1.0 forbids (control characters, lone surrogates, U+FFFE/FFFF), and the private-use
@@ -101,7 +96,7 @@ def ssml(text: str) -> str:
     """`text` as one `<speak>` document: markup removed, XML-escaped, in short `<s>` sentences.
 
     One document whatever the length, so the caller must keep `text` short (the whole document counts
-    against Lex's 1000 characters); `lex_messages` splits long text into several documents instead.
+    against Lex's MESSAGE_CONTENT); `lex_messages` splits long text into several documents instead.
     """
     return SPEAK_OPEN + "".join(_sentence_elements(_text_sentences(text))) + SPEAK_CLOSE
 
@@ -221,9 +216,9 @@ def _typed(reply: Reply) -> list[dict]:
         value = _one_line(plain_text(_said(button)))
         if not value:
             continue  # nothing to say and nothing to send: no way to offer it
-        if len(on_card) < MAX_CARD_BUTTONS and len(value) <= MAX_BUTTON_VALUE:
+        if len(on_card) < CARD_BUTTONS and len(value) <= BUTTON_VALUE:
             text = _one_line(plain_text(button.label)) or value
-            on_card.append({"text": truncate(text, MAX_BUTTON_TEXT), "value": value})
+            on_card.append({"text": truncate(text, BUTTON_TEXT), "value": value})
         else:
             in_words.append(value)
     text = plain_text(reply.text)
@@ -235,12 +230,12 @@ def _typed(reply: Reply) -> list[dict]:
             lines.append(line)
     if in_words:
         lines.append(f"Other choices: {_or_list(in_words)}.")
-    messages = [{"contentType": "PlainText", "content": piece} for piece in _split("\n".join(lines), MAX_CONTENT)]
+    messages = [{"contentType": "PlainText", "content": piece} for piece in _split("\n".join(lines), MESSAGE_CONTENT)]
     if on_card:
         # The card's title is the reply's last line, usually the question the buttons answer, so the card
         # still makes sense on a channel that shows it apart from the text.
         last = next((line for line in reversed(text.split("\n")) if line.strip()), "")
-        title = truncate(last.strip() or NO_TEXT_TITLE, MAX_CARD_TITLE)
+        title = truncate(last.strip() or NO_TEXT_TITLE, CARD_TITLE)
         messages.append({"contentType": "ImageResponseCard",
                          "imageResponseCard": {"title": title, "buttons": on_card}})
     return messages
