@@ -14,6 +14,7 @@ limits.
 
 from __future__ import annotations
 
+import html
 import os
 import re
 from dataclasses import dataclass, field
@@ -118,6 +119,13 @@ def _resolve(slot: SlotSpec, text: str) -> dict[str, Any]:
     if resolved is not None:  # unresolved words keep only their originalValue, as in Lex
         value.update(interpretedValue=resolved, resolvedValues=[resolved])
     return {"shape": "Scalar", "value": value}
+
+
+def _ssml_as_text(ssml: str) -> str:
+    """What an SSML document says, to print: a space where each tag was (sentences must not run together), the
+    entities decoded (`&apos;` is an apostrophe), the spacing tidied."""
+    spoken = html.unescape(re.sub(r"<[^>]+>", " ", ssml))
+    return re.sub(r"\s+([.,!?;:])", r"\1", " ".join(spoken.split()))
 
 
 @dataclass
@@ -280,7 +288,7 @@ class LexEmulator:
                 said.append(Said(message.get("content", "")))
             elif kind == "SSML":
                 content = message.get("content", "")
-                said.append(Said(re.sub(r"<[^>]+>", "", content).strip(), ssml=content))
+                said.append(Said(_ssml_as_text(content), ssml=content))
             elif kind == "ImageResponseCard":
                 card = message.get("imageResponseCard") or {}
                 buttons = [(each.get("text", ""), each.get("value", "")) for each in card.get("buttons") or []]

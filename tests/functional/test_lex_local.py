@@ -129,3 +129,9 @@ def test_a_session_that_claims_a_slack_user_gets_no_dm_and_no_one_elses_tickets(
     poller = SqsPoller(sqs, settings.queue_url, lambda event, _: worker.process_batch(event, FakeLambdaContext()))
     assert poller.drain() == {"received": 1, "failed": 0}
     assert [call for call in slack.calls("chat.postMessage") if call["args"]["channel"] == "U-VICTIM"] == []
+
+
+def test_spoken_replies_print_as_the_words_heard() -> None:
+    from bot.local.lex_emulator import _ssml_as_text
+
+    assert _ssml_as_text("<speak><s>It&apos;s done.</s><s>All done.</s></speak>") == "It's done. All done."
