@@ -6,14 +6,18 @@ What you type becomes what Slack would send:
 - `/parley <text>`: the slash command, answered through its response_url;
 - a number: pressing that button of the bot's last message;
 - `/top`: back to the direct message, out of any thread.
-The bot's replies are read from the Slack stand-in's record of its Web API calls.
+The bot's replies are read from the Slack stand-in's record of its Web API calls. When it knows the stack's log
+(`worker_log`), the chat follows each request to its end there: it waits as long as the job runs (a long count's
+final answer included) and stops waiting as soon as the job is done, even when the bot rightly said nothing.
 """
 
 from __future__ import annotations
 
 import itertools
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from bot.local.slack_events import (
@@ -27,10 +31,14 @@ from bot.local.slack_events import (
     slash_command,
 )
 from bot.local.slack_standin import StandInClient
+from bot.text import unescape_mrkdwn
 
 FIRST_REPLY_TIMEOUT = 60.0  # a cold worker imports Bolt and the intents first
 # After a reply, how long to wait for more: a long intent updates its progress every second
 QUIET_PERIOD = 1.3
+# How the worker's log says a job ended (bot/worker/handler.py), whatever its outcome
+JOB_ENDED = ('"message":"job done"', '"message":"job failed"', '"message":"job handed back"')
+SETTLE = 0.2  # after the job's end, for the stand-in to record the last call
 LOCAL_CHANNEL = "C0LOCALCHAN"
 _responses = itertools.count(1)
 
@@ -45,6 +53,22 @@ class Said:
     channel: str
     response_url: str | None = None
     edited: bool = False
+
+    @property
+    def fields(self) -> list[str]:
+        """The message's fields as `Label: value` (Slack shows them in two columns under the text)."""
+        found = []
+        for block in self.message.get("blocks") or []:
+            for field_text in block.get("fields") or []:
+                label, _, value = unescape_mrkdwn(field_text.get("text", "")).partition("\n")
+                found.append(f"{label.strip('*')}: {value}")
+        return found
+
+    @property
+    def shown(self) -> str:
+        """The text as Slack shows it: its entities decoded, its fields after it."""
+        text = unescape_mrkdwn(self.text)
+        return f"{text}\n{' · '.join(self.fields)}" if self.fields and not text.startswith(self.fields[0]) else text
 
 
 @dataclass
@@ -65,6 +89,8 @@ class SlackChat:
     place: Place = field(default_factory=Place)
     last: list[Said] = field(default_factory=list)
     pressed_ts: str | None = None  # the bot takes a pressed message's buttons away: not a reply
+    worker_log: Path | None = None  # serverless offline's log, where the worker says when a job ended
+    on_said: Callable[[Said], None] | None = None  # told of each thing the bot says as it says it (make run)
 
     @property
     def where(self) -> str:
@@ -99,20 +125,77 @@ class SlackChat:
             payload = message_event(line, channel=self.place.channel, channel_type=self.place.channel_type,
                                     thread_ts=self.place.thread_ts)
             channel = self.place.channel
-        status, _, answer = self.send(payload)
+        offset = self._log_size()
+        status, correlation_id, answer = self.send(payload)
         if status != 200:
             raise RuntimeError(f"the ingress answered {status}: {answer}")
-        self.last = self._collect(after, channel, response_url, timeout)
+        if self.worker_log is not None and correlation_id:
+            self.last = self._follow(correlation_id, offset, after, channel, response_url, timeout)
+        else:
+            self.last = self._collect(after, channel, response_url, timeout)
         return self.last
 
     def say_as(self, user: str, line: str, timeout: float = FIRST_REPLY_TIMEOUT) -> list[Said]:
         """Another person's direct message to the bot (their own DM), and what the bot said back to them."""
         after = self._last_seq()
         channel = f"D{user.removeprefix('U')}"
-        status, _, answer = self.send(message_event(line.strip(), channel=channel, user=user))
+        offset = self._log_size()
+        status, correlation_id, answer = self.send(message_event(line.strip(), channel=channel, user=user))
         if status != 200:
             raise RuntimeError(f"the ingress answered {status}: {answer}")
+        if self.worker_log is not None and correlation_id:
+            return self._follow(correlation_id, offset, after, channel, None, timeout)
         return self._collect(after, channel, None, timeout)
+
+    def _log_size(self) -> int:
+        try:
+            return self.worker_log.stat().st_size if self.worker_log else 0
+        except OSError:
+            return 0
+
+    def _follow(self, correlation_id: str, offset: int, after: int, channel: str, response_url: str | None,
+                timeout: float) -> list[Said]:
+        """What the bot said in answer to one request, read once the worker's log says its job ended.
+
+        No time limit while the job runs (a long count may take a minute); `timeout` bounds the wait for the job
+        to begin, as a cold worker imports first. A job that ended without a word (a thread reply the bot rightly
+        ignores) gives an empty list at once, instead of a wait and a "no reply".
+        """
+        started = time.monotonic()
+        marker = f'"correlation_id":"{correlation_id}"'
+        said: list[Said] = []
+        while True:
+            heard, after = self._new_calls(after, channel, response_url)
+            said.extend(heard)
+            text = self._read_log(offset)
+            if any(line for line in text.splitlines() if marker in line and any(end in line for end in JOB_ENDED)):
+                time.sleep(SETTLE)
+                said.extend(self._new_calls(after, channel, response_url)[0])
+                return said
+            if marker not in text and time.monotonic() - started > timeout:
+                raise TimeoutError(f"the worker did not take the request within {timeout:.0f} s")
+            time.sleep(0.05)
+
+    def _read_log(self, offset: int) -> str:
+        assert self.worker_log is not None
+        try:
+            with self.worker_log.open("rb") as log:
+                log.seek(offset)
+                return log.read().decode(errors="replace")
+        except OSError:
+            return ""
+
+    def _new_calls(self, after: int, channel: str, response_url: str | None) -> tuple[list[Said], int]:
+        """What the bot said since call `after`, and the last call seen."""
+        said: list[Said] = []
+        for call in self.slack.calls(after=after):
+            after = max(after, call["seq"])
+            heard = self._heard(call, channel, response_url)
+            if heard:
+                said.append(heard)
+                if self.on_said:
+                    self.on_said(heard)
+        return said, after
 
     def _press(self, number: int) -> tuple[str, str, str | None]:
         buttons = [(said, label) for said in self.last for label in said.buttons]

@@ -20,7 +20,7 @@ from typing import Protocol
 
 from bot.channels.lex.caller import ATTRIBUTE as CALLER_ATTRIBUTE
 from bot.channels.lex.caller import sign_caller
-from bot.local.chat import SlackChat
+from bot.local.chat import Said, SlackChat
 from bot.local.lex_emulator import LexEmulator, load_bot
 from bot.local.slack_standin import StandInClient
 from bot.local.stack import ROOT, LocalStack
@@ -50,19 +50,26 @@ class SlackConversation:
     def __init__(self, stack: LocalStack) -> None:
         settings = stack.settings
         self.chat = SlackChat(stack.ingress_url, settings.signing_secret.get_secret_value(),
-                              StandInClient(stack.slack_url), stack.slack_url)
+                              StandInClient(stack.slack_url), stack.slack_url,
+                              worker_log=stack.log_dir / "offline.log", on_said=self._show)
+        self.speaker = "parley"
+        self.labels: list[str] = []
 
     def prompt(self) -> str:
         return "you> " if self.chat.where == "dm" else f"you ({self.chat.where})> "
 
+    def _show(self, said: Said) -> None:
+        """Each thing the bot says, as it says it (a long count's progress included)."""
+        print(f"{self.speaker}{' (edited)' if said.edited else ''}> {said.shown}", flush=True)
+        self.labels.extend(said.buttons)
+
     def take(self, line: str, speaker: str = "parley") -> None:
-        said = self.chat.say(line)
-        labels: list[str] = []
-        for each in said:
-            print(f"{speaker}{' (edited)' if each.edited else ''}> {each.text}", flush=True)
-            labels.extend(each.buttons)
-        if labels:
-            print(_buttons(labels), flush=True)
+        self.speaker, self.labels = speaker, []
+        if not self.chat.say(line) and not line.startswith("/top"):
+            print(f"{speaker}> (nothing: in a channel thread the bot answers a mention, or the answer to its own "
+                  "question; `@parley ...` mentions it, `/top` goes back to the DM)", flush=True)
+        if self.labels:
+            print(_buttons(self.labels), flush=True)
 
 
 class LexConversation:
