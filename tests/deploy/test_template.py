@@ -21,6 +21,7 @@ from tests.deploy.stack import ROOT, Packaged, cfn_lint, package
 pytestmark = pytest.mark.deploy
 
 FUNCTIONS = {"slack": "SlackLambdaFunction", "worker": "WorkerLambdaFunction", "lex": "LexLambdaFunction"}
+STAGES = ("local", "dev", "staging", "prod", "ci")
 SSM = "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/parley/prod/slack/"
 # Every IAM permission in the prod template, as (action, resource); a GetAtt's Arn is named by its resource.
 # What the code calls (README: least privilege), and nothing else.
@@ -251,6 +252,37 @@ def test_every_function_logs_to_a_group_with_the_stages_retention(resources: dic
     assert config["provider"]["logRetentionInDays"] == "${param:logRetentionDays}"
 
 
+# --- who may do what beyond the roles: the Lex test alias, the Lex role's trust, the jobs queue's senders -----------
+
+
+def param(config: dict[str, Any], stage: str, name: str) -> Any:
+    """A param's value in a stage: its own, else the default (as the framework resolves it)."""
+    return config["params"][stage].get(name, config["params"]["default"].get(name))
+
+
+def test_the_lex_test_alias_may_invoke_the_hook_only_in_dev(prod: Packaged, resources: dict[str, Any],
+                                                             config: dict[str, Any]) -> None:
+    # TSTALIASID runs the DRAFT bot, which anyone allowed to edit the bot can change: it reaches the hook in dev only
+    assert resources["LexTestAliasInvokePermission"]["Condition"] == "LexTestAliasInvokes"
+    assert prod.template["Conditions"]["LexTestAliasInvokes"] == {"Fn::And": [
+        {"Condition": "DeployLexBot"}, {"Fn::Equals": [{"Ref": "LexTestAlias"}, "true"]}]}
+    assert prod.template["Parameters"]["LexTestAlias"]["Default"] == "false"
+    assert prod.template["Parameters"]["LexTestAlias"]["AllowedValues"] == ["true", "false"]
+    assert {stage for stage in STAGES if param(config, stage, "lexTestAlias") == "true"} == {"dev"}
+    assert resources["LexInvokePermission"]["Condition"] == "DeployLexBot"  # the live alias, wherever the bot is
+
+
+def test_only_lex_acting_for_this_account_may_assume_the_lex_role(resources: dict[str, Any]) -> None:
+    # Lex V2's confused-deputy protection: the bot's own ARN cannot be named (the bot needs the role first)
+    [trust] = resources["LexBotRole"]["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+    assert (trust["Effect"], trust["Principal"], trust["Action"]) == (
+        "Allow", {"Service": "lexv2.amazonaws.com"}, "sts:AssumeRole")
+    assert trust["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}},
+        "ArnLike": {"aws:SourceArn": {"Fn::Sub": "arn:${AWS::Partition}:lex:${AWS::Region}:${AWS::AccountId}:bot/*"}},
+    }
+
+
 # --- what ships, and per-stage settings ---------------------------------------------------------------------------
 
 
@@ -286,9 +318,10 @@ def test_the_prod_stage_reserves_nothing_and_leaves_snapstart_off(resources: dic
 def test_the_lex_bot_is_deployed_where_the_stage_says(prod: Packaged, resources: dict[str, Any]) -> None:
     assert prod.template["Parameters"]["DeployLexBot"]["Default"] == "true"
     for name, body in resources.items():
-        if body["Type"].startswith("AWS::Lex::") or name in {"LexBotRole", "LexInvokePermission",
-                                                               "LexTestAliasInvokePermission"}:
+        if body["Type"].startswith("AWS::Lex::") or name in {"LexBotRole", "LexInvokePermission"}:
             assert body.get("Condition") == "DeployLexBot", name
+    # the test alias's permission needs the bot too (below)
+    assert {"Condition": "DeployLexBot"} in prod.template["Conditions"]["LexTestAliasInvokes"]["Fn::And"]
 
 
 def test_every_stage_resolves_every_param_it_uses(config: dict[str, Any]) -> None:
@@ -296,7 +329,7 @@ def test_every_stage_resolves_every_param_it_uses(config: dict[str, Any]) -> Non
     used = set(re.findall(r"\$\{param:(\w+)\}", text))  # `${param:x, fallback}` needs no definition
     params = config["params"]
     assert set(params) == {"local", "dev", "staging", "prod", "ci", "default"}
-    for stage in ("local", "dev", "staging", "prod", "ci"):
+    for stage in STAGES:
         missing = used - set(params[stage]) - set(params["default"])
         assert not missing, (stage, missing)
 
