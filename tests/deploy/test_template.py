@@ -283,6 +283,44 @@ def test_only_lex_acting_for_this_account_may_assume_the_lex_role(resources: dic
     }
 
 
+def send_is_denied(policy: dict[str, Any], principal: str, redrive_role: str = "") -> bool:
+    """Whether the jobs queue's policy denies sqs:SendMessage to a principal (roles named by logical id)."""
+    [statement] = policy["Properties"]["PolicyDocument"]["Statement"]
+    exempt = set()
+    for each in statement["Condition"]["ArnNotEquals"]["aws:PrincipalArn"]:
+        if "Fn::GetAtt" in each:
+            exempt.add(each["Fn::GetAtt"][0])
+        elif each == {"Fn::If": ["HasRedriveRole", {"Ref": "RedriveRoleArn"}, {"Ref": "AWS::NoValue"}]}:
+            exempt |= {redrive_role} - {""}
+        else:
+            raise AssertionError(f"unexpected exemption {each}")
+    return principal not in exempt
+
+
+def test_only_the_functions_that_queue_jobs_may_send_to_the_jobs_queue(prod: Packaged,
+                                                                       resources: dict[str, Any]) -> None:
+    # the worker trusts a job as Slack's own verified request: anyone else able to send one could speak for anyone
+    [policy] = of_type(resources, "AWS::SQS::QueuePolicy").values()
+    assert policy["Properties"]["Queues"] == [{"Ref": "JobsQueue"}]
+    [deny] = policy["Properties"]["PolicyDocument"]["Statement"]
+    assert (deny["Effect"], deny["Principal"], listed(deny["Action"])) == ("Deny", "*", ["sqs:SendMessage"])
+    assert deny["Resource"] == {"Fn::GetAtt": ["JobsQueue", "Arn"]}
+    senders = {holder for holder, found in statements(resources).items() for statement in found
+               if "sqs:SendMessage" in listed(statement["Action"])}
+    assert senders == {"SlackFunctionRole", "LexFunctionRole"}
+    for sender in senders:
+        assert not send_is_denied(policy, sender)
+    for other in ["WorkerFunctionRole", "LexBotRole", "arn:aws:iam::123456789012:root",
+                  "arn:aws:iam::123456789012:role/Admin"]:
+        assert send_is_denied(policy, other), other
+    # `make redrive` sends with an operator's role: only the one the stage's RedriveRoleArn names, if any
+    operator = "arn:aws:iam::123456789012:role/ParleyOperator"
+    assert send_is_denied(policy, operator) and not send_is_denied(policy, operator, redrive_role=operator)
+    assert prod.template["Parameters"]["RedriveRoleArn"]["Default"] == ""
+    assert prod.template["Conditions"]["HasRedriveRole"] == {
+        "Fn::Not": [{"Fn::Equals": [{"Ref": "RedriveRoleArn"}, ""]}]}
+
+
 # --- what ships, and per-stage settings ---------------------------------------------------------------------------
 
 
