@@ -321,6 +321,25 @@ def test_only_the_functions_that_queue_jobs_may_send_to_the_jobs_queue(prod: Pac
         "Fn::Not": [{"Fn::Equals": [{"Ref": "RedriveRoleArn"}, ""]}]}
 
 
+# Tables whose records expire by themselves (a TTL) and whose loss loses nothing a person made. Every other table
+# holds user data: point-in-time recovery, and kept in prod (a new table is user data until it is listed here).
+EPHEMERAL_TABLES = {"DedupTable", "IdempotencyTable", "DialogsTable", "ResultsTable"}
+
+
+def test_tables_of_user_data_can_be_recovered_and_are_kept_in_prod(resources: dict[str, Any],
+                                                                   config: dict[str, Any]) -> None:
+    tables = of_type(resources, "AWS::DynamoDB::Table")
+    user_data = set(tables) - EPHEMERAL_TABLES
+    assert "TicketsTable" in user_data and set(tables) >= EPHEMERAL_TABLES
+    for name in user_data:
+        body = tables[name]
+        assert body["Properties"].get("PointInTimeRecoverySpecification") == {"PointInTimeRecoveryEnabled": True}, name
+        assert (body.get("DeletionPolicy"), body.get("UpdateReplacePolicy")) == ("Retain", "Retain"), name
+    for name in EPHEMERAL_TABLES:
+        assert tables[name]["Properties"]["TimeToLiveSpecification"]["Enabled"] is True, name
+    assert {stage for stage in STAGES if param(config, stage, "userDataDeletionPolicy") == "Retain"} == {"prod"}
+
+
 # --- what ships, and per-stage settings ---------------------------------------------------------------------------
 
 
