@@ -340,6 +340,19 @@ def test_tables_of_user_data_can_be_recovered_and_are_kept_in_prod(resources: di
     assert {stage for stage in STAGES if param(config, stage, "userDataDeletionPolicy") == "Retain"} == {"prod"}
 
 
+def test_the_http_api_is_throttled_as_the_stage_says(resources: dict[str, Any], config: dict[str, Any]) -> None:
+    stage = resources["HttpApiStage"]["Properties"]
+    assert stage["StageName"] == "$default"
+    assert stage["DefaultRouteSettings"] == {
+        "ThrottlingBurstLimit": param(config, "prod", "httpApiBurstLimit"),
+        "ThrottlingRateLimit": param(config, "prod", "httpApiRateLimit"),
+        "DetailedMetricsEnabled": False,
+    }
+    for each in STAGES:
+        burst, rate = param(config, each, "httpApiBurstLimit"), param(config, each, "httpApiRateLimit")
+        assert isinstance(burst, int) and isinstance(rate, int | float) and 0 < rate <= burst, each
+
+
 # --- what ships, and per-stage settings ---------------------------------------------------------------------------
 
 
