@@ -14,8 +14,10 @@ from typing import Any
 
 import pytest
 import yaml
+from packaging.utils import canonicalize_name
 
 from bot import defaults
+from bot.tools.dependencies import RUNTIME_LOCK, read_lock
 from tests.deploy.stack import ROOT, Packaged, cfn_lint, package
 
 pytestmark = pytest.mark.deploy
@@ -376,6 +378,19 @@ def test_the_zip_carries_the_code_the_handlers_import_and_nothing_else_of_the_pr
             "intents/__init__.py"} <= set(ours)  # the Lex hook's name mapping
     # the runtime's boto3 is used, not a copy
     assert not [name for name in names if name.startswith(("boto3/", "botocore/"))]
+
+
+def test_the_zip_carries_the_runtime_lock_installed_by_hash(prod: Packaged, config: dict[str, Any]) -> None:
+    # serverless-python-requirements installs requirements.lock (every package pinned, each file's hash checked)
+    assert config["custom"]["pythonRequirements"]["fileName"] == "requirements.lock"
+    locked = read_lock(RUNTIME_LOCK)
+    with zipfile.ZipFile(prod.zip_file) as archive:
+        installed = archive.read("requirements.txt").decode().splitlines()  # the plugin's copy of what it installed
+        shipped = {canonicalize_name(match[1]): match[2] for name in archive.namelist()
+                   if (match := re.fullmatch(r"([^/]+)-([^-/]+)\.dist-info/METADATA", name))}
+    assert {canonicalize_name(line.split("==")[0]) for line in installed} == set(locked)
+    assert all("--hash=sha256:" in line for line in installed)
+    assert shipped == {name: entry.version for name, entry in locked.items()}
 
 
 def test_the_prod_stage_reserves_nothing_and_leaves_snapstart_off(resources: dict[str, Any]) -> None:
