@@ -15,7 +15,7 @@ PYTHON_FOR_VENV ?= $(shell for p in python3.12 $$(pyenv root 2>/dev/null)/versio
 	  if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; \
 	  then echo $$p; break; fi; done)
 
-.PHONY: help setup run test soak lint bench clean manifest lex-bot redrive lock add-dependency
+.PHONY: help setup run test soak lint bench clean manifest lex-bot redrive lock add-dependency audit
 
 help:
 	@echo "make run    start moto server, the Slack stand-in and serverless offline, then chat with the bot"
@@ -29,6 +29,8 @@ help:
 	@echo "make redrive STAGE=dev [DRY_RUN=1] [MAX=N]  move a stage's dead-lettered jobs back to its jobs queue"
 	@echo "make add-dependency PKG=name[==version] [DEV=1]  pin a package, lock both sets again, rebuild .venv"
 	@echo "make lock [UPGRADE=1]  requirements*.txt -> requirements*.lock (PyPI, hashes); UPGRADE=1: newest allowed"
+	@echo "make audit  known vulnerabilities in the locked Python packages and npm's production ones (allow-list:"
+	@echo "            audit-allowlist.toml)"
 
 # Exactly the files requirements-dev.lock names, by hash (pip itself included): nothing else can be installed
 $(VENV)/.installed: requirements-dev.lock
@@ -104,3 +106,8 @@ add-dependency: $(VENV)/.installed
 	  exit 2; fi
 	@$(PY) -m bot.tools.dependencies add "$(PKG)" $(if $(filter-out 0 no false,$(DEV)),--dev)
 	@$(MAKE) setup
+
+# Known vulnerabilities in both locks (pip-audit) and in npm's production dependencies, less audit-allowlist.toml's
+# documented exceptions (bot/tools/audit.py). make test runs it too (tests/deploy/test_dependencies.py).
+audit: $(VENV)/.installed
+	@$(PY) -m bot.tools.audit

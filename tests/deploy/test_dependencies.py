@@ -1,25 +1,32 @@
-"""What Parley installs: both locks up to date with their .txt, made from PyPI alone, installed by hash.
+"""What Parley installs: both locks up to date with their .txt, made from PyPI alone, installed by hash; no known
+vulnerability in them (but the documented exceptions of audit-allowlist.toml).
 
-The lock checks need no network.
+The lock checks need no network. The audit asks PyPI (and npm, when there is a production npm dependency): it is
+skipped, saying so, only when PyPI cannot be reached at all.
 """
 
 from __future__ import annotations
 
+import datetime
 import importlib.metadata
 import os
 import re
 import shutil
+import warnings
 from pathlib import Path
 from typing import Any
 
 import pytest
 from packaging.version import Version
 
-from bot.tools import dependencies
+from bot.tools import audit, dependencies
+from bot.tools.audit import Finding, apply_allow_list, python_findings, read_allow_list
 from bot.tools.dependencies import DEV_LOCK, RUNTIME_LOCK, check, pypi_only, read_lock, with_requirement
 from tests.deploy.stack import ROOT
 
 pytestmark = pytest.mark.deploy
+
+TODAY = datetime.date(2026, 12, 1)
 
 
 # --- the locks ------------------------------------------------------------------------------------------------------
@@ -137,3 +144,110 @@ def test_the_venv_is_the_dev_lock_installed_by_hash() -> None:
     different = {name: (entry.version, importlib.metadata.version(name)) for name, entry in read_lock(DEV_LOCK).items()
                  if Version(importlib.metadata.version(name)) != Version(entry.version)}
     assert not different, f"{different}: .venv is not requirements-dev.lock, run `make setup`"
+
+
+# --- the audit ------------------------------------------------------------------------------------------------------
+
+
+def finding(id_: str = "GHSA-aaaa-bbbb-cccc", package: str = "moto", aliases: tuple[str, ...] = ("CVE-2026-1",),
+            shipped: bool = False) -> Finding:
+    return Finding(id_, package, "5.2.5", "python", frozenset(aliases), "a flaw", ("5.2.6",), shipped)
+
+
+def test_an_allowance_needs_its_four_fields_and_a_date_within_a_year(tmp_path: Path) -> None:
+    allow = tmp_path / "audit-allowlist.toml"
+    allow.write_text('''
+[[allow]]
+id = "CVE-2026-1"
+package = "Moto"
+why = "Development only: moto's server, never in the Lambda zip, bound to 127.0.0.1."
+until = 2027-01-31
+
+[[allow]]
+id = "GHSA-old"
+package = "x"
+why = "was fine"
+until = 2026-11-30
+
+[[allow]]
+id = "GHSA-far"
+package = "y"
+why = "forever"
+until = 2028-01-01
+
+[[allow]]
+id = "GHSA-lazy"
+package = "z"
+until = 2027-01-01
+''')
+    entries, problems = read_allow_list(allow, TODAY)
+    assert [entry.id for entry in entries] == ["CVE-2026-1", "GHSA-old", "GHSA-far"]
+    assert any("GHSA-old in x expired on 2026-11-30" in problem for problem in problems)
+    assert any("GHSA-far in y runs until 2028-01-01: a year at most" in problem for problem in problems)
+    assert any("entry 4 lacks why" in problem for problem in problems)
+    # a finding is covered by its id or an alias, in the same package (names compared as pip does)
+    left, allowed = apply_allow_list([finding(), finding(package="cfn-lint"), finding(id_="GHSA-other", aliases=())],
+                                     entries)
+    assert [(each.package, each.id) for each in left] == [("cfn-lint", "GHSA-aaaa-bbbb-cccc"), ("moto", "GHSA-other")]
+    assert [entry.id for _, entry in allowed] == ["CVE-2026-1"]
+    assert read_allow_list(tmp_path / "missing.toml", TODAY)[1]
+
+
+def test_the_repositorys_allow_list_is_valid() -> None:
+    entries, problems = read_allow_list(ROOT / "audit-allowlist.toml", datetime.date.today())
+    assert problems == []
+    assert all(len(entry.why) >= 20 for entry in entries)  # a reason, not a word
+
+
+def fake_pip_audit(lock: Path) -> dict[str, Any]:
+    return {"dependencies": [
+        {"name": "pydantic", "version": "2.14.4", "vulns": []},  # audited per release
+        {"name": "slack-sdk", "version": "3.48.0", "vulns": [
+            {"id": "GHSA-slack", "fix_versions": ["3.48.1"], "aliases": ["CVE-2026-9"], "description": "leak"}]},
+        {"name": "moto", "skip_reason": "Dependency not found on PyPI and could not be audited: moto (5.2.5)"},
+        {"name": "python-dateutil", "skip_reason": "not found"},
+        {"name": "ruff", "skip_reason": "not found"},
+    ]}
+
+
+def test_what_pip_audit_cannot_audit_is_read_from_pypis_project_document_when_it_speaks_for_the_pin() -> None:
+    documents = {
+        "moto": {"info": {"version": "5.2.5"}, "vulnerabilities": [
+            {"id": "PYSEC-1", "aliases": ["GHSA-moto"], "summary": "bad", "fixed_in": ["5.2.6"], "withdrawn": None},
+            {"id": "PYSEC-2", "aliases": [], "summary": "retracted", "fixed_in": [], "withdrawn": "2026-01-01"}]},
+        "python-dateutil": {"info": {"version": "4.0.0"}, "vulnerabilities": []},
+    }
+
+    def fetch(name: str) -> dict[str, Any]:
+        if name not in documents:
+            raise TimeoutError(name)
+        return documents[name]
+
+    report = python_findings(DEV_LOCK, {"slack-sdk", "pydantic"}, fetch=fetch, audit=fake_pip_audit)
+    assert [(each.id, each.package, each.shipped) for each in report.findings] == [
+        ("GHSA-slack", "slack-sdk", True), ("PYSEC-1", "moto", False)]
+    assert report.findings[1].ids == {"PYSEC-1", "GHSA-moto"}
+    assert (report.audited, report.from_project_documents) == (3, 1)
+    assert [line.split(":")[0] for line in report.not_audited] == ["python-dateutil 2.9.0.post0", "ruff 0.17.6"]
+    assert not report.unreachable
+    unreachable = python_findings(DEV_LOCK, set(), fetch=lambda name: (_ for _ in ()).throw(TimeoutError()),
+                                  audit=fake_pip_audit)
+    assert unreachable.unreachable and len(unreachable.not_audited) == 3
+
+
+def test_npm_audits_production_dependencies_only_and_there_are_none() -> None:
+    assert audit.npm_findings(ROOT).not_audited == []  # nothing to audit: no "dependencies" in package.json
+
+
+def test_no_known_vulnerability_in_what_parley_installs() -> None:
+    report = audit.audit()
+    summary = "\n".join(report.lines())
+    if report.unreachable:
+        pytest.skip(f"PyPI could not be reached: nothing was audited\n{summary}")
+    assert not report.findings and not report.problems, summary
+    print(summary)  # shown with -s
+    strict = os.environ.get(audit.STRICT) == "1"
+    assert report.audited and not (strict and report.not_audited), summary
+    if report.not_audited:
+        warnings.warn(f"{len(report.not_audited)} package(s) not audited:\n" + "\n".join(report.not_audited),
+                      stacklevel=1)
