@@ -1,6 +1,7 @@
 # Parley: `make run` starts the whole stack locally and opens a chat; `make test` runs every test.
 # Both install what is missing first: a .venv (python3.12 where the machine has it, else the newest
-# python3 >= 3.11) with requirements-dev.txt, and node_modules from package-lock.json.
+# python3 >= 3.11) from requirements-dev.lock (every package pinned, hashes checked), and node_modules from
+# package-lock.json.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -14,7 +15,7 @@ PYTHON_FOR_VENV ?= $(shell for p in python3.12 $$(pyenv root 2>/dev/null)/versio
 	  if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; \
 	  then echo $$p; break; fi; done)
 
-.PHONY: help setup run test soak lint bench clean manifest lex-bot redrive
+.PHONY: help setup run test soak lint bench clean manifest lex-bot redrive lock add-dependency audit
 
 help:
 	@echo "make run    start moto server, the Slack stand-in and serverless offline, then chat with the bot"
@@ -26,14 +27,18 @@ help:
 	@echo "make manifest STAGE=dev URL=https://...  print a deployed stage's Slack app manifest (YAML)"
 	@echo "make lex-bot  regenerate lex/bot.yml, the Lex bot deployed with the stack, from intents/"
 	@echo "make redrive STAGE=dev [DRY_RUN=1] [MAX=N]  move a stage's dead-lettered jobs back to its jobs queue"
+	@echo "make add-dependency PKG=name[==version] [DEV=1]  pin a package, lock both sets again, rebuild .venv"
+	@echo "make lock [UPGRADE=1]  requirements*.txt -> requirements*.lock (PyPI, hashes); UPGRADE=1: newest allowed"
+	@echo "make audit  known vulnerabilities in the locked Python packages and npm's production ones (allow-list:"
+	@echo "            audit-allowlist.toml)"
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+# Exactly the files requirements-dev.lock names, by hash (pip itself included): nothing else can be installed
+$(VENV)/.installed: requirements-dev.lock
 	@if [ -z "$(PYTHON_FOR_VENV)" ]; then echo "Parley needs Python >= 3.11 (3.12 preferred)" >&2; exit 1; fi
-	@echo "Creating $(VENV) with $(PYTHON_FOR_VENV) and installing requirements..." >&2
+	@echo "Creating $(VENV) with $(PYTHON_FOR_VENV) and installing requirements-dev.lock..." >&2
 	@rm -rf $(VENV)
 	@$(PYTHON_FOR_VENV) -m venv $(VENV)
-	@$(PY) -m pip install --quiet --upgrade pip >&2
-	@$(PY) -m pip install --quiet -r requirements-dev.txt >&2
+	@$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock >&2
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -84,3 +89,25 @@ manifest: setup
 # The tests fail while the file is stale.
 lex-bot: $(VENV)/.installed
 	@$(PY) -m bot.tools.lex_bot
+
+# The locks (bot/tools/dependencies.py): requirements.txt -> requirements.lock (the Lambda zip), requirements-dev.txt
+# -> requirements-dev.lock (.venv), every package pinned with its hashes, resolved from PyPI alone whatever this
+# machine's pip configuration adds. Run it after editing a .txt (a test fails until then); UPGRADE=1 takes the
+# newest releases the .txt files allow. .venv is rebuilt from the new lock.
+lock: $(VENV)/.installed
+	@$(PY) -m bot.tools.dependencies lock $(if $(filter-out 0 no false,$(UPGRADE)),--upgrade)
+	@$(MAKE) setup
+
+# One command adds a dependency: pinned in requirements.txt (DEV=1: requirements-dev.txt, for tools and tests), the
+# newest release when PKG has no version, both sets locked again, .venv rebuilt. Commit the .txt and the .lock files.
+add-dependency: $(VENV)/.installed
+	@if [ -z "$(PKG)" ]; then \
+	  echo "make add-dependency needs PKG: make add-dependency PKG=rapidfuzz[==3.14.3] [DEV=1]" >&2; \
+	  exit 2; fi
+	@$(PY) -m bot.tools.dependencies add "$(PKG)" $(if $(filter-out 0 no false,$(DEV)),--dev)
+	@$(MAKE) setup
+
+# Known vulnerabilities in both locks (pip-audit) and in npm's production dependencies, less audit-allowlist.toml's
+# documented exceptions (bot/tools/audit.py). make test runs it too (tests/deploy/test_dependencies.py).
+audit: $(VENV)/.installed
+	@$(PY) -m bot.tools.audit

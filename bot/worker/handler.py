@@ -17,7 +17,6 @@ invocation takes it now) instead of all of it timing out together and being rede
 
 from __future__ import annotations
 
-import logging
 import os
 import time
 from functools import partial
@@ -25,7 +24,6 @@ from typing import Any
 
 import boto3
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.idempotency import (
@@ -43,18 +41,19 @@ from bot.conversation.engine import Dialog, parse_slots
 from bot.conversation.identity import Person
 from bot.conversation.registry import Registry, registry
 from bot.conversation.turn import Turn
-from bot.defaults import DEDUP_TTL_SECONDS
+from bot.defaults import DEDUP_TTL_SECONDS, DEFAULT_STAGE
 from bot.ingress.dedup import marker
 from bot.queue.job import Job, LexRequest
 from bot.settings import Settings
 from bot.stores.bundle import dynamodb_stores
 from bot.worker.app import build_app, build_web_client, dispatch
+from bot.worker.logs import OPT_IN as SLACK_LIBRARY_DEBUG
+from bot.worker.logs import route_slack_library_logs
 
 logger = Logger()
-# Bolt's and slack_sdk's log lines get the same JSON and correlation id as ours, from the app's first line on.
-for library in ("slack_bolt", "slack_sdk"):
-    logging.getLogger(library)  # registers the parent loggers before Bolt creates its children
-copy_config_to_registered_loggers(source_logger=logger, include={"slack_bolt", "slack_sdk"})
+# Bolt's and slack_sdk's log lines get the same JSON and correlation id as ours, from the app's first line on, never
+# below INFO and without response_urls (bot/worker/logs.py says why)
+route_slack_library_logs(logger, os.environ.get("PARLEY_STAGE", DEFAULT_STAGE), os.environ.get(SLACK_LIBRARY_DEBUG))
 
 
 # Seconds: the most one job's intent may take, the least worth starting one with, and what is kept back from the

@@ -14,13 +14,16 @@ from typing import Any
 
 import pytest
 import yaml
+from packaging.utils import canonicalize_name
 
 from bot import defaults
+from bot.tools.dependencies import RUNTIME_LOCK, read_lock
 from tests.deploy.stack import ROOT, Packaged, cfn_lint, package
 
 pytestmark = pytest.mark.deploy
 
 FUNCTIONS = {"slack": "SlackLambdaFunction", "worker": "WorkerLambdaFunction", "lex": "LexLambdaFunction"}
+STAGES = ("local", "dev", "staging", "prod", "ci")
 SSM = "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/parley/prod/slack/"
 # Every IAM permission in the prod template, as (action, resource); a GetAtt's Arn is named by its resource.
 # What the code calls (README: least privilege), and nothing else.
@@ -257,6 +260,108 @@ def test_every_function_logs_to_a_group_with_the_stages_retention(resources: dic
     assert config["provider"]["logRetentionInDays"] == "${param:logRetentionDays}"
 
 
+# --- who may do what beyond the roles: the Lex test alias, the Lex role's trust, the jobs queue's senders -----------
+
+
+def param(config: dict[str, Any], stage: str, name: str) -> Any:
+    """A param's value in a stage: its own, else the default (as the framework resolves it)."""
+    return config["params"][stage].get(name, config["params"]["default"].get(name))
+
+
+def test_the_lex_test_alias_may_invoke_the_hook_only_in_dev(prod: Packaged, resources: dict[str, Any],
+                                                             config: dict[str, Any]) -> None:
+    # TSTALIASID runs the DRAFT bot, which anyone allowed to edit the bot can change: it reaches the hook in dev only
+    assert resources["LexTestAliasInvokePermission"]["Condition"] == "LexTestAliasInvokes"
+    assert prod.template["Conditions"]["LexTestAliasInvokes"] == {"Fn::And": [
+        {"Condition": "DeployLexBot"}, {"Fn::Equals": [{"Ref": "LexTestAlias"}, "true"]}]}
+    assert prod.template["Parameters"]["LexTestAlias"]["Default"] == "false"
+    assert prod.template["Parameters"]["LexTestAlias"]["AllowedValues"] == ["true", "false"]
+    assert {stage for stage in STAGES if param(config, stage, "lexTestAlias") == "true"} == {"dev"}
+    assert resources["LexInvokePermission"]["Condition"] == "DeployLexBot"  # the live alias, wherever the bot is
+
+
+def test_only_lex_acting_for_this_account_may_assume_the_lex_role(resources: dict[str, Any]) -> None:
+    # Lex V2's confused-deputy protection: the bot's own ARN cannot be named (the bot needs the role first)
+    [trust] = resources["LexBotRole"]["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+    assert (trust["Effect"], trust["Principal"], trust["Action"]) == (
+        "Allow", {"Service": "lexv2.amazonaws.com"}, "sts:AssumeRole")
+    assert trust["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}},
+        "ArnLike": {"aws:SourceArn": {"Fn::Sub": "arn:${AWS::Partition}:lex:${AWS::Region}:${AWS::AccountId}:bot/*"}},
+    }
+
+
+def send_is_denied(policy: dict[str, Any], principal: str, redrive_role: str = "") -> bool:
+    """Whether the jobs queue's policy denies sqs:SendMessage to a principal (roles named by logical id)."""
+    [statement] = policy["Properties"]["PolicyDocument"]["Statement"]
+    exempt = set()
+    for each in statement["Condition"]["ArnNotEquals"]["aws:PrincipalArn"]:
+        if "Fn::GetAtt" in each:
+            exempt.add(each["Fn::GetAtt"][0])
+        elif each == {"Fn::If": ["HasRedriveRole", {"Ref": "RedriveRoleArn"}, {"Ref": "AWS::NoValue"}]}:
+            exempt |= {redrive_role} - {""}
+        else:
+            raise AssertionError(f"unexpected exemption {each}")
+    return principal not in exempt
+
+
+def test_only_the_functions_that_queue_jobs_may_send_to_the_jobs_queue(prod: Packaged,
+                                                                       resources: dict[str, Any]) -> None:
+    # the worker trusts a job as Slack's own verified request: anyone else able to send one could speak for anyone
+    [policy] = of_type(resources, "AWS::SQS::QueuePolicy").values()
+    assert policy["Properties"]["Queues"] == [{"Ref": "JobsQueue"}]
+    [deny] = policy["Properties"]["PolicyDocument"]["Statement"]
+    assert (deny["Effect"], deny["Principal"], listed(deny["Action"])) == ("Deny", "*", ["sqs:SendMessage"])
+    assert deny["Resource"] == {"Fn::GetAtt": ["JobsQueue", "Arn"]}
+    senders = {holder for holder, found in statements(resources).items() for statement in found
+               if "sqs:SendMessage" in listed(statement["Action"])}
+    assert senders == {"SlackFunctionRole", "LexFunctionRole"}
+    for sender in senders:
+        assert not send_is_denied(policy, sender)
+    for other in ["WorkerFunctionRole", "LexBotRole", "arn:aws:iam::123456789012:root",
+                  "arn:aws:iam::123456789012:role/Admin"]:
+        assert send_is_denied(policy, other), other
+    # `make redrive` sends with an operator's role: only the one the stage's RedriveRoleArn names, if any
+    operator = "arn:aws:iam::123456789012:role/ParleyOperator"
+    assert send_is_denied(policy, operator) and not send_is_denied(policy, operator, redrive_role=operator)
+    assert prod.template["Parameters"]["RedriveRoleArn"]["Default"] == ""
+    assert prod.template["Conditions"]["HasRedriveRole"] == {
+        "Fn::Not": [{"Fn::Equals": [{"Ref": "RedriveRoleArn"}, ""]}]}
+
+
+# Tables whose records expire by themselves (a TTL) and whose loss loses nothing a person made. Every other table
+# holds user data: point-in-time recovery, and kept in prod (a new table is user data until it is listed here).
+# Links are not what a person made either: a lost link is made again with a new code from Slack.
+EPHEMERAL_TABLES = {"DedupTable", "IdempotencyTable", "DialogsTable", "ResultsTable", "LinksTable", "LimitsTable"}
+
+
+def test_tables_of_user_data_can_be_recovered_and_are_kept_in_prod(resources: dict[str, Any],
+                                                                   config: dict[str, Any]) -> None:
+    tables = of_type(resources, "AWS::DynamoDB::Table")
+    user_data = set(tables) - EPHEMERAL_TABLES
+    assert "TicketsTable" in user_data and set(tables) >= EPHEMERAL_TABLES
+    for name in user_data:
+        body = tables[name]
+        assert body["Properties"].get("PointInTimeRecoverySpecification") == {"PointInTimeRecoveryEnabled": True}, name
+        assert (body.get("DeletionPolicy"), body.get("UpdateReplacePolicy")) == ("Retain", "Retain"), name
+    for name in EPHEMERAL_TABLES:
+        assert tables[name]["Properties"]["TimeToLiveSpecification"]["Enabled"] is True, name
+    assert {stage for stage in STAGES if param(config, stage, "userDataDeletionPolicy") == "Retain"} == {"prod"}
+
+
+def test_the_http_api_is_throttled_as_the_stage_says(resources: dict[str, Any], config: dict[str, Any]) -> None:
+    stage = resources["HttpApiStage"]["Properties"]
+    assert stage["StageName"] == "$default"
+    assert stage["DefaultRouteSettings"] == {
+        "ThrottlingBurstLimit": param(config, "prod", "httpApiBurstLimit"),
+        "ThrottlingRateLimit": param(config, "prod", "httpApiRateLimit"),
+        "DetailedMetricsEnabled": False,
+    }
+    for each in STAGES:
+        burst, rate = param(config, each, "httpApiBurstLimit"), param(config, each, "httpApiRateLimit")
+        assert isinstance(burst, int) and isinstance(rate, int | float) and 0 < rate <= burst, each
+
+
 # --- what ships, and per-stage settings ---------------------------------------------------------------------------
 
 
@@ -282,6 +387,19 @@ def test_the_zip_carries_the_code_the_handlers_import_and_nothing_else_of_the_pr
     assert not [name for name in names if name.startswith(("boto3/", "botocore/"))]
 
 
+def test_the_zip_carries_the_runtime_lock_installed_by_hash(prod: Packaged, config: dict[str, Any]) -> None:
+    # serverless-python-requirements installs requirements.lock (every package pinned, each file's hash checked)
+    assert config["custom"]["pythonRequirements"]["fileName"] == "requirements.lock"
+    locked = read_lock(RUNTIME_LOCK)
+    with zipfile.ZipFile(prod.zip_file) as archive:
+        installed = archive.read("requirements.txt").decode().splitlines()  # the plugin's copy of what it installed
+        shipped = {canonicalize_name(match[1]): match[2] for name in archive.namelist()
+                   if (match := re.fullmatch(r"([^/]+)-([^-/]+)\.dist-info/METADATA", name))}
+    assert {canonicalize_name(line.split("==")[0]) for line in installed} == set(locked)
+    assert all("--hash=sha256:" in line for line in installed)
+    assert shipped == {name: entry.version for name, entry in locked.items()}
+
+
 def test_the_prod_stage_reserves_nothing_and_leaves_snapstart_off(resources: dict[str, Any]) -> None:
     slack = resources["SlackLambdaFunction"]["Properties"]
     assert "SnapStart" not in slack and "ReservedConcurrentExecutions" not in slack
@@ -292,9 +410,10 @@ def test_the_prod_stage_reserves_nothing_and_leaves_snapstart_off(resources: dic
 def test_the_lex_bot_is_deployed_where_the_stage_says(prod: Packaged, resources: dict[str, Any]) -> None:
     assert prod.template["Parameters"]["DeployLexBot"]["Default"] == "true"
     for name, body in resources.items():
-        if body["Type"].startswith("AWS::Lex::") or name in {"LexBotRole", "LexInvokePermission",
-                                                               "LexTestAliasInvokePermission"}:
+        if body["Type"].startswith("AWS::Lex::") or name in {"LexBotRole", "LexInvokePermission"}:
             assert body.get("Condition") == "DeployLexBot", name
+    # the test alias's permission needs the bot too (below)
+    assert {"Condition": "DeployLexBot"} in prod.template["Conditions"]["LexTestAliasInvokes"]["Fn::And"]
 
 
 def test_every_stage_resolves_every_param_it_uses(config: dict[str, Any]) -> None:
@@ -302,7 +421,7 @@ def test_every_stage_resolves_every_param_it_uses(config: dict[str, Any]) -> Non
     used = set(re.findall(r"\$\{param:(\w+)\}", text))  # `${param:x, fallback}` needs no definition
     params = config["params"]
     assert set(params) == {"local", "dev", "staging", "prod", "ci", "default"}
-    for stage in ("local", "dev", "staging", "prod", "ci"):
+    for stage in STAGES:
         missing = used - set(params[stage]) - set(params["default"])
         assert not missing, (stage, missing)
 

@@ -175,6 +175,11 @@ def test_the_lex_role_may_only_speak(generated: dict[str, Any]) -> None:
     role = generated["LexBotRole"]["Properties"]
     [trust] = role["AssumeRolePolicyDocument"]["Statement"]
     assert trust["Principal"] == {"Service": "lexv2.amazonaws.com"} and trust["Action"] == "sts:AssumeRole"
+    # only for this account's bots (Lex V2's confused-deputy protection): no other account's bot may use it
+    assert trust["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}},
+        "ArnLike": {"aws:SourceArn": {"Fn::Sub": "arn:${AWS::Partition}:lex:${AWS::Region}:${AWS::AccountId}:bot/*"}},
+    }
     statements = [statement for policy in role["Policies"] for statement in policy["PolicyDocument"]["Statement"]]
     assert statements == [{"Effect": "Allow", "Action": "polly:SynthesizeSpeech", "Resource": "*"}]
     assert set(role) == {"AssumeRolePolicyDocument", "Policies"}
@@ -322,6 +327,10 @@ def test_only_the_bots_aliases_may_invoke_the_hook(template: dict[str, Any]) -> 
     assert permissions["LexInvokePermission"]["SourceArn"] == {"Fn::GetAtt": ["LexBotAlias", "Arn"]}
     assert permissions["LexTestAliasInvokePermission"]["SourceArn"] == {
         "Fn::Sub": "arn:${AWS::Partition}:lex:${AWS::Region}:${AWS::AccountId}:bot-alias/${LexBot}/TSTALIASID"}
+    # the test alias runs the editable DRAFT bot: its permission exists only where the stage says (dev), not in prod
+    assert resources["LexTestAliasInvokePermission"]["Condition"] == "LexTestAliasInvokes"
+    assert template["Parameters"]["LexTestAlias"]["Default"] == "false"
+    assert resources["LexInvokePermission"]["Condition"] == "DeployLexBot"
 
 
 def test_cfn_lint_finds_nothing(packaged: tuple[Path, float]) -> None:
