@@ -1,14 +1,20 @@
-"""Slot types: how a piece of an utterance becomes a typed value, or a clear reason it cannot."""
+"""Slot types: how a piece of an utterance becomes a typed value, or a clear reason it cannot.
+
+Imported by the ingress on its form path: the standard library only at import. A Choice's typo matching loads
+rapidfuzz the first time a value is not found as written.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
-_WORDS = (
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
-)
-NUMBER_WORDS = {word: value for value, word in enumerate(_WORDS)}
+from bot.conversation.numbers import UNITS, parse_number
+
+# The words the local Lex emulator resolves as AMAZON.Number does (Lex reads more; so does Number.parse)
+NUMBER_WORDS = {**UNITS, "twenty": 20}
 
 
 class SlotValueError(ValueError):
@@ -17,21 +23,24 @@ class SlotValueError(ValueError):
 
 @dataclass(frozen=True)
 class Number:
-    """A whole number, as digits or (up to twenty) as a word, within [minimum, maximum]."""
+    """A whole number within [minimum, maximum], written as people write it: "6", "six", "twenty-one",
+    "a hundred", "1,000", "10k", "200 million", "200,000,000"."""
 
     minimum: int | None = None
     maximum: int | None = None
     name: str = "number"
 
     def parse(self, text: str) -> int:
-        cleaned = text.strip().lower()
-        if cleaned in NUMBER_WORDS:
-            value = NUMBER_WORDS[cleaned]
-        else:
-            try:
-                value = int(cleaned)
-            except ValueError:
-                raise SlotValueError(f"“{text.strip()}” is not a whole number") from None
+        value = parse_number(text)
+        if value is None:
+            raise SlotValueError(f"“{text.strip()}” is not a whole number")
+        return self.accept(value)
+
+    def accept(self, number: Fraction | int) -> int:
+        """A number already read (by the recogniser) checked against this type: whole, and within bounds."""
+        if Fraction(number).denominator != 1:
+            raise SlotValueError(f"{float(number):g} is not a whole number")
+        value = int(number)
         if self.minimum is not None and value < self.minimum:
             raise SlotValueError(f"{value} is less than {self.minimum}")
         if self.maximum is not None and value > self.maximum:
@@ -55,9 +64,25 @@ class Text:
         return value
 
 
+Synonyms = Mapping[str, Sequence[str]] | Sequence[tuple[str, Sequence[str]]]
+_PUNCTUATION = re.compile(r"[^\w\s]+")
+
+
+def plain(text: str) -> str:
+    """Text as a choice compares it: lower case, punctuation as spaces, single-spaced ("Sign-on!" -> "sign on")."""
+    return " ".join(_PUNCTUATION.sub(" ", text.lower().replace("’", "'").replace("'", "")).split())
+
+
+def typo_distance(length: int) -> int:
+    """How many edits (a transposition is one) a typed word of this length may be away from a known one: none
+    for short words ("bye" is not "hey"), one up to seven letters, two from eight."""
+    return 0 if length < 4 else 1 if length < 8 else 2
+
+
 @dataclass(frozen=True)
 class Choice:
-    """One of a fixed set of values (matched without regard to case).
+    """One of a fixed set of values, matched without regard to case or punctuation, by the value or one of its
+    synonyms (`synonyms={"high": ("urgent", "asap")}`), and forgiving a typo ("hihg" is high).
 
     Offered as buttons in chat and a select menu in forms; with `suggest`, a long list is offered as a
     menu that filters as the person types (Slack asks for the options while they type).
@@ -66,20 +91,75 @@ class Choice:
     values: tuple[str, ...]
     name: str = "choice"
     suggest: bool = False
+    # value -> other words for it; given as a mapping, kept as pairs (a Choice is hashable, like every slot)
+    synonyms: Synonyms = ()
+
+    def __post_init__(self) -> None:
+        pairs = tuple((value, tuple(words)) for value, words in (
+            self.synonyms.items() if isinstance(self.synonyms, Mapping) else self.synonyms))
+        object.__setattr__(self, "values", tuple(self.values))
+        object.__setattr__(self, "synonyms", pairs)
+        owner: dict[str, str] = {}
+        for value in self.values:
+            if plain(value) in owner:
+                raise ValueError(f"choice value {value!r} is given twice")
+            owner[plain(value)] = value
+        for value, words in pairs:
+            if value not in self.values:
+                raise ValueError(f"synonyms for {value!r}, which is not one of the values {self.values}")
+            for word in words:
+                taken = owner.get(plain(word))
+                if taken is not None and taken != value:
+                    raise ValueError(f"{word!r} cannot mean {value!r}: it already means {taken!r}")
+                owner[plain(word)] = value
+
+    def phrases(self) -> dict[str, str]:
+        """Every way of saying a value, plain (see `plain`) -> the value: the values and their synonyms."""
+        said = {plain(value): value for value in self.values}
+        for value, words in self.synonyms:  # type: ignore[misc]  # pairs after __post_init__
+            said.update((plain(word), value) for word in words)
+        return said
 
     def matching(self, typed: str, limit: int = 100) -> list[str]:
-        """The values that contain what was typed so far, those that start with it first."""
-        wanted = typed.strip().lower()
-        starts = [value for value in self.values if value.lower().startswith(wanted)]
-        contains = [value for value in self.values if wanted in value.lower() and value not in starts]
-        return (starts + contains)[:limit]
+        """The values that contain what was typed so far (or have a synonym that does), those that start with it
+        first."""
+        wanted = plain(typed)
+        said = self.phrases()
+        starts = list(dict.fromkeys(value for phrase, value in said.items() if phrase.startswith(wanted)))
+        contains = [value for phrase, value in said.items() if wanted in phrase and value not in starts]
+        ordered = [value for value in self.values if value in starts] + [
+            value for value in self.values if value in contains]
+        return list(dict.fromkeys(ordered))[:limit]
 
     def parse(self, text: str) -> str:
-        wanted = text.strip().lower()
-        for value in self.values:
-            if value.lower() == wanted:
-                return value
+        wanted = plain(text)
+        said = self.phrases()
+        if wanted in said:
+            return said[wanted]
+        typo = self.closest(wanted)
+        if typo is not None:
+            return typo
         raise SlotValueError(f"“{text.strip()}” is not one of: {', '.join(self.values)}")
+
+    def closest(self, wanted: str) -> str | None:
+        """The value whose value or synonym `wanted` (plain) is a typo of: one edit away, two for long words, and
+        only when no other value is as close."""
+        limit = typo_distance(len(wanted))
+        if not limit:
+            return None
+        from rapidfuzz.distance import OSA  # only for a value not found as written: not on the ack path's import
+
+        said = self.phrases()
+        best: dict[str, int] = {}
+        for phrase, value in said.items():
+            distance = OSA.distance(wanted, phrase, score_cutoff=limit)
+            if distance <= limit and len(phrase) >= 4:
+                best[value] = min(distance, best.get(value, distance))
+        if not best:
+            return None
+        nearest = min(best.values())
+        winners = [value for value, distance in best.items() if distance == nearest]
+        return winners[0] if len(winners) == 1 else None
 
 
 SlotType = Number | Text | Choice

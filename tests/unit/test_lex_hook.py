@@ -176,10 +176,10 @@ def test_a_value_lex_did_not_interpret_is_read_from_what_was_said(hook: LexHook)
 def test_an_unresolved_choice_is_asked_again(hook: LexHook) -> None:
     unresolved = event("open_ticket", {"topic": "printer", "priority": None, "component": None})
     unresolved["sessionState"]["intent"]["slots"]["priority"] = {"shape": "Scalar", "value": {
-        "originalValue": "urgent", "resolvedValues": []}}
+        "originalValue": "purple", "resolvedValues": []}}
     response = valid(hook(unresolved))
     assert action(response) == "ElicitSlot"
-    assert texts(response) == ["Sorry, “urgent” is not one of: low, normal, high. How urgent is it?"]
+    assert texts(response) == ["Sorry, “purple” is not one of: low, normal, high. How urgent is it?"]
 
 
 def test_a_declared_confirmation_is_asked_once_the_slots_are_in(hook: LexHook) -> None:
