@@ -48,6 +48,9 @@ class Intent:
     takes_turn: bool = field(default=False, compare=False)
     slot_parameters: tuple[str, ...] = field(default=(), compare=False)
     needs: tuple[str, ...] = field(default=(), compare=False)
+    # Other words people use for a word of the examples, for this intent only: {"ticket": ("issue", "bug")}.
+    # General English (create/open, list/show) is the recogniser's already: these are the intent's own.
+    synonyms: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def __post_init__(self) -> None:
         if not INTENT_NAME.fullmatch(self.name):
@@ -63,6 +66,13 @@ class Intent:
                     raise ValueError(f"intent {self.name!r}: {text!r} uses undeclared slot {used!r}")
         if self.confirm and any(not slot.required for slot in self.slots if f"{{{slot.name}}}" in self.confirm):
             raise ValueError(f"intent {self.name!r}: its confirmation may only name required slots")
+        said = {word.lower() for example in self.examples
+                for word in re.findall(r"[\w'-]+", PLACEHOLDER.sub(" ", example))}
+        for word, others in self.synonyms:
+            if word.lower() not in said:
+                raise ValueError(f"intent {self.name!r}: synonyms for {word!r}, which none of its examples says")
+            if not others or any(not other.strip() for other in others):
+                raise ValueError(f"intent {self.name!r}: the synonyms of {word!r} must be words")
 
     def slot(self, name: str) -> Slot:
         return next(slot for slot in self.slots if slot.name == name)
@@ -78,10 +88,12 @@ class Intent:
 
 def make_intent(name: str, handler: Handler, *, description: str, examples: Sequence[str],
                 slots: Sequence[Slot] = (), confirm: str | None = None, shortcut: str | None = None,
-                slow: bool = False, hidden: bool = False) -> Intent:
+                slow: bool = False, hidden: bool = False,
+                synonyms: Mapping[str, Sequence[str]] | None = None) -> Intent:
     takes_turn, slot_parameters, needs = read_parameters(name, handler, slots)
+    pairs = tuple((word, tuple(others)) for word, others in (synonyms or {}).items())
     return Intent(name, description, tuple(examples), tuple(slots), handler, confirm, shortcut, slow, hidden,
-                  takes_turn, slot_parameters, needs)
+                  takes_turn, slot_parameters, needs, synonyms=pairs)
 
 
 def read_parameters(name: str, handler: Handler, slots: Sequence[Slot]) -> tuple[bool, tuple[str, ...],

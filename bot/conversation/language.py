@@ -270,6 +270,11 @@ GLUE = ("make it", "make that", "make the", "change it to", "change that to", "c
         "set it to", "set the", "set to", "it should be", "should be", "it is", "it will be", "let us say",
         "how about", "what about", "go with", "switch to", "use", "is", "to", "be", "set", "change", "make", "it",
         "that", "the", "a", "an", "one", "of", "for", "with", "its", "not", "but", "instead", "rather", "please")
+# What links a slot's name to its new value ("the topic is login", "set the priority to high")
+COPULA = ("is", "be", "should be", "will be", "to", "it is", "becomes", "equals")
+# What people say to steer a conversation rather than to answer it: never taken as a free-text answer outright
+CONTROL = ("cancel", "stop", "quit", "never mind", "nevermind", "forget it", "start over", "restart", "exit",
+           "abort", "go back", "undo", "help", "what", "huh", "i do not understand")
 # Sentences that start with these correct another slot: they are not the free-text answer to the one asked
 GLUE_OPENINGS = ("make it", "make that", "make the", "change it to", "change that to", "change the",
                  "set it to", "set the", "it should be", "switch to", "go with", "how about", "what about")

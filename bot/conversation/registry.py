@@ -1,18 +1,22 @@
-"""The registry of intents: declared with `@intent(...)`, matched by `Registry.match`."""
+"""The registry of intents: declared with `@intent(...)`, recognised by `Registry.recogniser()`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from bot.conversation.intent import Handler, Intent, make_intent
-from bot.conversation.matcher import Match, Matcher, normalize
+from bot.conversation.matcher import Match, normalize
 from bot.conversation.slots import Slot
+
+if TYPE_CHECKING:  # the recogniser is built on first use: the ingress's form path imports this module
+    from bot.conversation.recogniser import Recogniser
 
 
 class Registry:
     def __init__(self) -> None:
         self._intents: dict[str, Intent] = {}
-        self._matcher: Matcher | None = None
+        self._recogniser: Recogniser | None = None
 
     def add(self, intent: Intent) -> Intent:
         if intent.name in self._intents:
@@ -23,12 +27,13 @@ class Registry:
             if owner:
                 raise ValueError(f"example {example!r} of {intent.name!r} is already an example of {owner!r}")
         self._intents[intent.name] = intent
-        self._matcher = None  # rebuilt on the next match
+        self._recogniser = None  # rebuilt on the next recognition
         return intent
 
     def intent(self, name: str, *, description: str, examples: Sequence[str], slots: Sequence[Slot] = (),
                confirm: str | None = None, shortcut: str | None = None, slow: bool = False,
-               hidden: bool = False) -> Callable[[Handler], Handler]:
+               hidden: bool = False, synonyms: Mapping[str, Sequence[str]] | None = None
+               ) -> Callable[[Handler], Handler]:
         """Declare an intent.
 
         Args:
@@ -40,6 +45,8 @@ class Registry:
             shortcut: the name of a Slack shortcut that opens the intent as a form.
             slow: takes seconds: a voice caller is answered at once and told the result later.
             hidden: left out of help (tools for operators and tests).
+            synonyms: other words people use for words of the examples, this intent's own
+                (`{"ticket": ["issue", "bug"]}`; general English such as create/open is known already).
 
         The handler asks for what it needs by parameter name: `turn`, a slot's name (its parsed value), or a
         service (`tickets`, `jobs`, `links`, ...):
@@ -52,7 +59,7 @@ class Registry:
 
         def register(handler: Handler) -> Handler:
             self.add(make_intent(name, handler, description=description, examples=examples, slots=slots,
-                                 confirm=confirm, shortcut=shortcut, slow=slow, hidden=hidden))
+                                 confirm=confirm, shortcut=shortcut, slow=slow, hidden=hidden, synonyms=synonyms))
             return handler
 
         return register
@@ -74,10 +81,24 @@ class Registry:
     def get(self, name: str) -> Intent | None:
         return self._intents.get(name)
 
+    def recogniser(self) -> Recogniser:
+        """The recogniser of these intents: built on first use, and again after an intent is added."""
+        if self._recogniser is None:
+            from bot.conversation.recogniser import Recogniser
+
+            self._recogniser = Recogniser(self)
+        return self._recogniser
+
     def match(self, text: str) -> Match | None:
-        if self._matcher is None:
-            self._matcher = Matcher(self)
-        return self._matcher.match(text)
+        """Today's engine's view of a recognition: the intent to act on when the recogniser is confident, else
+        None (the fallback). The engine that offers a choice when it is ambiguous reads `recogniser()` itself."""
+        recognition = self.recogniser().recognise(text)
+        best = recognition.best
+        if recognition.verdict != "confident" or best is None:
+            return None
+        missing = tuple(slot.name for slot in best.intent.slots
+                        if slot.required and slot.name not in best.values and slot.name not in best.problems)
+        return Match(best.intent, dict(best.values), dict(best.problems), missing)
 
 
 # The registry `intents/` declares into; the worker, the Lex hook and the console all read it.

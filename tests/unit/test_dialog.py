@@ -33,13 +33,14 @@ def test_bad_slot_values_are_explained_with_the_prompt(text: str, why: str) -> N
 
 def test_a_missing_slot_is_asked_for() -> None:
     assert say("roll a die") == "How many sides should the die have?"
+    assert say("echo") == "What should I say?"  # the intent's word alone: its slot is asked for
 
 
 def test_echo_keeps_the_text_as_typed() -> None:
     assert say("echo Hello, *World*") == "Hello, *World*"
 
 
-@pytest.mark.parametrize("text", ["what is the meaning of life", "", "rol 6", "echo"])
+@pytest.mark.parametrize("text", ["what is the meaning of life", "", "rol 6", "roll back the last deploy"])
 def test_unknown_text_gets_a_polite_fallback_pointing_to_help(text: str) -> None:
     reply = say(text)
     assert reply.startswith("Sorry, I can't do that yet.")
