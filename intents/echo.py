@@ -4,7 +4,7 @@ from bot.conversation import Reply, Slot, Text, intent
 @intent(
     "echo",
     description="Say back what you tell me to.",
-    examples=["echo {text}", "say {text}", "repeat {text}"],
+    examples=["echo {text}", "say {text}", "repeat {text}", "repeat after me {text}"],
     slots=[Slot("text", Text(max_length=3000), prompt="What should I say?", example="hi there")],
 )
 def echo(text: str) -> Reply:

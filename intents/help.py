@@ -5,7 +5,10 @@ from bot.conversation.help import describe
 @intent(
     "help",
     description="List what I can do, with examples.",
-    examples=["help", "what can you do", "commands"],
+    examples=["help", "what can you do", "commands", "what do you do", "how do I use you", "how does this work",
+              "what can I ask you", "what can I say", "how can you help me", "what are you capable of", "I'm lost"],
+    synonyms={"commands": ("options", "features", "capabilities", "abilities", "skills", "instructions", "menu"),
+              "say": ("type", "write", "ask"), "lost": ("stuck", "confused")},
 )
 def help_(registry: Registry) -> Reply:
     return describe(registry)

@@ -17,18 +17,38 @@ COMPONENTS = (
     "onboarding", "payments", "permissions", "reports", "search", "settings", "single sign-on", "teams",
     "user profile", "webhooks",
 )
+# What people call the priorities and the components, besides their names
+PRIORITY_SYNONYMS = {
+    "high": ("urgent", "critical", "asap", "important", "top", "blocking", "severe", "emergency", "highest"),
+    "normal": ("medium", "regular", "standard", "moderate", "average", "default", "mid"),
+    "low": ("minor", "trivial", "not urgent", "whenever", "no rush", "lowest", "cosmetic"),
+}
+COMPONENT_SYNONYMS = {
+    "single sign-on": ("sso", "saml"),
+    "mobile app": ("ios app", "android app", "phone app", "the app"),
+    "login": ("log in", "sign in", "signin", "logon"),
+    "email": ("e-mail", "mail"),
+    "user profile": ("profile", "my profile"),
+    "data export": ("export", "csv export"),
+    "data import": ("import", "csv import"),
+    "webhooks": ("webhook",),
+    "audit log": ("audit trail",),
+}
 
 
 @intent(
     "open_ticket",
     description="Open a support ticket; I ask for what I need.",
     examples=["open a ticket", "open a ticket about {topic}", "new ticket about {topic}", "file a ticket about {topic}",
-              "new ticket"],
+              "new ticket", "report a problem", "open a {priority} priority ticket about {topic}"],
+    synonyms={"ticket": ("issue", "bug", "problem", "case", "incident", "support ticket", "support request",
+                         "bug report"),
+              "open": ("report",)},
     slots=[
         Slot("topic", Text(max_length=200), prompt="What is the ticket about?", example="the printer is on fire"),
-        Slot("priority", Choice(PRIORITIES), prompt="How urgent is it?", example="high"),
-        Slot("component", Choice(COMPONENTS, suggest=True), prompt="Which part of the product is it about?",
-             required=False),
+        Slot("priority", Choice(PRIORITIES, synonyms=PRIORITY_SYNONYMS), prompt="How urgent is it?", example="high"),
+        Slot("component", Choice(COMPONENTS, suggest=True, synonyms=COMPONENT_SYNONYMS),
+             prompt="Which part of the product is it about?", required=False),
     ],
     confirm="Open a *{priority}* priority ticket about “{topic}”?",
     shortcut="Open a ticket",
@@ -44,7 +64,10 @@ def open_ticket(turn: Turn, topic: str, priority: str, component: str | None, ti
 @intent(
     "my_tickets",
     description="List the tickets you opened, newest first.",
-    examples=["my tickets", "list my tickets", "show my tickets", "what tickets do I have"],
+    examples=["my tickets", "list my tickets", "show my tickets", "what tickets do I have", "my open tickets",
+              "tickets I opened", "which tickets did I open", "what is the status of my tickets"],
+    synonyms={"tickets": ("issues", "bugs", "problems", "cases", "requests", "support tickets"),
+              "opened": ("reported",)},
 )
 def my_tickets(turn: Turn, tickets: TicketStore) -> Reply:
     found = tickets.mine(turn.person.key)
