@@ -15,7 +15,7 @@ PYTHON_FOR_VENV ?= $(shell for p in python3.12 $$(pyenv root 2>/dev/null)/versio
 	  if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; \
 	  then echo $$p; break; fi; done)
 
-.PHONY: help setup run test soak lint bench clean manifest lex-bot redrive lock add-dependency audit
+.PHONY: help setup run test soak lint bench clean manifest lex-bot redrive lock add-dependency audit nlu
 
 help:
 	@echo "make run    start moto server, the Slack stand-in and serverless offline, then chat with the bot"
@@ -23,6 +23,8 @@ help:
 	@echo "make test   lint and run every test (unit, functional, end to end, reliability, deploy)"
 	@echo "make soak   the reliability suite's long mode: the full counts of RELIABILITY.md, 10,000+ fuzz examples"
 	@echo "make bench  Parley vs Bolt-lazy and the floors: the ack cold and warm, end to end, size, cost"
+	@echo "make nlu [FILE=path] [MIN=0.9]  how well the recogniser understands tests/nlu/ (or FILE): accuracy,"
+	@echo "           confusions, what fell through; MIN makes it fail below that share"
 	@echo "make clean  remove the venv, node_modules and local logs"
 	@echo "make manifest STAGE=dev URL=https://...  print a deployed stage's Slack app manifest (YAML)"
 	@echo "make lex-bot  regenerate lex/bot.yml, the Lex bot deployed with the stack, from intents/"
@@ -69,6 +71,10 @@ test: setup lint
 soak: setup
 	@PARLEY_SOAK=1 $(PY) -m pytest tests/reliability
 	@$(PY) -m tests.reliability.report
+
+# The recogniser against an evaluation set: tests/nlu/ by default (tests/nlu/demo.yml describes the format)
+nlu: $(VENV)/.installed
+	@$(PY) -m tests.nlu.evaluate $(if $(FILE),"$(FILE)") $(if $(MIN),--min "$(MIN)")
 
 # Parley vs Bolt's lazy-listener app and two floors: ack cold and warm, end to end, size, cost (bench/README.md)
 bench: setup
