@@ -170,6 +170,15 @@ SAME = (
     ("job", "task"),
     ("say", "repeat", "echo"),
 )
+# The verbs of SAME that read well in each other's place, for generated sample utterances ("throw a die" beside
+# "roll a die"): narrower than SAME, which also reads the looser ways people put it ("give me", "make a ticket").
+VERBS = (
+    ("open", "create", "file", "raise", "start", "submit", "log"),
+    ("show", "list", "display", "view", "check", "get"),
+    ("count", "calculate", "compute"),
+    ("roll", "throw", "toss"),
+    ("say", "repeat", "echo"),
+)
 # Verbs that mostly wrap a request ("show me the status", "check status", "find the primes"): unexplained, they
 # weigh like a function word.
 WRAPPING_KEYS = frozenset({"show"})

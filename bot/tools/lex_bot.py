@@ -19,6 +19,12 @@ spaces, apostrophes, periods and hyphens are dropped (Lex matches words, not pun
 refused punctuation in utterances). A slot glued to a word ("roll a d{sides}") cannot be expressed in Lex, which matches
 slots as whole words: it is rewritten with a space ("roll a d {sides}"), which is still how it is said.
 
+Same words as text: after the examples come the ways people say them with other words, so voice and text
+understand alike: an example's first verb replaced by the verbs people use for it (`language.VERBS`: "throw a
+die" beside "roll a die") and a word replaced by the intent's own synonyms ("open an issue"), at most
+MAX_EXTRA_UTTERANCES per intent and never an utterance of another intent. A Choice slot type carries the
+choice's synonyms (SlotTypeValues Synonyms), so Lex resolves "urgent" to high as the hook does.
+
 The name mapping the running hook needs is `bot.channels.lex.names`; this generator stays out of the Lambda zip.
 """
 
@@ -40,6 +46,7 @@ from bot.channels.lex.names import (
     slot_type_lex_name,
 )
 from bot.conversation.intent import PLACEHOLDER, Intent
+from bot.conversation.language import VERBS
 from bot.conversation.registry import Registry
 from bot.conversation.slots import Choice, Number, Slot, Text
 
@@ -68,6 +75,10 @@ VOICE_ENGINE = "neural"
 UTTERANCE_REFUSED = re.compile(r"[^\w\s'.\-]|_")
 SLACK_MARKUP = re.compile(r"[*`]")
 PLAIN_TEXT_MAX = 1000
+# Utterances generated beside an intent's examples (other verbs, the intent's synonyms): enough to cover the
+# words people use, few enough that the bot stays readable and Lex's build quick
+MAX_EXTRA_UTTERANCES = 30
+A_BEFORE_VOWEL = re.compile(r"\b([Aa]) (?=[aeiouAEIOU])")
 
 # Built-in slot types. `Text` is free text, and Lex has two built-ins for it, each with a limit:
 # AMAZON.FreeFormInput takes the whole answer as said, but Lex only fills it when it elicits the slot and
@@ -117,11 +128,19 @@ def slot_type_name(intent: Intent, slot: Slot) -> str:
     raise TypeError(f"intent {intent.name!r}: slot {slot.name!r} has a type Lex cannot express: {slot.type!r}")
 
 
+def _slot_type_value(value: str, synonyms: tuple[str, ...]) -> dict[str, Any]:
+    declared: dict[str, Any] = {"SampleValue": {"Value": value}}
+    if synonyms:
+        declared["Synonyms"] = [{"Value": synonym} for synonym in synonyms]
+    return declared
+
+
 def _slot_type(intent: Intent, slot: Slot, choice: Choice) -> dict[str, Any]:
+    synonyms = dict(choice.synonyms)
     return {
         "Name": slot_type_name(intent, slot),
         "Description": f"The values of {intent.name}'s {slot.name}",
-        "SlotTypeValues": [{"SampleValue": {"Value": value}} for value in choice.values],
+        "SlotTypeValues": [_slot_type_value(value, tuple(synonyms.get(value, ()))) for value in choice.values],
         # only the declared values (the API's TopResolution, spelled this way in CloudFormation): the hook
         # would refuse anything else anyway
         "ValueSelectionSetting": {"ResolutionStrategy": "TOP_RESOLUTION"},
@@ -140,10 +159,41 @@ def _slot(intent: Intent, slot: Slot) -> dict[str, Any]:
     }
 
 
-def _intent(intent: Intent) -> dict[str, Any]:
+def _variants(example: str, intent: Intent) -> list[str]:
+    """The example said with other words: its first verb replaced by the verbs people use for it, then each word
+    the intent gives synonyms for replaced by each of them (one replacement at a time)."""
+    words = example.split(" ")
+    found: list[str] = []
+    first = words[0].lower()
+    for group in VERBS:
+        if first in group:
+            found += [" ".join([verb, *words[1:]]) for verb in group if verb != first]
+    for word, others in intent.synonyms:
+        for index, said in enumerate(words):
+            if said.lower() == word.lower():
+                found += [" ".join([*words[:index], other, *words[index + 1:]]) for other in others]
+    return [A_BEFORE_VOWEL.sub(r"\1n ", variant) for variant in found]
+
+
+def sample_utterances(intent: Intent, taken: set[str]) -> list[str]:
+    """The intent's examples in Lex's syntax, then up to MAX_EXTRA_UTTERANCES variants of them (taken in turn from
+    each example), none of which is in `taken` (the other intents' examples)."""
     utterances = list(dict.fromkeys(filter(None, map(lex_utterance, intent.examples))))
     if not utterances:
         raise ValueError(f"intent {intent.name!r} has no example Lex can use")
+    seen = {each.lower() for each in utterances} | {each.lower() for each in taken}
+    per_example = [[lex_utterance(variant) for variant in _variants(example, intent)] for example in intent.examples]
+    extra: list[str] = []
+    for turn in range(max(map(len, per_example), default=0)):
+        for variants in per_example:
+            if turn < len(variants) and variants[turn] and variants[turn].lower() not in seen:
+                seen.add(variants[turn].lower())
+                extra.append(variants[turn])
+    return utterances + extra[:MAX_EXTRA_UTTERANCES]
+
+
+def _intent(intent: Intent, taken: set[str]) -> dict[str, Any]:
+    utterances = sample_utterances(intent, taken)
     declared: dict[str, Any] = {
         "Name": lex_intent_name(intent.name),
         "Description": lex_text(intent.description)[:200],
@@ -203,8 +253,13 @@ def bot_locale(registry: Registry, *, locale: str = "en_US", voice: str = "Joann
         "NluConfidenceThreshold": NLU_CONFIDENCE_THRESHOLD,
         "VoiceSettings": {"VoiceId": voice, "Engine": VOICE_ENGINE},
         "SlotTypes": slot_types,
-        "Intents": [*map(_intent, intents), _fallback_intent()],
+        "Intents": [*(_intent(intent, _examples_of_others(intents, intent)) for intent in intents),
+                    _fallback_intent()],
     }
+
+
+def _examples_of_others(intents: list[Intent], intent: Intent) -> set[str]:
+    return {lex_utterance(example) for other in intents if other is not intent for example in other.examples}
 
 
 def bot_resources(registry: Registry, *, locale: str = "en_US", voice: str = "Joanna") -> dict[str, Any]:

@@ -137,7 +137,7 @@ def test_global_shortcut_opens_the_form_and_the_form_is_checked_before_it_closes
     assert options[0] == "billing"  # starts with what was typed, then the others that contain it
     assert all("bil" in option for option in options)
     # mistakes come back in the HTTP answer, under the fields
-    status, answer = send(stack, view_submission(view, {"priority": "urgent"}))
+    status, answer = send(stack, view_submission(view, {"priority": "purple"}))
     assert status == 200
     errors = json.loads(answer)
     assert errors["response_action"] == "errors"

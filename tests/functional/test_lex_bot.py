@@ -110,7 +110,8 @@ def test_every_intent_is_in_the_bot_with_its_slots_prompts_and_code_hooks(genera
         lex = declared[lex_intent_name(intent.name)]
         assert lex["DialogCodeHook"] == {"Enabled": True}
         assert lex["FulfillmentCodeHook"] == {"Enabled": True}
-        assert len(lex["SampleUtterances"]) == len(intent.examples)
+        utterances = [each["Utterance"] for each in lex["SampleUtterances"]]
+        assert utterances[:len(intent.examples)] == [lex_utterance(example) for example in intent.examples]
         slots = lex.get("Slots", [])
         assert [slot["Name"] for slot in slots] == [lex_slot_name(slot.name) for slot in intent.slots]
         # Lex elicits in declaration order
@@ -127,6 +128,9 @@ def test_every_intent_is_in_the_bot_with_its_slots_prompts_and_code_hooks(genera
                 slot_type = slot_types[slot["SlotTypeName"]]
                 assert [value["SampleValue"]["Value"] for value in slot_type["SlotTypeValues"]] == list(
                     ours.type.values)
+                assert {value["SampleValue"]["Value"]: [each["Value"] for each in value.get("Synonyms", [])]
+                        for value in slot_type["SlotTypeValues"]} == {
+                    value: list(dict(ours.type.synonyms).get(value, ())) for value in ours.type.values}
                 assert slot_type["ValueSelectionSetting"] == {"ResolutionStrategy": "TOP_RESOLUTION"}
             else:
                 assert slot["SlotTypeName"] in {"AMAZON.AlphaNumeric", "AMAZON.FreeFormInput"}

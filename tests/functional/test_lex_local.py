@@ -62,8 +62,8 @@ def test_a_multi_slot_dialog_with_an_invalid_value_asked_again(hook: LexHook) ->
     asked = lex.say("the printer is on fire")
     assert texts(asked) == ["How urgent is it?"]
     assert [label for label, _ in lex.last_buttons] == []  # Lex's own prompt: no card (the hook delegated)
-    refused = lex.say("urgent")
-    assert refused[0].text == "Sorry, “urgent” is not one of: low, normal, high. How urgent is it?"
+    refused = lex.say("purple")  # "urgent" would do: it is a synonym of high
+    assert refused[0].text == "Sorry, “purple” is not one of: low, normal, high. How urgent is it?"
     assert [label for label, _ in lex.last_buttons] == []
     confirm = lex.say("high")
     assert confirm[0].text == "Open a high priority ticket about “the printer is on fire”?"
