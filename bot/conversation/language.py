@@ -13,11 +13,13 @@ are expanded ("what's" -> what is, "I'd" -> I would), and each word gets a key a
 And the ways people say yes and no (`affirmation`). Nothing here is about a particular intent: the intents bring
 their own words (examples, choice values, synonyms).
 
-Standard library only at import: the stemmer (snowballstemmer, pure Python) loads on the first `stem`.
+Standard library only at import: the stemmer (PyStemmer, the Snowball project's C stemmer) loads on the first
+`stem`.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -78,10 +80,13 @@ def tokens(text: str) -> list[Token]:
     found: list[Token] = []
     previous_end = 0
     normal = text.translate(QUOTES)  # one character for one: places in `normal` are places in `text`
+    stretched = STRETCHED.search(normal) is not None
     for match in WORD.finditer(normal):
         before = normal[previous_end:match.start()]
         previous_end = match.end()
-        word = STRETCHED.sub(r"\1", match.group().lower())
+        word = match.group().lower()
+        if stretched:
+            word = STRETCHED.sub(r"\1", word)
         die = DIE.fullmatch(word)
         if die:  # "d20" is a die with 20 sides; "2d6" two of them
             parts = ([die.group(1)] if die.group(1) else []) + ["d", die.group(2)]
@@ -205,9 +210,9 @@ def stem(word: str) -> str:
         return found
     global _stemmer
     if _stemmer is None:
-        from snowballstemmer.english_stemmer import EnglishStemmer  # loaded with the first word, not on import
+        import Stemmer  # PyStemmer: loaded with the first word, not on import
 
-        _stemmer = EnglishStemmer()
+        _stemmer = Stemmer.Stemmer("english")
     found = IRREGULAR.get(word) or (word if len(word) <= 2 or not word.isalpha() else _stemmer.stemWord(word))
     if len(_stems) >= MAX_CACHED_STEMS:
         _stems.clear()
@@ -219,9 +224,16 @@ def stems(words: Iterable[str]) -> tuple[str, ...]:
     return tuple(stem(word) for word in words)
 
 
+@functools.lru_cache(maxsize=4096)
 def phrase_words(phrase: str) -> tuple[str, ...]:
     """A phrase of this module or of an intent as the words `tokens` would make of it."""
     return tuple(token.text for token in tokens(phrase))
+
+
+@functools.lru_cache(maxsize=64)
+def phrase_stems(phrases: tuple[str, ...]) -> frozenset[tuple[str, ...]]:
+    """The stems of each of these phrases, as a set to look word sequences up in."""
+    return frozenset(stems(phrase_words(phrase)) for phrase in phrases)
 
 
 class Lexicon:

@@ -20,6 +20,7 @@ the closest intents as suggestions). The thresholds are below; `make nlu` measur
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -35,6 +36,7 @@ from bot.conversation.language import (
     Token,
     breaks_before,
     lexicon,
+    phrase_stems,
     phrase_words,
     stem,
     stems,
@@ -174,6 +176,10 @@ class _Example:
     text: str
     items: list[_Literal | str]  # words of the example, and slot names where `{slot}` stands
     weight: float  # of its words
+    light: float = 0.0  # of its function words, which the index leaves out
+    slots: int = 0  # how many `{slot}` it has
+    numbers: int = 0  # ... of which Number slots
+    free: bool = False  # whether it has a Text slot (which may explain any word)
 
 
 @dataclass
@@ -195,6 +201,7 @@ class _Model:
     choices: dict[tuple[str, ...], list[tuple[str, str]]] = field(default_factory=dict)  # stems -> (slot, value)
     anchors: dict[str, set[str]] = field(default_factory=dict)  # Text slot -> keys of the words before it
     longest_choice: int = 0
+    words: set[str] = field(default_factory=set)  # every key and stem its examples, synonyms and slots may explain
 
     def slot(self, name: str) -> Slot:
         return self.intent.slot(name)
@@ -248,14 +255,18 @@ class Recogniser:
         self._examples = [example for model in self._models.values() for example in model.examples]
         for number, example in enumerate(self._examples):
             weights: dict[str, float] = {}
-            for item in example.items:
-                if isinstance(item, _Literal):
-                    for key in {item.key, *example.model.aliases.get(item.key, ())}:
-                        weights[key] = weights.get(key, 0.0) + item.weight
+            literals = [item for item in example.items if isinstance(item, _Literal)]
+            heavy = any(item.weight > LIGHT for item in literals)
+            for item in literals:
+                if heavy and item.weight <= LIGHT:
+                    example.light += item.weight  # "a", "the": not worth an index entry, counted in every bound
+                    continue
+                for key in {item.key, *example.model.aliases.get(item.key, ())}:
+                    weights[key] = weights.get(key, 0.0) + item.weight
             for key, weight in weights.items():
                 self._index.setdefault(key, []).append((number, weight))
         self._fix_cache: dict[str, str | None] = {}
-        self._control = {stems(phrase_words(phrase)) for phrase in CONTROL}
+        self._control = phrase_stems(CONTROL)
 
     # --- building ---------------------------------------------------------------------------------------------
 
@@ -300,6 +311,7 @@ class Recogniser:
                     model.own.add(item.key)
         for key, aliases in model.aliases.items():
             model.own |= aliases | {key}
+        model.words = model.own | set(model.markers) | {word for phrase in model.choices for word in phrase}
         return model
 
     def _key_of(self, word: str) -> str:
@@ -320,7 +332,10 @@ class Recogniser:
                 key = f"#{unit.number.value}" if unit.number else unit.key
                 items.append(_Literal(key, unit.stems, unit.words, unit.weight, unit.past))
         weight = sum(item.weight for item in items if isinstance(item, _Literal))
-        return _Example(model, text, items, weight)
+        names = [item for item in items if isinstance(item, str)]
+        return _Example(model, text, items, weight, slots=len(names),
+                        numbers=sum(isinstance(model.slot(name).type, Number) for name in names),
+                        free=any(isinstance(model.slot(name).type, Text) for name in names))
 
     # --- reading a text ---------------------------------------------------------------------------------------
 
@@ -440,9 +455,20 @@ class Recogniser:
         if said.weight <= 0:
             return Recognition("unknown", ())
         best: dict[str, _Scored] = {}
-        for example in self._likely(said):
-            scored = self._score(example, said)
+        spans: dict[str, list[_ChoiceSpan]] = {}  # per intent: where the text says one of its choices
+        reach: dict[str, float] = {}  # per intent: the most of the text it could explain without free text
+        for bound, example in self._likely(said):
             name = example.model.intent.name
+            if not example.free:
+                if name not in reach:
+                    reach[name] = self._reach(example.model, said)
+                bound *= reach[name]
+            scores = sorted((each.score for each in best.values()), reverse=True)
+            if len(scores) >= MAX_OFFERED and bound <= scores[MAX_OFFERED - 1]:
+                break  # no example left can reach the intents already offered
+            if name in best and bound <= best[name].score:
+                continue
+            scored = self._score(example, said, spans)
             if scored.score > 0 and (name not in best or (scored.score, scored.filled) > (best[name].score,
                                                                                           best[name].filled)):
                 best[name] = scored
@@ -457,15 +483,30 @@ class Recogniser:
                         if each.score >= max(SUGGEST, candidates[0].score - AMBIGUITY_BAND))
         return Recognition("ambiguous", offered)
 
-    def _likely(self, said: _Said) -> list[_Example]:
-        """The examples that share words with the text, those that could explain most of themselves first."""
+    def _reach(self, model: _Model, said: _Said) -> float:
+        """The most of the text an intent's examples could explain (its words, numbers, greetings, and function
+        words as if all were), to the power the score gives it: a bound, cheaper than scoring."""
+        could = sum(unit.weight for unit in said.units if unit.weight < 1.0 or unit.number is not None
+                    or unit.key in model.words or unit.stems[-1] in model.words or unit.key == self._hello)
+        return (could / said.weight) ** TEXT_POWER if said.weight else 0.0
+
+    def _likely(self, said: _Said) -> list[tuple[float, _Example]]:
+        """The examples that share words with the text, each with the most it could score (all it shares said,
+        all its slots filled, the whole text explained), the most first."""
         found: dict[int, float] = {}
+        get = found.get
         for key in said.keys:
             for number, weight in self._index.get(key, ()):
-                found[number] = found.get(number, 0.0) + weight
-        ranked = sorted(((weight / (self._examples[number].weight or 1.0), number)
-                         for number, weight in found.items()), reverse=True)
-        return [self._examples[number] for bound, number in ranked[:MAX_SCORED] if bound >= 0.2]
+                found[number] = get(number, 0.0) + weight
+        numbers = any(unit.number is not None for unit in said.units)
+        examples = self._examples
+        ranked = []
+        for number, shared in found.items():
+            example = examples[number]
+            slots = example.slots if numbers else example.slots - example.numbers  # no number said: none filled
+            ranked.append(((shared + example.light + slots) / ((example.weight + slots) or 1.0), number))
+        return [(min(1.0, bound) ** EXAMPLE_POWER, examples[number])
+                for bound, number in heapq.nlargest(MAX_SCORED, ranked) if bound >= 0.2]
 
     @staticmethod
     def _candidate(said: _Said, scored: _Scored) -> Candidate:
@@ -479,7 +520,7 @@ class Recogniser:
         return Candidate(scored.example.model.intent, round(scored.score, 3), dict(reading.values),
                          dict(reading.problems), f"'{example}': " + ", ".join(notes) if notes else f"'{example}'")
 
-    def _score(self, example: _Example, said: _Said) -> _Scored:
+    def _score(self, example: _Example, said: _Said, spans: dict[str, list[_ChoiceSpan]] | None = None) -> _Scored:
         model = example.model
         reading = _Reading()
         matched: dict[int, int] = {}  # item index -> unit index
@@ -505,9 +546,14 @@ class Recogniser:
             return _Scored(example, 0.0, reading, 0)
         used = set(matched.values())
         self._read_numbers(model, said, reading, used, example, matched)
-        spans = self._choice_spans(model, said, used)
-        self._read_texts(model, said, reading, used, spans, example, matched)
-        self._read_choices(model, said, reading, spans, example, matched)
+        if spans is None:
+            spans = {}
+        if model.intent.name not in spans:
+            spans[model.intent.name] = self._choice_spans(model, said, set())
+        taken = {token for index in used for token in range(said.units[index].first, said.units[index].last)}
+        choices = [span for span in spans[model.intent.name] if not taken & set(range(span.first, span.last))]
+        self._read_texts(model, said, reading, used, choices, example, matched)
+        self._read_choices(model, said, reading, choices, example, matched)
         self._greeted(said, reading)
         said_again = {said.units[index].stems for index in matched.values()}
         for index, unit in enumerate(said.units):  # "hey hey", "hello, how are you": the same word again
@@ -850,7 +896,7 @@ class Recogniser:
     @staticmethod
     def _lead(said: _Said, phrases: Sequence[str]) -> int:
         """How many units at the start of the text are fillers or these phrases ("no,", "actually", "make it")."""
-        known = {stems(phrase_words(phrase)) for phrase in phrases}
+        known = phrase_stems(tuple(phrases))
         longest = max(len(phrase) for phrase in known)
         lead = 0
         while lead < len(said.units):
@@ -869,8 +915,7 @@ class Recogniser:
                           asked: str | None, lead: int) -> None:
         """Text slots named ("the topic is login") or introduced by their anchor ("about the login page"); the
         asked one's anchor only when nothing but a correction's words come before it ("it's about ...")."""
-        glue = {stems(phrase_words(word)) for word in GLUE}
-        copula = {stems(phrase_words(word)) for word in COPULA}
+        glue, copula = phrase_stems(GLUE), phrase_stems(COPULA)
         for slot in model.of_type(Text):
             anchors = model.anchors.get(slot.name, set())
             for index, unit in enumerate(said.units):
@@ -921,7 +966,7 @@ class Recogniser:
                     for index, unit in enumerate(said.units))
         if asked in reading.values and isinstance(model.slot(asked).type, Text) and whole:
             return self._free_answer(model, said, reading, asked)
-        glue = {stems(phrase_words(phrase)) for phrase in (*GLUE, *LEADS)}
+        glue = phrase_stems(GLUE) | phrase_stems(LEADS)
         for index, unit in enumerate(said.units):
             if unit.stems in glue or unit.key in model.own or unit.stems[-1] in model.markers:
                 reading.explained[index] = 1.0
