@@ -6,6 +6,8 @@
 2. End to end on the local stack: POST -> reply recorded at the Slack stand-in (bench/e2e.py).
 3. Deployment size from `serverless package --stage prod` (bench/size.py).
 4. Cost per million Slack messages on AWS list prices (bench/cost.py).
+5. Recognition: the recogniser warm (demo intents; 100 intents x 10 examples) and its part of the worker's cold
+   start (bench/nlu.py).
 The table is printed, and everything (every sample, the machine, the load average) goes to bench/results.json.
 Nothing leaves 127.0.0.1 but the package installs `serverless package` makes.
 """
@@ -28,6 +30,7 @@ sys.path[:0] = [str(BENCH.parent), str(BENCH)]
 import ack  # noqa: E402
 import cost  # noqa: E402
 import e2e  # noqa: E402
+import nlu  # noqa: E402
 import size  # noqa: E402
 from report import load_average, machine, progress, render  # noqa: E402
 
@@ -161,6 +164,8 @@ def print_notes(result: dict[str, Any]) -> None:
               f"{costs['memory_source']}), Bolt {memory['bolt']:g} MB (assumed equal to slack); prices "
               f"{costs['prices_as_of']}; each million cold starts adds "
               + ", ".join(f"{k} ${v:.2f}" for k, v in costs["per_million_cold_starts"].items()))
+    if result.get("nlu"):
+        print(nlu.describe(result["nlu"]))
     if result["failures"]:
         print(f"FAILED sections: {result['failures']}")
 
@@ -172,6 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--e2e-warmup", type=int, default=5, help="untimed end-to-end events first (default 5)")
     parser.add_argument("--skip-e2e", action="store_true", help="leave out the end-to-end run")
     parser.add_argument("--skip-size", action="store_true", help="leave out `serverless package`")
+    parser.add_argument("--skip-nlu", action="store_true", help="leave out the recogniser's rows")
     args = parser.parse_args(argv)
     ack.check_arguments(parser, args)
 
@@ -184,16 +190,18 @@ def main(argv: list[str] | None = None) -> int:
     loads["after_e2e"] = load_average()
     sizes = None if args.skip_size else attempt("size", size.measure, failures)
     costs = attempt("cost", lambda: cost.estimate(ack_result, (sizes or {}).get("functions")), failures)
+    recognition = None if args.skip_nlu else attempt("nlu", nlu.measure, failures)
     loads["end"] = load_average()
 
     rows = ack.ack_rows(ack_result) + extra_rows(e2e_result, sizes, costs)
+    rows += nlu.rows(recognition, ack.row) if recognition else [dashes("recognition: not run")]
     result: dict[str, Any] = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "command": "make bench" if argv is None and len(sys.argv) == 1 else " ".join(["bench/run.py", *sys.argv[1:]]),
         "machine": machine(),
         "git": git_state(),
         "load_average": loads,
-        "ack": ack_result, "e2e": e2e_result, "size": sizes, "cost": costs,
+        "ack": ack_result, "e2e": e2e_result, "size": sizes, "cost": costs, "nlu": recognition,
         "acceptance": acceptance(ack_result),
         "lambda_estimate_cold_ms": lambda_estimate(ack_result),
         "table": {"header": list(ack.HEADER), "rows": [list(r) for r in rows]},
