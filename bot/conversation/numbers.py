@@ -45,8 +45,13 @@ class FoundNumber:
         return self.value.denominator == 1
 
 
+MAX_DIGITS = 40  # longer is no number anyone means (and Python refuses to read an int past 4,300 digits)
+
+
 def _digits(word: str) -> Fraction | None:
     """A number written with digits: "6", "-3", "1,000", "2.5", "10k", "2.5m"; None for anything else."""
+    if len(word) > MAX_DIGITS:
+        return None
     scientific = SCIENTIFIC.fullmatch(word)
     if scientific:
         return Fraction(scientific.group(1)) * 10 ** int(scientific.group(2))

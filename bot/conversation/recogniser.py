@@ -44,7 +44,7 @@ from bot.conversation.language import (
 )
 from bot.conversation.language import affirmation as _affirmation
 from bot.conversation.numbers import FoundNumber, find_numbers
-from bot.conversation.slots import Choice, Number, Slot, SlotValueError, Text, typo_distance
+from bot.conversation.slots import Choice, Number, Slot, SlotValueError, Text, quoted, typo_distance
 
 # A candidate this good, and this far ahead of the next intent, is acted on; below SUGGEST nothing is.
 CONFIDENT = 0.6
@@ -737,7 +737,7 @@ class Recogniser:
                 or unit.key in model.own):
             return
         typed = said.chars(inside[0], inside[0])
-        reading.problems[slot.name] = f"“{typed}” is not a whole number"
+        reading.problems[slot.name] = f"“{quoted(typed)}” is not a whole number"
         reading.notes.append(f"{slot.name}=?")
         reading.explain(inside[0], inside[0] + 1)
 

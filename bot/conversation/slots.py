@@ -21,6 +21,20 @@ class SlotValueError(ValueError):
     """The words given for a slot do not fit its type; the message is said to the user."""
 
 
+QUOTED_MAX = 60
+
+
+def quoted(text: str) -> str:
+    """What someone typed, as a message quotes it back: trimmed, and cut when long."""
+    text = " ".join(text.split())
+    return text if len(text) <= QUOTED_MAX else text[: QUOTED_MAX - 1] + "…"
+
+
+def shown(value: int) -> str:
+    """A number as a message shows it: as is, or in powers of ten when it would not fit a line."""
+    return str(value) if abs(value) < 10**15 else f"{value:.3g}"
+
+
 @dataclass(frozen=True)
 class Number:
     """A whole number within [minimum, maximum], written as people write it: "6", "six", "twenty-one",
@@ -33,7 +47,7 @@ class Number:
     def parse(self, text: str) -> int:
         value = parse_number(text)
         if value is None:
-            raise SlotValueError(f"“{text.strip()}” is not a whole number")
+            raise SlotValueError(f"“{quoted(text)}” is not a whole number")
         return self.accept(value)
 
     def accept(self, number: Fraction | int) -> int:
@@ -42,9 +56,9 @@ class Number:
             raise SlotValueError(f"{float(number):g} is not a whole number")
         value = int(number)
         if self.minimum is not None and value < self.minimum:
-            raise SlotValueError(f"{value} is less than {self.minimum}")
+            raise SlotValueError(f"{shown(value)} is less than {self.minimum}")
         if self.maximum is not None and value > self.maximum:
-            raise SlotValueError(f"{value} is more than {self.maximum}")
+            raise SlotValueError(f"{shown(value)} is more than {self.maximum}")
         return value
 
 
@@ -139,7 +153,7 @@ class Choice:
         typo = self.closest(wanted)
         if typo is not None:
             return typo
-        raise SlotValueError(f"“{text.strip()}” is not one of: {', '.join(self.values)}")
+        raise SlotValueError(f"“{quoted(text)}” is not one of: {', '.join(self.values)}")
 
     def closest(self, wanted: str) -> str | None:
         """The value whose value or synonym `wanted` (plain) is a typo of: one edit away, two for long words, and

@@ -4,6 +4,8 @@ what an answer says about the slots."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import intents  # noqa: F401 - declares the demo intents
 from bot.conversation import Choice, Number, Registry, Reply, Slot, Text, registry
@@ -231,3 +233,22 @@ def test_read_slots_works_for_an_intent_the_recogniser_was_not_built_with(recogn
 def test_affirmation_is_part_of_the_interface() -> None:
     assert affirmation("yep") == "yes" and affirmation("not now") == "no"
     assert affirmation("no wait, make it normal") is None
+
+
+# --- whatever comes in ---------------------------------------------------------------------------------------------
+
+WORDS = st.sampled_from(["roll", "a", "d20", "open", "ticket", "about", "high", "priority", "1,000", "200", "million",
+                         "the", "my", "tickets", "please", "can", "you", "'", '"', ":", ",", "-", "hihg", "¯\\_(ツ)_/¯",
+                         "İ", "ﬁ", "a hundred", "and", "no", "make it", "topic", "is", "sides", "2d6", "-5", "1e6"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=80), st.lists(WORDS, max_size=12).map(" ".join)))
+def test_any_text_gets_an_answer_and_never_an_exception(text: str) -> None:
+    recogniser = registry.recogniser()
+    recognition = recogniser.recognise(text)
+    assert recognition.verdict in ("confident", "ambiguous", "unknown")
+    assert all(0.0 <= each.score <= 1.0 for each in recognition.candidates)
+    for intent, asked in ((TICKET, "topic"), (TICKET, "priority"), (ROLL, "sides"), (ROLL, None)):
+        reading = recogniser.read_slots(intent, text, asked=asked)
+        assert 0.0 <= reading.explained <= 1.0

@@ -72,3 +72,11 @@ def test_slot_types_import_nothing_heavy_until_a_typo_needs_it() -> None:
     result = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, capture_output=True, text=True, check=True)
     loaded = json.loads(result.stdout)
     assert not [name for name in loaded if name.split(".")[0] in ("rapidfuzz", "Stemmer", "pydantic")]
+
+
+def test_what_no_one_means_as_a_number_is_refused_briefly() -> None:
+    with pytest.raises(SlotValueError) as refused:
+        Number().parse("9" * 5000)  # Python will not read an int this long: still a polite refusal
+    assert len(str(refused.value)) < 100
+    with pytest.raises(SlotValueError, match=r"^1e\+99 is more than 1000$"):
+        Number(maximum=1000).parse("1e99")
