@@ -6,7 +6,8 @@ from bot.conversation.help import describe
     "help",
     description="List what I can do, with examples.",
     examples=["help", "what can you do", "commands", "what do you do", "how do I use you", "how does this work",
-              "what can I ask you", "what can I say", "how can you help me", "what are you capable of", "I'm lost"],
+              "what can I ask you", "what can I say", "how can you help me", "what are you capable of", "I'm lost",
+              "what can I do", "I don't know what to do"],
     synonyms={"commands": ("options", "features", "capabilities", "abilities", "skills", "instructions", "menu"),
               "say": ("type", "write", "ask"), "lost": ("stuck", "confused")},
 )

@@ -38,6 +38,7 @@ QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "“": '"',
 WORD = re.compile(r"(?:(?<![\w-])-)?\d+(?:[.,]\d+)*(?:k|m|mn|bn|b|e\d+)?(?![\w])"
                   r"|\d*d\d+(?![\w])|[^\W\d_]+(?:'[^\W\d_]+)*|[<>]|\d+", re.IGNORECASE)
 DIE = re.compile(r"(\d*)d(\d+)")
+EMOJI = re.compile(r"(?<![\w:]):[a-z0-9_+'-]+:(?![\w:])", re.IGNORECASE)  # Slack's ":wave:": like an emoji, no word
 STRETCHED = re.compile(r"([^\W\d_])\1{2,}")  # "heyyy", "pleeease": a letter held for effect
 SEPARATORS = frozenset(",;:!?()[]\"")  # what ends a stretch of free text when it sits between two words
 
@@ -80,6 +81,8 @@ def tokens(text: str) -> list[Token]:
     found: list[Token] = []
     previous_end = 0
     normal = text.translate(QUOTES)  # one character for one: places in `normal` are places in `text`
+    if ":" in normal:
+        normal = EMOJI.sub(lambda found: " " * len(found.group()), normal)
     stretched = STRETCHED.search(normal) is not None
     for match in WORD.finditer(normal):
         before = normal[previous_end:match.start()]
@@ -138,12 +141,12 @@ WEAK = {
     **dict.fromkeys(("a", "an", "the", "is", "am", "are", "was", "were", "be", "been", "being", "it", "its", "to",
                      "of", "do", "does", "did", "that", "this", "these", "those", "some", "any", "all", "and", "or",
                      "in", "on", "at", "with", "by", "for", "from", "as", "there", "here", "then", "too", "also",
-                     "one"), LIGHT),
-    **dict.fromkeys(("i", "me", "my", "mine", "myself", "you", "your", "yours", "we", "our", "ours", "us", "they",
-                     "them", "their", "he", "him", "his", "she", "her", "what", "which", "who", "how", "where",
-                     "when", "why", "can", "could", "would", "will", "should", "shall", "may", "might", "must",
-                     "have", "has", "had", "good", "number", "thing", "things", "something", "anything", "about",
-                     "if", "out", "let", "like", "want", "need", "know", "got", "get", "go", "going"), SOME),
+                     "one", "i", "me", "myself", "you", "we", "us", "they", "them", "he", "him", "she"), LIGHT),
+    **dict.fromkeys(("my", "mine", "your", "yours", "our", "ours", "their", "his", "her", "what", "which", "who",
+                     "how", "where", "when", "why", "can", "could", "would", "will", "should", "shall", "may",
+                     "might", "must", "have", "has", "had", "good", "number", "thing", "things", "something",
+                     "anything", "about", "if", "out", "let", "like", "want", "need", "know", "got", "get", "go",
+                     "going"), SOME),
 }
 # Saying no to something turns a request around: an unexplained negation counts more than a word.
 NEGATIONS = frozenset({"not", "never", "no", "nobody", "nothing", "none"})
@@ -166,10 +169,11 @@ SAME = (
      "up to", "<"),
     ("above", "over", "more than", "greater than", "bigger than", "larger than", "higher than", ">"),
     ("hello", "hi", "hey", "hiya", "heya", "howdy", "yo", "greetings", "hallo", "hullo", "sup", "what is up",
-     "whats up", "hey there", "hi there", "hello there", "how are you", "how are you doing", "how do you do",
+     "whats up", "hey there", "hi there", "hello there", "good day", "how are you", "how are you doing",
+     "how do you do",
      "nice to meet you", "pleased to meet you", "good to see you", "anyone there", "anybody there",
      "is anyone there", "is anybody there", "are you there", "you there"),
-    ("help", "assist", "assistance", "help out"),
+    ("help", "assist", "assistance", "help out", "guidance", "tips", "hints", "support"),
     ("can", "able to", "capable of"),
     ("done", "finished", "complete", "completed", "ready"),
     ("job", "task"),
@@ -291,6 +295,9 @@ GLUE = ("make it", "make that", "make the", "change it to", "change that to", "c
         "set it to", "set the", "set to", "it should be", "should be", "it is", "it will be", "let us say",
         "how about", "what about", "go with", "switch to", "use", "is", "to", "be", "set", "change", "make", "it",
         "that", "the", "a", "an", "one", "of", "for", "with", "its", "not", "but", "instead", "rather", "please")
+# Words that introduce free text in place of an example's own anchor ("a ticket for the printer", "a ticket on
+# the VPN", "a ticket saying it is down"), left out of the text
+STAND_INS = ("for", "on", "with", "that", "saying", "to", "because", "since", "as")
 # What links a slot's name to its new value ("the topic is login", "set the priority to high")
 COPULA = ("is", "be", "should be", "will be", "to", "it is", "becomes", "equals")
 # What people say to steer a conversation rather than to answer it: never taken as a free-text answer outright

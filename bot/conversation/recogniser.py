@@ -33,6 +33,7 @@ from bot.conversation.language import (
     GLUE_OPENINGS,
     LEADS,
     LIGHT,
+    STAND_INS,
     Token,
     breaks_before,
     lexicon,
@@ -250,7 +251,9 @@ class Recogniser:
         for intent in intents:
             self._models[intent.name] = self._model(intent)
         self._known_stems = {stem(word) for word in self._known_words}
-        self._fuzzy_words = sorted(word for word in self._known_words if len(word) >= 4 and word.isalpha())
+        # what a typo may be read as: words that carry something ("world" is not a typo of "would")
+        self._fuzzy_words = sorted(word for word in self._known_words if len(word) >= 4 and word.isalpha()
+                                   and self._lexicon.weight(self._key_of(word)) >= 1.0)
         self._index: dict[str, list[tuple[int, float]]] = {}  # key -> (example number, weight of its word)
         self._examples = [example for model in self._models.values() for example in model.examples]
         for number, example in enumerate(self._examples):
@@ -267,6 +270,7 @@ class Recogniser:
                 self._index.setdefault(key, []).append((number, weight))
         self._fix_cache: dict[str, str | None] = {}
         self._control = phrase_stems(CONTROL)
+        self._stand_ins = phrase_stems(STAND_INS)
 
     # --- building ---------------------------------------------------------------------------------------------
 
@@ -577,7 +581,7 @@ class Recogniser:
         free = sum(said.units[index].weight for index in reading.free)
         for index, unit in enumerate(said.units):
             share = reading.explained.get(index, 0.0)
-            if share < OWN_WORD and unit.key in model.own:
+            if share < OWN_WORD and unit.key in model.own and unit.key not in self._lexicon.negations:
                 share = OWN_WORD
             weight = unit.weight * (TEXT_CAP / free if index in reading.free and free > TEXT_CAP else 1.0)
             explained += weight * share
@@ -631,7 +635,7 @@ class Recogniser:
                     INFLECTED if unit.stems == item.stems else SYNONYM)
                 credit *= _inflection(unit, item, number=unit.stems == item.stems)
             elif unit.key in aliases:
-                credit = (TYPO if unit.typo else SYNONYM) * _inflection(unit, item, number=True)
+                credit = (TYPO if unit.typo else SYNONYM) * _inflection(unit, item, number=True, tense=True)
             else:
                 continue
             if not credit:
@@ -822,6 +826,8 @@ class Recogniser:
         elif position - 2 in matched and isinstance(example.items[position - 1], _Literal) and all(
                 index in matched for index in literals if index != position - 1) and _in_order(matched):
             start = matched[position - 2] + 1  # only the anchor is missing: "raise a ticket: the printer ..."
+            if start < len(said.units) and said.units[start].stems in self._stand_ins:
+                start += 1  # another word in its place: "a ticket for the broken printer"
         end = len(said.units)
         if position + 1 in matched:
             end = matched[position + 1]
@@ -1006,12 +1012,13 @@ def _plural(word: str) -> bool:
     return word.endswith("s") and not word.endswith("ss") and stem(word) != word
 
 
-def _inflection(said: _Unit, example: _Literal, *, number: bool) -> float:
+def _inflection(said: _Unit, example: _Literal, *, number: bool, tense: bool = False) -> float:
     """What saying the example's word in another tense or number costs: "opened" or "did I open" for "open",
-    "tickets" for "ticket" (the tense of the same word only: "finished" may well mean "done"; the number of the
-    same word or of an intent's synonym: "issues" for "ticket", not of general ones: "greetings" for "hello")."""
+    "tickets" for "ticket". Of the same word or an intent's synonym ("report" for "opened", "issues" for "ticket");
+    not of the general groups, whose words differ in form anyway ("finished" may well mean "done", "greetings"
+    "hello")."""
     factor = 1.0
-    if said.stems == example.stems and said.past != example.past:
+    if (tense or said.stems == example.stems) and said.past != example.past:
         factor *= OTHER_TENSE
     if number and _plural(said.words[-1]) != _plural(example.words[-1]):
         factor *= OTHER_NUMBER

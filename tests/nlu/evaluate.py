@@ -191,7 +191,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     import intents  # noqa: F401 - declares the intents the set is about
     from bot.conversation.registry import registry
 
-    items = load(args.paths)
+    try:
+        items = load(args.paths)
+    except (OSError, ValueError, yaml.YAMLError) as error:
+        print(f"cannot read the set: {error}", file=sys.stderr)
+        return 2
     unknown = sorted({item.intent for item in items} - {intent.name for intent in registry} - {OUT_OF_SCOPE})
     if unknown:
         print(f"the set names intents that are not declared: {', '.join(unknown)}", file=sys.stderr)

@@ -44,6 +44,10 @@ def confident(recogniser: Recogniser, text: str) -> Recognition:
     ("what's the status?", "status", {}),
     ("I'd like to open a ticket about the printer, high priority", "open_ticket",
      {"topic": "the printer", "priority": "high"}),
+    ("hi :wave:", "hello", {}),  # a Slack emoji code is no word
+    ("good day", "hello", {}),
+    ("open a ticket for the broken printer", "open_ticket", {"topic": "the broken printer"}),
+    ("any tips?", "help", {}),
 ])
 def test_what_people_type_is_understood(recogniser: Recogniser, text: str, intent: str, values: dict) -> None:
     best = confident(recogniser, text).best
@@ -54,7 +58,8 @@ def test_what_people_type_is_understood(recogniser: Recogniser, text: str, inten
 
 @pytest.mark.parametrize("text", ["roll back the last deploy", "tickets for the concert", "open the pod bay doors",
                                   "roll over", "open a bank account", "is the pasta done?", "close my ticket",
-                                  "help yourself to cookies", "", "?!", "thank you", "bye"])
+                                  "help yourself to cookies", "", "?!", "thank you", "bye", "I can't help it",
+                                  "hello kitty"])
 def test_a_word_that_happens_to_be_an_intents_does_not_start_it(recogniser: Recogniser, text: str) -> None:
     assert recogniser.recognise(text).verdict == "unknown"
 
@@ -107,6 +112,11 @@ def test_a_value_that_does_not_fit_is_a_problem_of_the_right_intent(recogniser: 
                                                                     problem: str) -> None:
     best = confident(recogniser, text).best
     assert best is not None and best.intent.name == "roll" and best.problems == {"sides": problem}
+
+
+def test_a_real_word_is_not_taken_for_a_typo_of_a_small_one(recogniser: Recogniser) -> None:
+    said = recogniser._analyse("roll back the last world")
+    assert [unit.typo for unit in said.units] == [None] * len(said.units)  # not "cast", not "would"
 
 
 def test_typos_are_read_as_the_word_one_edit_away(recogniser: Recogniser) -> None:
