@@ -14,8 +14,8 @@ from bot.stores.jobs import JobStore
     examples=["status", "what is the status", "is it done", "how is it going", "is my job done",
               "how is my job going", "any news on my job", "how far along is it", "what is happening with my job",
               "how long will it take", "are you done", "are you still working on it", "is it ready"],
-    synonyms={"status": ("progress", "update", "news"), "job": ("request", "count", "work", "result"),
-              "going": ("coming along", "coming", "progressing", "getting on")},
+    synonyms={"status": ("progress", "update", "news"), "job": ("request", "count", "result"),
+              "going": ("coming along", "coming", "progressing", "getting on", "running")},
 )
 def status(turn: Turn, jobs: JobStore) -> Reply:
     latest = jobs.latest(turn.person.key)

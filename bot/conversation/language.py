@@ -39,7 +39,7 @@ WORD = re.compile(r"(?:(?<![\w-])-)?\d+(?:[.,]\d+)*(?:k|m|mn|bn|b|e\d+)?(?![\w])
                   r"|\d*d\d+(?![\w])|[^\W\d_]+(?:'[^\W\d_]+)*|[<>]|\d+", re.IGNORECASE)
 DIE = re.compile(r"(\d*)d(\d+)")
 EMOJI = re.compile(r"(?<![\w:]):[a-z0-9_+'-]+:(?![\w:])", re.IGNORECASE)  # Slack's ":wave:": like an emoji, no word
-STRETCHED = re.compile(r"([^\W\d_])\1{2,}")  # "heyyy", "pleeease": a letter held for effect
+STRETCHED = re.compile(r"([^\W\d_])\1{2,}")  # "heyyy", "pleeease": a letter held for effect (kept doubled)
 SEPARATORS = frozenset(",;:!?()[]\"")  # what ends a stretch of free text when it sits between two words
 
 
@@ -89,7 +89,7 @@ def tokens(text: str) -> list[Token]:
         previous_end = match.end()
         word = match.group().lower()
         if stretched:
-            word = STRETCHED.sub(r"\1", word)
+            word = STRETCHED.sub(r"\1\1", word)
         die = DIE.fullmatch(word)
         if die:  # "d20" is a die with 20 sides; "2d6" two of them
             parts = ([die.group(1)] if die.group(1) else []) + ["d", die.group(2)]
@@ -112,14 +112,15 @@ def breaks_before(token: Token) -> bool:
 FILLERS = (
     "please", "pls", "plz", "kindly", "just", "um", "uh", "erm", "hmm", "oh", "ah", "maybe", "perhaps", "yet",
     "already", "quickly", "again", "actually", "really", "quite", "pretty", "very", "thanks", "thank you", "thx",
-    "cheers", "possibly",
+    "cheers", "possibly", "still", "currently",
 )
 # The ways of asking: they carry nothing at the start or the end of a request ("can you roll a die for me"), but
 # inside one they are words of it ("what can you do").
 ASKING = (
     "so", "well", "now", "ok so", "okay so", "can you", "could you", "would you", "will you", "can u", "could u",
     "would you mind", "do you mind", "would you please", "could you please", "can you please",
-    "would you be able to", "are you able to", "i would like to", "i would love to", "i want to", "i need to",
+    "would you be able to", "are you able to", "help me", "can you help me", "could you help me",
+    "please help me", "i would like to", "i would love to", "i want to", "i need to",
     "i have to", "i would like you to", "i want you to", "i need you to", "i would like", "i want", "i need",
     "i wish to", "i would love", "i would like to know", "i want to know", "i need to know", "i wonder",
     "i was wondering", "do you know", "can i", "could i", "may i", "let us", "go ahead and", "try to", "for me",
@@ -163,17 +164,17 @@ SAME = (
     ("about", "regarding", "concerning", "re", "with regard to", "in regard to", "relating to", "related to",
      "on the subject of"),
     ("count", "how many", "number of", "tally", "calculate", "compute", "count up", "how much"),
-    ("roll", "throw", "toss", "cast"),
+    ("roll", "throw", "toss"),
     ("die", "dice", "d"),
     ("below", "under", "beneath", "underneath", "less than", "smaller than", "fewer than", "lower than",
      "up to", "<"),
     ("above", "over", "more than", "greater than", "bigger than", "larger than", "higher than", ">"),
     ("hello", "hi", "hey", "hiya", "heya", "howdy", "yo", "greetings", "hallo", "hullo", "sup", "what is up",
      "whats up", "hey there", "hi there", "hello there", "good day", "how are you", "how are you doing",
-     "how do you do",
+     "how do you do", "how is your day", "how is your day going", "how was your day",
      "nice to meet you", "pleased to meet you", "good to see you", "anyone there", "anybody there",
      "is anyone there", "is anybody there", "are you there", "you there"),
-    ("help", "assist", "assistance", "help out", "guidance", "tips", "hints", "support"),
+    ("help", "assist", "assistance", "help out", "help me out", "guidance", "tips", "hints", "support"),
     ("can", "able to", "capable of"),
     ("done", "finished", "complete", "completed", "ready"),
     ("job", "task"),

@@ -21,6 +21,7 @@ the closest intents as suggestions). The thresholds are below; `make nlu` measur
 from __future__ import annotations
 
 import heapq
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -74,6 +75,7 @@ SLOT_WEIGHT = 1.0  # a filled slot of the example counts as one word said
 TEXT_SHARE, TEXT_CAP = 0.7, 2.0
 TEXT_EXPLAINED_WHEN_A_REQUEST = 0.5  # `read_slots`: a free-text answer that reads as a request of its own
 QUOTES = "\"'“”‘’«»"
+DOUBLED = re.compile(r"([^\W\d_])\1+")
 EDGE = ":;,-–— \t\n"
 
 
@@ -348,8 +350,11 @@ class Recogniser:
         if word in self._fix_cache:
             return self._fix_cache[word]
         fixed = None
+        single = DOUBLED.sub(r"\1", word)  # "heyy", "rolll" held a letter: "hey", "roll" (doubles kept first)
+        if single != word and (single in self._known_words or stem(single) in self._known_stems):
+            fixed = single
         limit = typo_distance(len(word))
-        if limit and self._fuzzy_words:
+        if fixed is None and limit and self._fuzzy_words:
             from rapidfuzz import process
             from rapidfuzz.distance import OSA
 
@@ -400,8 +405,10 @@ class Recogniser:
                        numbers: dict[int, FoundNumber], units: list[_Unit]) -> list[_Unit]:
         """A way of asking ("can you") inside a request ("what can you do") is words of it, not a filler."""
         kept: list[_Unit] = []
+        request = any(not unit.filler for unit in units)  # "can you help me" alone is the request itself
         for number, unit in enumerate(units):
-            if not unit.filler or unit.stems not in self._lexicon.asking or self._at_edge(cut, units, number):
+            if not unit.filler or unit.stems not in self._lexicon.asking or (
+                    request and self._at_edge(cut, units, number)):
                 kept.append(unit)
                 continue
             index = unit.first
@@ -767,13 +774,25 @@ class Recogniser:
                     before = self._next_to(said, first_unit, -1)
                     lead = said.units[before].first if span.marked and before is not None and model.markers.get(
                         said.units[before].stems[-1]) == span.marked else index
-                    span.apart = breaks_before(said.tokens[lead])
+                    span.apart = self._set_off(said, said.unit_of[lead])
                     spans.append(span)
                     index += length
                     break
             else:
                 index += 1
         return spans
+
+    @staticmethod
+    def _set_off(said: _Said, unit_index: int) -> bool:
+        """Whether a value starts a clause of its own: after punctuation, with at most light words between
+        ("about login, high priority", "about payments, it's urgent")."""
+        index = unit_index
+        while True:
+            if breaks_before(said.tokens[said.units[index].first]):
+                return True
+            if index == 0 or not (said.units[index - 1].filler or said.units[index - 1].weight <= LIGHT):
+                return False
+            index -= 1
 
     def _read_choices(self, model: _Model, said: _Said, reading: _Reading, spans: list[_ChoiceSpan],
                       example: _Example | None = None, matched: dict[int, int] | None = None) -> None:
@@ -804,14 +823,30 @@ class Recogniser:
         for position, item in enumerate(example.items):
             if not isinstance(item, str) or not isinstance(model.slot(item).type, Text):
                 continue
-            bounds = self._text_bounds(said, example, matched, position)
+            named = self._named(model, said, item, used)
+            bounds = named[1:] if named else self._text_bounds(said, example, matched, position)
             if bounds is None:
                 continue
             start, end = bounds
+            if named:
+                reading.explain(named[0], start)  # "topic:" names the slot
             end = next((index for index in range(start, end) if index in used), end)  # not over the example's words
             after = example.items[position + 1] if position + 1 < len(example.items) else None
             self._take_text(model, said, reading, spans, item, start, end, share=TEXT_SHARE,
                             stop={after} if isinstance(after, str) else set())
+
+    def _named(self, model: _Model, said: _Said, slot: str, used: set[int]) -> tuple[int, int, int] | None:
+        """Where the text names the slot, and the units after the name ("new ticket, topic: wifi in room 4")."""
+        copula = phrase_stems(COPULA)
+        for index, unit in enumerate(said.units):
+            if index not in used and model.markers.get(unit.stems[-1]) == slot:
+                start = index + 1
+                while start < len(said.units) and (said.units[start].stems in copula or said.units[start].filler):
+                    start += 1
+                end = next((each for each in range(start, len(said.units)) if each in used), len(said.units))
+                if start < end:
+                    return index, start, end
+        return None
 
     def _text_bounds(self, said: _Said, example: _Example, matched: dict[int, int],
                      position: int) -> tuple[int, int] | None:
@@ -824,7 +859,8 @@ class Recogniser:
         elif position - 1 in matched:
             start = matched[position - 1] + 1
         elif position - 2 in matched and isinstance(example.items[position - 1], _Literal) and all(
-                index in matched for index in literals if index != position - 1) and _in_order(matched):
+                index in matched for index in literals if index != position - 1
+                and example.items[index].weight > LIGHT) and _in_order(matched):  # type: ignore[union-attr]
             start = matched[position - 2] + 1  # only the anchor is missing: "raise a ticket: the printer ..."
             if start < len(said.units) and said.units[start].stems in self._stand_ins:
                 start += 1  # another word in its place: "a ticket for the broken printer"
@@ -851,6 +887,11 @@ class Recogniser:
                 if span.marked and before is not None and before >= start and model.markers.get(
                         said.units[before].stems[-1]) == span.marked:
                     end = before
+                while end - 1 > start and not breaks_before(said.tokens[said.units[end].first]) and (
+                        said.units[end - 1].filler or said.units[end - 1].weight <= LIGHT):
+                    end -= 1  # the clause's light words go with the value: "payments, it's urgent"
+                if not breaks_before(said.tokens[said.units[end].first]) and span.apart and not span.marked:
+                    end = first_unit  # no clause after all: keep the words
         while start < end and said.units[start].filler and said.units[start].stems not in self._lexicon.trailing:
             start += 1
         whole = end

@@ -48,6 +48,11 @@ def confident(recogniser: Recogniser, text: str) -> Recognition:
     ("good day", "hello", {}),
     ("open a ticket for the broken printer", "open_ticket", {"topic": "the broken printer"}),
     ("any tips?", "help", {}),
+    ("heyyy", "hello", {}),  # a letter held: doubled by the words, single when that is a known word
+    ("new ticket, topic: wifi in room 4", "open_ticket", {"topic": "wifi in room 4"}),
+    ("open a ticket about payments, it's urgent", "open_ticket", {"topic": "payments", "priority": "high"}),
+    ("can you help me open a ticket?", "open_ticket", {}),
+    ("can you help me?", "help", {}),
 ])
 def test_what_people_type_is_understood(recogniser: Recogniser, text: str, intent: str, values: dict) -> None:
     best = confident(recogniser, text).best
@@ -59,7 +64,7 @@ def test_what_people_type_is_understood(recogniser: Recogniser, text: str, inten
 @pytest.mark.parametrize("text", ["roll back the last deploy", "tickets for the concert", "open the pod bay doors",
                                   "roll over", "open a bank account", "is the pasta done?", "close my ticket",
                                   "help yourself to cookies", "", "?!", "thank you", "bye", "I can't help it",
-                                  "hello kitty"])
+                                  "hello kitty", "the die is cast", "count on me"])
 def test_a_word_that_happens_to_be_an_intents_does_not_start_it(recogniser: Recogniser, text: str) -> None:
     assert recogniser.recognise(text).verdict == "unknown"
 
