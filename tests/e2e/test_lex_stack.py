@@ -99,7 +99,7 @@ def test_spoken_turns_come_back_as_ssml(stack: LocalStack) -> None:
 def test_make_run_in_lex_mode_completes_a_dialog_with_an_invalid_value_asked_again() -> None:
     ports = {name: str(free_port()) for name in ("PARLEY_HTTP_PORT", "PARLEY_LAMBDA_PORT", "PARLEY_MOTO_PORT",
                                                  "PARLEY_SLACK_PORT")}
-    lines = "open a ticket\nthe printer is on fire\nurgent\nhigh\n1\n"
+    lines = "open a ticket\nthe printer is on fire\npurple\nhigh\n1\n"
     result = subprocess.run(["make", "run", "CHANNEL=lex"], input=lines, cwd=ROOT, env={**os.environ, **ports},
                             capture_output=True, text=True, timeout=300, check=False)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -107,7 +107,7 @@ def test_make_run_in_lex_mode_completes_a_dialog_with_an_invalid_value_asked_aga
     assert replies[:4] == [
         "parley> What is the ticket about?",
         "parley> How urgent is it?",
-        "parley> Sorry, “urgent” is not one of: low, normal, high. How urgent is it?",
+        "parley> Sorry, “purple” is not one of: low, normal, high. How urgent is it?",
         "parley> Open a high priority ticket about “the printer is on fire”?",
     ]
     assert replies[4].startswith("parley> Opened ticket PAR-")
