@@ -120,7 +120,7 @@ def test_a_value_that_does_not_fit_is_a_problem_of_the_right_intent(recogniser: 
 
 
 def test_a_real_word_is_not_taken_for_a_typo_of_a_small_one(recogniser: Recogniser) -> None:
-    said = recogniser._analyse("roll back the last world")
+    said = recogniser._reader.analyse("roll back the last world")
     assert [unit.typo for unit in said.units] == [None] * len(said.units)  # not "cast", not "would"
 
 

@@ -1,0 +1,225 @@
+"""A text as the recogniser reads it: its words (`language.tokens`), phrases joined, numbers read, typos read as the
+known words they are one edit from, each unit with the key matching compares and the weight it carries.
+
+A Reader knows the words of the intents it serves (a typo is read only as one of those or as a word of
+`language.py`): the recogniser tells it their words and phrases (`know`, `add_phrase`), then calls `ready`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.conversation.language import LIGHT, Token, breaks_before, lexicon, stem, tokens
+from bot.conversation.numbers import FoundNumber, find_numbers
+from bot.conversation.slots import typo_distance
+
+QUOTES = "\"'“”‘’«»"
+DOUBLED = re.compile(r"([^\W\d_])\1+")
+EDGE = ":;,-–— \t\n"
+MAX_CACHED_TYPOS = 10_000
+
+
+@dataclass
+class Unit:
+    """A word or phrase of the text: what matching compares (key) and what it weighs."""
+
+    key: str
+    first: int  # its tokens: [first, last)
+    last: int
+    weight: float
+    stems: tuple[str, ...]
+    words: tuple[str, ...]  # as said, lower case (a typo: the known word it was read as)
+    filler: bool = False
+    typo: str | None = None  # what was typed, when it was read as a known word
+    number: FoundNumber | None = None
+    past: bool = False  # "opened", "did I open": said of what is done
+
+
+@dataclass
+class Said:
+    text: str
+    tokens: list[Token]
+    stems: list[str]  # per token, typos read as the known word
+    units: list[Unit]
+    unit_of: list[int]  # token index -> unit index
+    weight: float
+    keys: set[str]
+
+    def chars(self, first_unit: int, last_unit: int) -> str:
+        """The text as typed from the first unit to the last (inclusive), with what clings to their edges
+        (quotes, a shrug), without separators and enclosing quotes."""
+        start_token = self.tokens[self.units[first_unit].first]
+        end_token = self.tokens[self.units[last_unit].last - 1]
+        start = start_token.start
+        while start > 0 and not self.text[start - 1].isspace() and self.text[start - 1] not in EDGE:
+            start -= 1
+        end = end_token.end
+        if self.units[last_unit].last == len(self.tokens):
+            end = len(self.text)
+        else:
+            while end < len(self.text) and not self.text[end].isspace():
+                end += 1
+        value = self.text[start:end].strip().strip(EDGE)
+        while len(value) >= 2 and value[0] in QUOTES and value[-1] in QUOTES:
+            value = value[1:-1].strip()
+        return value.rstrip(",;:")
+
+
+class Reader:
+    """Reads texts into units, for the intents it was told about."""
+
+    def __init__(self) -> None:
+        self.lexicon = lexicon()
+        self.phrases: dict[tuple[str, ...], tuple[str, bool]] = {}  # stems -> (key, filler)
+        for words, key in self.lexicon.same.items():
+            if len(words) > 1:
+                self.phrases[words] = (key, False)
+        for words in (*self.lexicon.fillers, *self.lexicon.asking):
+            self.phrases.setdefault(words, ("", True))
+        self.longest_phrase = max(len(words) for words in self.phrases)
+        self.hello = self.key_of("hello")
+        self.known_words: set[str] = self.lexicon.words()
+        self.known_stems: set[str] = set()
+        self._fuzzy_words: list[str] = []
+        self._fix_cache: dict[str, str | None] = {}
+
+    def know(self, words: Iterable[str]) -> None:
+        """Words of an intent: never typos, and what a typo may be read as."""
+        self.known_words.update(words)
+
+    def add_phrase(self, words: tuple[str, ...], key: str) -> None:
+        """A phrase (stems) read as one unit with this key: an intent's synonym of several words."""
+        self.phrases[words] = (key, False)
+        self.longest_phrase = max(self.longest_phrase, len(words))
+
+    def ready(self) -> None:
+        """Done being told: the stems of the known words, and the words a typo may be read as (those that carry
+        something: "world" is not a typo of "would")."""
+        self.known_stems = {stem(word) for word in self.known_words}
+        self._fuzzy_words = sorted(word for word in self.known_words if len(word) >= 4 and word.isalpha()
+                                   and self.lexicon.weight(self.key_of(word)) >= 1.0)
+        self._fix_cache.clear()
+
+    def key_of(self, word: str) -> str:
+        word_stem = stem(word)
+        return self.lexicon.same.get((word_stem,), word_stem)
+
+    def fix(self, word: str) -> str | None:
+        """The known word a typed one is a typo of, or None."""
+        if word in self._fix_cache:
+            return self._fix_cache[word]
+        fixed = None
+        single = DOUBLED.sub(r"\1", word)  # "heyy", "rolll" held a letter: "hey", "roll" (doubles kept first)
+        if single != word and (single in self.known_words or stem(single) in self.known_stems):
+            fixed = single
+        limit = typo_distance(len(word))
+        if fixed is None and limit and self._fuzzy_words:
+            from rapidfuzz import process
+            from rapidfuzz.distance import OSA
+
+            found = process.extractOne(word, self._fuzzy_words, scorer=OSA.distance, score_cutoff=limit)
+            fixed = found[0] if found else None
+            if fixed is not None and len(word) < 5 and sorted(fixed) != sorted(word):
+                fixed = None  # a short word is another word one letter off ("last", "cast"): only swaps are typos
+        if len(self._fix_cache) > MAX_CACHED_TYPOS:
+            self._fix_cache.clear()
+        self._fix_cache[word] = fixed
+        return fixed
+
+    def analyse(self, text: str, *, fix: bool = True) -> Said:
+        cut = tokens(text)
+        words = [token.text for token in cut]
+        typed: dict[int, str] = {}
+        if fix:
+            for index, word in enumerate(words):
+                if word.isalpha() and word not in self.known_words and stem(word) not in self.known_stems:
+                    fixed = self.fix(word)
+                    if fixed is not None:
+                        typed[index], words[index] = word, fixed
+        word_stems = [stem(word) for word in words]
+        numbers = {number.start: number for number in find_numbers(words)}
+        units: list[Unit] = []
+        unit_of = [0] * len(words)
+        index = 0
+        while index < len(words):
+            unit = self._unit_at(words, word_stems, numbers, index)
+            if index in typed and unit.last == index + 1:
+                unit.typo = typed[index]
+            for position in range(unit.first, unit.last):
+                unit_of[position] = len(units)
+            units.append(unit)
+            index = unit.last
+        units = self._inside_asking(cut, words, word_stems, numbers, units)
+        for number, unit in enumerate(units):
+            unit.past = len(unit.words) == 1 and (past(unit.words[0]) or (unit.weight >= 1.0 and any(
+                other.words == ("did",) for other in units[max(0, number - 2):number])))
+        for number, unit in enumerate(units):
+            for position in range(unit.first, unit.last):
+                unit_of[position] = number
+        weight = sum(unit.weight for unit in units)
+        keys = {unit.key for unit in units if not unit.filler}
+        return Said(text, cut, word_stems, units, unit_of, weight, keys)
+
+    def _inside_asking(self, cut: list[Token], words: list[str], word_stems: list[str],
+                       numbers: dict[int, FoundNumber], units: list[Unit]) -> list[Unit]:
+        """A way of asking ("can you") inside a request ("what can you do") is words of it, not a filler."""
+        kept: list[Unit] = []
+        request = any(not unit.filler for unit in units)  # "can you help me" alone is the request itself
+        for number, unit in enumerate(units):
+            if not unit.filler or unit.stems not in self.lexicon.asking or (
+                    request and self._at_edge(cut, units, number)):
+                kept.append(unit)
+                continue
+            index = unit.first
+            while index < unit.last:
+                inner = self._unit_at(words[:unit.last], word_stems[:unit.last], numbers, index, asking=False)
+                kept.append(inner)
+                index = inner.last
+        return kept
+
+    def _at_edge(self, cut: list[Token], units: list[Unit], number: int) -> bool:
+        """Whether only greetings, names and fillers stand between this unit and the start or the end of its
+        sentence (or of a clause set off by punctuation)."""
+        def idle(unit: Unit) -> bool:
+            return unit.filler or unit.key == self.hello
+
+        before = number
+        while before > 0 and not breaks_before(cut[units[before].first]) and idle(units[before - 1]):
+            before -= 1
+        if before == 0 or breaks_before(cut[units[before].first]):
+            return True
+        after = number + 1
+        while after < len(units) and not breaks_before(cut[units[after].first]) and idle(units[after]):
+            after += 1
+        return after == len(units) or breaks_before(cut[units[after].first])
+
+    def _unit_at(self, words: list[str], word_stems: list[str], numbers: dict[int, FoundNumber],
+                 index: int, *, asking: bool = True) -> Unit:
+        number = numbers.get(index)
+        if number is not None:
+            light = number.end - number.start == 1 and words[index] in ("one", "a", "an")
+            return Unit("#", index, number.end, LIGHT if light else 1.0, tuple(word_stems[index:number.end]),
+                         tuple(words[index:number.end]), number=number)
+        for length in range(min(self.longest_phrase, len(words) - index), 1, -1):
+            found = self.phrases.get(tuple(word_stems[index:index + length]))
+            if found is not None and not asking and tuple(word_stems[index:index + length]) in self.lexicon.asking:
+                found = None if found[1] else found
+            if found is not None:
+                key, filler = found
+                end = index + length
+                return Unit(key, index, end, 0.0 if filler else self.lexicon.weight(key),
+                             tuple(word_stems[index:end]), tuple(words[index:end]), filler=filler)
+        word_stem = word_stems[index]
+        one = (word_stem,)
+        if one in self.lexicon.fillers or word_stem in self.lexicon.addressing or (
+                asking and one in self.lexicon.asking):
+            return Unit("", index, index + 1, 0.0, one, (words[index],), filler=True)
+        key = self.lexicon.same.get(one, word_stem)
+        weight = self.lexicon.weight(key) if key != word_stem else self.lexicon.weight(word_stem)
+        return Unit(key, index, index + 1, weight, one, (words[index],))
+
+
+def past(word: str) -> bool:
+    return word.endswith("ed") and stem(word) != word
