@@ -38,6 +38,8 @@ QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "“": '"',
 WORD = re.compile(r"(?:(?<![\w-])-)?\d+(?:[.,]\d+)*(?:k|m|mn|bn|b|e\d+)?(?![\w])"
                   r"|\d*d\d+(?![\w])|[^\W\d_]+(?:'[^\W\d_]+)*|[<>]|\d+", re.IGNORECASE)
 DIE = re.compile(r"(\d*)d(\d+)")
+ENTITIES = {"&lt;": "<", "&gt;": ">", "&amp;": "&", "&quot;": '"', "&#39;": "'", "&apos;": "'", "&nbsp;": " "}
+ENTITY = re.compile("|".join(map(re.escape, ENTITIES)), re.IGNORECASE)
 EMOJI = re.compile(r"(?<![\w:]):[a-z0-9_+'-]+:(?![\w:])", re.IGNORECASE)  # Slack's ":wave:": like an emoji, no word
 STRETCHED = re.compile(r"([^\W\d_])\1{2,}")  # "heyyy", "pleeease": a letter held for effect (kept doubled)
 SEPARATORS = frozenset(",;:!?()[]\"")  # what ends a stretch of free text when it sits between two words
@@ -83,6 +85,8 @@ def tokens(text: str) -> list[Token]:
     normal = text.translate(QUOTES)  # one character for one: places in `normal` are places in `text`
     if ":" in normal:
         normal = EMOJI.sub(lambda found: " " * len(found.group()), normal)
+    if "&" in normal:  # Slack's escapes: "&lt;" is the symbol, not the word "lt"
+        normal = ENTITY.sub(lambda found: ENTITIES[found.group().lower()].ljust(len(found.group())), normal)
     stretched = STRETCHED.search(normal) is not None
     for match in WORD.finditer(normal):
         before = normal[previous_end:match.start()]

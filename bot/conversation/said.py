@@ -17,7 +17,7 @@ from bot.conversation.slots import typo_distance
 
 QUOTES = "\"'“”‘’«»"
 DOUBLED = re.compile(r"([^\W\d_])\1+")
-EDGE = ":;,-–— \t\n"
+EDGE = ":,-–— \t\n"  # stripped from the ends of free text (not ";": "&gt;" ends with it)
 MAX_CACHED_TYPOS = 10_000
 
 
@@ -64,7 +64,7 @@ class Said:
         value = self.text[start:end].strip().strip(EDGE)
         while len(value) >= 2 and value[0] in QUOTES and value[-1] in QUOTES:
             value = value[1:-1].strip()
-        return value.rstrip(",;:")
+        return value.rstrip(",:")
 
 
 class Reader:

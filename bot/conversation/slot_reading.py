@@ -9,6 +9,7 @@ values, problems, and how much of each unit the values explain.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +19,7 @@ from bot.conversation.language import COPULA, GLUE, GLUE_OPENINGS, LIGHT, STAND_
 from bot.conversation.said import Reader, Said
 from bot.conversation.slots import Number, Slot, SlotValueError, Text, quoted
 
+COLON = re.compile(r":\s")  # what introduces the text itself (not the "://" of a link)
 ELSEWHERE = 0.6  # a number said neither where the example has its slot nor next to the slot's name
 # Words taken as free text explain less of themselves than words the example says ("open a ticket about X" is
 # better explained by that example than by "open {thing}"), and however long, they weigh at most TEXT_CAP
@@ -128,12 +130,19 @@ class SlotReader:
             near = self.next_to(said, matched[position + 1], -1)
             if near in free:
                 return near
+        before = example.items[position - 1] if position else None
+        if position == len(example.items) - 1 and isinstance(before, str) and isinstance(
+                example.model.slot(before).type, Text):  # "note {text} {times}": the number closes the text
+            near = self.next_to(said, len(said.units), -1)
+            if near in free:
+                return near
         return None
 
     def not_a_number(self, model: IntentModel, said: Said, reading: Reading, used: set[int], example: Example,
                       matched: dict[int, int], slot: Slot) -> None:
-        """"roll abc": one unknown word where the example has a number is a number mistyped, not another request
-        ("roll back" is a phrasal verb, "roll the dice" a word of the example)."""
+        """"roll abc": one unknown word (or one piece of text without a space, "roll <!here>") where the example has a
+        number is a number mistyped, not another request ("roll back" is a phrasal verb, "roll the dice" a word of
+        the example)."""
         position = example.items.index(slot.name) if slot.name in example.items else -1
         literals = [index for index, item in enumerate(example.items) if isinstance(item, ExampleWord)]
         if position < 1 or position - 1 not in matched or any(index not in matched for index in literals):
@@ -141,17 +150,18 @@ class SlotReader:
         start = matched[position - 1] + 1
         end = matched[position + 1] if position + 1 in matched else len(said.units)
         inside = [index for index in range(start, end) if not said.units[index].filler]
-        if len(inside) != 1:
+        if not inside or any(index in used or said.units[index].number is not None for index in inside):
             return
+        if any(any(char.isspace() for char in said.tokens[said.units[index].first].before) for index in inside[1:]):
+            return  # several words: only as one piece without spaces ("<!here>")
         unit = said.units[inside[0]]
-        if (unit.weight < 1.0 or unit.number is not None or unit.typo or inside[0] in used
-                or unit.stems[-1] in self.reader.lexicon.particles or unit.key in self.reader.known_stems
-                or unit.key in model.own):
+        if len(inside) == 1 and (unit.weight < 1.0 or unit.typo or unit.stems[-1] in self.reader.lexicon.particles
+                                 or unit.key in self.reader.known_stems or unit.key in model.own):
             return
-        typed = said.chars(inside[0], inside[0])
+        typed = said.chars(inside[0], inside[-1])
         reading.problems[slot.name] = f"“{quoted(typed)}” is not a whole number"
         reading.notes.append(f"{slot.name}=?")
-        reading.explain(inside[0], inside[0] + 1)
+        reading.explain(inside[0], inside[-1] + 1)
 
     def choice_spans(self, model: IntentModel, said: Said, used: set[int]) -> list[ChoiceSpan]:
         """Where the text says a value of one of the intent's choices (or a synonym), longest first."""
@@ -303,7 +313,7 @@ class SlotReader:
         if start >= end:
             return
         for index in range(start + 1, min(start + 4, end)):  # "repeat this: ship it", "after me: I am a bot"
-            if ":" in said.tokens[said.units[index].first].before:
+            if COLON.search(said.tokens[said.units[index].first].before):
                 start = index
                 break
         try:

@@ -22,7 +22,7 @@ def test_words_keep_their_place_in_the_text() -> None:
     ("roll me a d20", ["roll", "me", "a", "d", "20"]), ("roll 2d6", ["roll", "2", "d", "6"]),
     ("a 6-sided die", ["a", "6", "sided", "die"]), ("primes under 10k, please", ["primes", "under", "10k", "please"]),
     ("1,000 or 200,000,000", ["1,000", "or", "200,000,000"]), ("heyyy", ["heyy"]), ("rolll", ["roll"]),
-    ("roll -5", ["roll", "-5"]),
+    ("roll -5", ["roll", "-5"]), ("primes &lt; 1000", ["primes", "<", "1000"]), ("hi :wave:", ["hi"]),
 ])
 def test_words_as_matching_reads_them(text: str, words: list[str]) -> None:
     assert [token.text for token in tokens(text)] == words

@@ -105,6 +105,8 @@ def test_two_intents_that_fit_alike_are_offered_as_a_choice() -> None:
     ("echo Hello, *World*", {"text": "Hello, *World*"}),
     ('say "open a ticket"', {"text": "open a ticket"}),
     ("echo ¯\\_(ツ)_/¯", {"text": "¯\\_(ツ)_/¯"}),
+    ("how many primes &lt; 1000", {"limit": 1000}),  # as Slack sends "<"
+    ("echo &lt;https://example.com|a link&gt;", {"text": "&lt;https://example.com|a link&gt;"}),
 ])
 def test_slots_are_read_where_people_put_them(recogniser: Recogniser, text: str, values: dict) -> None:
     best = confident(recogniser, text).best
@@ -112,7 +114,8 @@ def test_slots_are_read_where_people_put_them(recogniser: Recogniser, text: str,
 
 
 @pytest.mark.parametrize(("text", "problem"), [("roll 1", "1 is less than 2"), ("roll 1001", "1001 is more than 1000"),
-                                               ("roll abc", "“abc” is not a whole number")])
+                                               ("roll abc", "“abc” is not a whole number"),
+                                               ("roll &lt;!here&gt;", "“&lt;!here&gt;” is not a whole number")])
 def test_a_value_that_does_not_fit_is_a_problem_of_the_right_intent(recogniser: Recogniser, text: str,
                                                                     problem: str) -> None:
     best = confident(recogniser, text).best
