@@ -86,7 +86,7 @@ def tokens(text: str) -> list[Token]:
     if ":" in normal:
         normal = EMOJI.sub(lambda found: " " * len(found.group()), normal)
     if "&" in normal:  # Slack's escapes: "&lt;" is the symbol, not the word "lt"
-        normal = ENTITY.sub(lambda found: ENTITIES[found.group().lower()].ljust(len(found.group())), normal)
+        normal = ENTITY.sub(lambda found: ENTITIES[found.group().lower()].ljust(len(found.group()), "\0"), normal)
     stretched = STRETCHED.search(normal) is not None
     for match in WORD.finditer(normal):
         before = normal[previous_end:match.start()]
