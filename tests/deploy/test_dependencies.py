@@ -61,7 +61,7 @@ def edit(path: Path, old: str, new: str) -> None:
 STALE = [
     # (file, old, new, what the check says)
     ("requirements.txt", "pydantic==2.14.4", "pydantic==2.14.3", "asks for pydantic==2.14.3, requirements.lock holds"),
-    ("requirements.txt", "slack-sdk==3.48.0\n", "slack-sdk==3.48.0\nrapidfuzz==3.14.3\n", "which requirements.lock "
+    ("requirements.txt", "slack-sdk==3.48.0\n", "slack-sdk==3.48.0\ntenacity==9.1.2\n", "which requirements.lock "
      "does not hold"),
     ("requirements.txt", "slack-bolt==1.30.0\n", "", "holds slack-bolt for requirements.txt, which no longer asks"),
     ("requirements-dev.txt", "ruff==0.17.6\n", "", "holds ruff for requirements-dev.txt, which no longer asks"),
@@ -107,11 +107,10 @@ def test_adding_a_dependency_pins_it_in_order_and_locks_both_sets(copies: Path,
     locked: list[list[str]] = []
     monkeypatch.setattr(dependencies, "lock", lambda upgrade=False, upgrade_packages=(): locked.append(
         list(upgrade_packages)))
-    monkeypatch.setattr(dependencies, "newest_release", lambda name: "3.14.3")
-    assert dependencies.add("RapidFuzz") == "RapidFuzz==3.14.3"
-    assert "pydantic-settings==2.16.3\nRapidFuzz==3.14.3\nslack-bolt==1.30.0\n" in (copies / "requirements.txt"
-                                                                                    ).read_text()
-    assert locked == [["rapidfuzz"]]
+    monkeypatch.setattr(dependencies, "newest_release", lambda name: "9.1.2")
+    assert dependencies.add("Tenacity") == "Tenacity==9.1.2"
+    assert "slack-bolt==1.30.0\nslack-sdk==3.48.0\nTenacity==9.1.2\n" in (copies / "requirements.txt").read_text()
+    assert locked == [["tenacity"]]
     assert dependencies.add("types-pyyaml==6.0.12", dev=True) == "types-pyyaml==6.0.12"
     assert (copies / "requirements-dev.txt").read_text().endswith("ruff==0.17.6\ntypes-pyyaml==6.0.12\n")
     with pytest.raises(dependencies.DependencyError, match="already asks for pydantic"):
