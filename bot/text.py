@@ -16,10 +16,17 @@ import re
 
 ELLIPSIS = "…"
 
+_TRAILING_PUNCTUATION = re.compile(r"[\s.!?]+$")
+_SPACES = re.compile(r"\s+")
 _MRKDWN_SPECIAL = re.compile(r"[&<>]")
 _MRKDWN_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _MRKDWN_ENTITY = re.compile(r"&(amp|lt|gt);")
 _MRKDWN_ENTITIES = {"amp": "&", "lt": "<", "gt": ">"}
+
+
+def normalize(text: str) -> str:
+    """Trimmed, single-spaced, without closing punctuation: how two phrasings are compared as the same words."""
+    return _TRAILING_PUNCTUATION.sub("", _SPACES.sub(" ", text.strip()))
 
 
 def truncate(text: str, limit: int) -> str:

@@ -3,6 +3,7 @@ from bot.conversation import Reply, intent
 
 @intent(
     "hello",
+    title="Say hello",
     description="Say hello.",
     examples=["hello", "hi", "hey", "hello there", "good morning", "good afternoon", "good evening"],
 )

@@ -1,9 +1,10 @@
-from bot.conversation import Registry, Reply, intent
+from bot.conversation import Registry, Reply, Turn, intent
 from bot.conversation.help import describe
 
 
 @intent(
     "help",
+    title="Show what I can do",
     description="List what I can do, with examples.",
     examples=["help", "what can you do", "commands", "what do you do", "how do I use you", "how does this work",
               "what can I ask you", "what can I say", "how can you help me", "what are you capable of", "I'm lost",
@@ -11,5 +12,5 @@ from bot.conversation.help import describe
     synonyms={"commands": ("options", "features", "capabilities", "abilities", "skills", "instructions", "menu"),
               "say": ("type", "write", "ask"), "lost": ("stuck", "confused")},
 )
-def help_(registry: Registry) -> Reply:
-    return describe(registry)
+def help_(turn: Turn, registry: Registry) -> Reply:
+    return describe(registry, prefix=turn.command)  # `/parley roll 6` in answer to the slash command

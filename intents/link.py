@@ -22,6 +22,7 @@ DIGIT_WORDS = {"zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three"
 
 @intent(
     "link_voice",
+    title="Link the voice bot to you",
     description="Get a one-time code that links the voice bot (a phone call, the web app) to you.",
     examples=["link voice", "link my voice", "link my phone", "voice link code", "connect my phone",
               "link my voice account"],
@@ -38,6 +39,7 @@ def link_voice(turn: Turn, links: LinkStore) -> Reply:
 
 @intent(
     "link",
+    title="Link this call",
     description="Link this call to your Slack account with the code Parley gave you in Slack.",
     examples=["link {code}", "link code {code}", "my code is {code}", "the code is {code}", "link me"],
     slots=[Slot("code", Text(max_length=60), prompt="What is the six-digit code I gave you in Slack?",
@@ -59,6 +61,7 @@ def link(turn: Turn, code: str, links: LinkStore, limits: RateLimits) -> Reply:
 
 @intent(
     "unlink",
+    title="Unlink this call",
     description="Forget that this call is linked to a Slack account.",
     examples=["unlink", "unlink me", "unlink my account", "forget my link"],
 )

@@ -57,6 +57,7 @@ def count_primes_below(limit: int, report: Callable[[float], None] | None = None
 
 @intent(
     "primes",
+    title="Count primes",
     description="Count the primes below a number: a few seconds of real work, with progress as it goes.",
     examples=["count primes below {limit}", "primes below {limit}", "how many primes are below {limit}"],
     slots=[Slot("limit", Number(minimum=2, maximum=1_000_000_000), prompt="Below which number should I count?",

@@ -10,6 +10,7 @@ from bot.stores.jobs import JobStore
 
 @intent(
     "status",
+    title="Check on a long job",
     description="Tell how the long job you asked for is going.",
     examples=["status", "what is the status", "is it done", "how is it going", "is my job done",
               "how is my job going", "any news on my job", "how far along is it", "what is happening with my job",

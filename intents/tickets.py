@@ -38,6 +38,7 @@ COMPONENT_SYNONYMS = {
 
 @intent(
     "open_ticket",
+    title="Open a ticket",
     description="Open a support ticket; I ask for what I need.",
     examples=["open a ticket", "open a ticket about {topic}", "new ticket about {topic}", "file a ticket about {topic}",
               "new ticket", "report a problem", "open a {priority} priority ticket about {topic}"],
@@ -63,6 +64,7 @@ def open_ticket(turn: Turn, topic: str, priority: str, component: str | None, ti
 
 @intent(
     "my_tickets",
+    title="List my tickets",
     description="List the tickets you opened, newest first.",
     examples=["my tickets", "list my tickets", "show my tickets", "what tickets do I have", "my open tickets",
               "tickets I opened", "which tickets did I open", "what is the status of my tickets"],

@@ -44,6 +44,10 @@ class Intent:
     slow: bool = False
     # Left out of help and suggestions (tools for operators and tests)
     hidden: bool = False
+    # What people call it in help and in "Did you mean ...?" ("Roll a die"); empty: from its name
+    title: str = ""
+    # Its answer is for everyone where the channel asks (a slash command's answer shown to the channel)
+    public: bool = False
     # Read from the handler's signature (see the module docstring)
     takes_turn: bool = field(default=False, compare=False)
     slot_parameters: tuple[str, ...] = field(default=(), compare=False)
@@ -88,12 +92,12 @@ class Intent:
 
 def make_intent(name: str, handler: Handler, *, description: str, examples: Sequence[str],
                 slots: Sequence[Slot] = (), confirm: str | None = None, shortcut: str | None = None,
-                slow: bool = False, hidden: bool = False,
+                slow: bool = False, hidden: bool = False, title: str = "", public: bool = False,
                 synonyms: Mapping[str, Sequence[str]] | None = None) -> Intent:
     takes_turn, slot_parameters, needs = read_parameters(name, handler, slots)
     pairs = tuple((word, tuple(others)) for word, others in (synonyms or {}).items())
-    return Intent(name, description, tuple(examples), tuple(slots), handler, confirm, shortcut, slow, hidden,
-                  takes_turn, slot_parameters, needs, synonyms=pairs)
+    return Intent(name, description, tuple(examples), tuple(slots), handler, confirm, shortcut, slow, hidden, title,
+                  public, takes_turn, slot_parameters, needs, synonyms=pairs)
 
 
 def read_parameters(name: str, handler: Handler, slots: Sequence[Slot]) -> tuple[bool, tuple[str, ...],

@@ -6,8 +6,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from bot.conversation.intent import Handler, Intent, make_intent
-from bot.conversation.matcher import Match, normalize
 from bot.conversation.slots import Slot
+from bot.text import normalize
 
 if TYPE_CHECKING:  # the recogniser is built on first use: the ingress's form path imports this module
     from bot.conversation.recogniser import Recogniser
@@ -32,8 +32,8 @@ class Registry:
 
     def intent(self, name: str, *, description: str, examples: Sequence[str], slots: Sequence[Slot] = (),
                confirm: str | None = None, shortcut: str | None = None, slow: bool = False,
-               hidden: bool = False, synonyms: Mapping[str, Sequence[str]] | None = None
-               ) -> Callable[[Handler], Handler]:
+               hidden: bool = False, title: str = "", public: bool = False,
+               synonyms: Mapping[str, Sequence[str]] | None = None) -> Callable[[Handler], Handler]:
         """Declare an intent.
 
         Args:
@@ -45,6 +45,8 @@ class Registry:
             shortcut: the name of a Slack shortcut that opens the intent as a form.
             slow: takes seconds: a voice caller is answered at once and told the result later.
             hidden: left out of help (tools for operators and tests).
+            title: what people call it in help and in "Did you mean ...?" ("Open a ticket"); default: its name.
+            public: a slash command's answer is shown to the channel, not only to who asked (a die roll).
             synonyms: other words people use for words of the examples, this intent's own
                 (`{"ticket": ["issue", "bug"]}`; general English such as create/open is known already).
 
@@ -59,7 +61,8 @@ class Registry:
 
         def register(handler: Handler) -> Handler:
             self.add(make_intent(name, handler, description=description, examples=examples, slots=slots,
-                                 confirm=confirm, shortcut=shortcut, slow=slow, hidden=hidden, synonyms=synonyms))
+                                 confirm=confirm, shortcut=shortcut, slow=slow, hidden=hidden, title=title,
+                                 public=public, synonyms=synonyms))
             return handler
 
         return register
@@ -89,16 +92,10 @@ class Registry:
             self._recogniser = Recogniser(self)
         return self._recogniser
 
-    def match(self, text: str) -> Match | None:
-        """Today's engine's view of a recognition: the intent to act on when the recogniser is confident, else
-        None (the fallback). The engine that offers a choice when it is ambiguous reads `recogniser()` itself."""
-        recognition = self.recogniser().recognise(text)
-        best = recognition.best
-        if recognition.verdict != "confident" or best is None:
-            return None
-        missing = tuple(slot.name for slot in best.intent.slots
-                        if slot.required and slot.name not in best.values and slot.name not in best.problems)
-        return Match(best.intent, dict(best.values), dict(best.problems), missing)
+    def clear(self) -> None:
+        """Forget every intent (the local kit declares them again when their files change)."""
+        self._intents.clear()
+        self._recogniser = None
 
 
 # The registry `intents/` declares into; the worker, the Lex hook and the console all read it.

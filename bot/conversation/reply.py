@@ -44,4 +44,3 @@ class Reply:
     text: str
     buttons: tuple[Button, ...] = ()
     fields: tuple[Field, ...] = ()
-    public: bool = False  # a slash command's answer is seen by the channel, not only by who asked

@@ -40,6 +40,11 @@ class Turn:
     # session); empty where the channel's id is the person's (Slack).
     caller_id: str = ""
     call: IntentCall | None = None  # set when the person pressed a button or sent a form
+    # What the channel's own understanding made of the words (Lex's NLU): a second opinion the engine takes only
+    # when it understands nothing itself and no dialog waits
+    hint: IntentCall | None = None
+    # How this person reaches the bot here, when it is a command ("/parley"): help shows examples with it
+    command: str = ""
     slots: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     # Long-running intents report how far they are; Slack shows it as one message, updated in place.
     progress: Callable[[str], None] = field(default=_quiet, compare=False, repr=False)

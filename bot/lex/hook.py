@@ -1,15 +1,16 @@
-"""The Lex V2 code hook: Lex drives the conversation, the intents of `intents/` decide and answer.
+"""The Lex V2 code hook: Lex hears the caller, Parley's conversation engine decides, the hook speaks Lex's language.
 
-Lex invokes the hook synchronously and waits about 30 s, and there is no way to push a late answer
-into a Lex conversation. So:
+Lex invokes the hook synchronously, on every turn (dialog and fulfillment code hooks alike), and waits about 30 s;
+there is no way to push a late answer into a Lex conversation. So the hook is a translator:
 
-- DialogCodeHook: slot values are checked with the slot types the intents declare; a value that does
-  not fit is asked again (ElicitSlot) with the reason; an intent that declares a confirmation asks it
-  (ConfirmIntent) once its required slots are in; otherwise Lex carries on (Delegate).
-- FulfillmentCodeHook: a fast intent runs here and Closes with its reply. A slow one is queued to the
-  worker, as Slack's jobs are; the hook Closes at once saying so. The caller's next turn (any intent)
-  starts with the finished result, read from the job store by who the caller is; `status` asks for it.
-- Spoken turns get SSML, typed turns plain text and a response card for choices.
+- in: the caller's words (`inputTranscript`) become a turn for the engine (`bot.conversation.engine`), the same
+  engine Slack and the console use, with the dialog kept in Parley's own store, not in Lex's session; an empty
+  transcript (a keypad, a hand-made event) is read from Lex's own interpretation instead;
+- out: the engine's step becomes Lex's action: ask -> ElicitSlot, confirm -> ConfirmIntent, a choice of intents ->
+  ElicitIntent with a card, an answer -> Close (or ElicitIntent when no intent ran, so Lex listens for a new one);
+- slow intents are queued to the worker, as Slack's jobs are; the hook answers at once, and the caller's next turn
+  starts with the outcome, read from the job store by who the caller is; `status` asks for it;
+- spoken turns get SSML, typed turns plain text and a response card for choices.
 
 Who the caller is never comes from what the client sets (session attributes, the session id): a caller is
 anonymous, scoped to their own session (or to their verified caller id, `bot.channels.lex.caller`), unless a
@@ -32,7 +33,6 @@ from bot.channels.lex.caller import ATTRIBUTE as CALLER_ATTRIBUTE
 from bot.channels.lex.caller import verified_caller
 from bot.channels.lex.models import (
     DialogAction,
-    Intent,
     LexEvent,
     LexResponse,
     Message,
@@ -41,17 +41,15 @@ from bot.channels.lex.models import (
     Slot,
     SlotValue,
 )
-from bot.channels.lex.names import FALLBACK_INTENT, intent_from_lex, lex_slot_name, slot_from_lex
+from bot.channels.lex.names import FALLBACK_INTENT, intent_from_lex, lex_intent_name, lex_slot_name, slot_from_lex
 from bot.channels.lex.speech import lex_messages
-from bot.conversation.engine import confirmation_question, parse_slots
-from bot.conversation.help import fallback
+from bot.conversation.engine import Engine
 from bot.conversation.identity import Person, anonymous_caller, caller_key
 from bot.conversation.intent import Intent as Declared
 from bot.conversation.registry import Registry
-from bot.conversation.reply import Button, Reply
-from bot.conversation.slots import Text
-from bot.conversation.turn import Turn
-from bot.conversation.work import Work
+from bot.conversation.reply import Reply
+from bot.conversation.steps import Step
+from bot.conversation.turn import IntentCall, Turn
 from bot.stores.bundle import Stores
 from bot.stores.jobs import JobRecord
 from bot.stores.keys import workspace_key
@@ -60,8 +58,8 @@ log = Logger(child=True)
 
 APOLOGY = "Sorry, something went wrong on my side. Please try again."
 ON_IT = "I'm on it. It takes a little while: ask me for the status, or just carry on and I'll tell you when it's done."
-DECLINED = "Okay, I won't."
-YES_NO = (Button("Yes", say="yes"), Button("No", say="no"))
+STATUS_INTENT = "status"  # intents/status.py: it tells a finished result itself
+LEX_SURE = 0.8  # Lex's NLU confidence above which its reading is a second opinion worth taking
 
 # (job_id, intent, raw slot values, session_id, owner: Person.to_dict(), workspace key)
 Enqueue = Callable[[str, str, dict[str, str], str, dict[str, str], str], None]
@@ -81,7 +79,7 @@ class LexHook:
                  caller_key: Callable[[], str | None] = lambda: None) -> None:
         self.registry = registry
         self.stores = stores
-        self.work = Work(registry, stores)
+        self.engine = Engine(registry, stores, later=self._queue)
         self.enqueue = enqueue
         self.caller_key = caller_key  # the stage's key for signed caller assertions, when it has one
 
@@ -109,63 +107,68 @@ class LexHook:
             return Caller(Person.from_dict(linked), caller_id, workspace)
         return Caller(anonymous_caller(lex.bot.id, lex.session_id, verified=verified), caller_id, workspace)
 
+    def turn(self, lex: LexEvent, caller: Caller) -> Turn:
+        """The caller's turn, as the engine reads every channel's."""
+        text, call = self._said(lex)
+        return Turn(text=text, via="lex", person=caller.person, conversation_id=lex.session_id,
+                    workspace=caller.workspace, caller_id=caller.caller_id, call=call,
+                    hint=self._understood(lex) if call is None else None,
+                    correlation_id=lex.session_state.originating_request_id)
+
     def _answer(self, lex: LexEvent) -> LexResponse:
-        attributes = dict(lex.session_state.session_attributes)
-        lex_intent = lex.session_state.intent or Intent(name=FALLBACK_INTENT)
-        declared = self.registry.get(intent_from_lex(lex_intent.name) or "")
         caller = self.caller(lex)
-        news: list[Reply] = []
-        if declared is None or declared.name != STATUS_INTENT:  # `status` tells a finished job itself
-            news = self._news(caller.person)
+        step = self.engine.step(self.turn(lex, caller))
+        told_itself = step.intent is not None and step.intent.name == STATUS_INTENT
+        news = [] if told_itself else self._news(caller.person)
+        return self._respond(lex, step, news)
+
+    def _said(self, lex: LexEvent) -> tuple[str, IntentCall | None]:
+        """The caller's words; without any (a keypad, a hand-made event), what Lex understood instead."""
+        text = lex.input_transcript.strip()
+        if text:
+            return text, None
+        intent = lex.session_state.intent
+        if intent is None:
+            return "", None
+        if intent.confirmation_state == "Denied":
+            return "no", None
+        declared = self.registry.get(intent_from_lex(intent.name) or "")
         if declared is None:
-            # FallbackIntent or an intent this code does not know: say what works, and listen for a new intent
-            return self._respond(lex, [*news, fallback(self.registry)], attributes, "ElicitIntent", None)
+            return "", None
+        return "", IntentCall(declared.name, self._slot_texts(intent),
+                              confirmed=intent.confirmation_state == "Confirmed")
 
-        values, problems = parse_slots(declared, self._slot_texts(lex, declared, lex_intent))
-        if problems:
-            name, problem = next(iter(problems.items()))
-            values.pop(name, None)
-            prompt = declared.slot(name).prompt
-            return self._respond(lex, [*news, Reply(f"Sorry, {problem}. {prompt}")], attributes, "ElicitSlot",
-                                 ResponseIntent(name=lex_intent.name, slots=_slots(declared, values),
-                                                state="InProgress", confirmation_state=lex_intent.confirmation_state),
-                                 slot_to_elicit=lex_slot_name(name))
-        if lex_intent.confirmation_state == "Denied":
-            return self._respond(lex, [*news, Reply(DECLINED)], attributes, "Close",
-                                 ResponseIntent(name=lex_intent.name, slots=_slots(declared, values), state="Failed",
-                                                confirmation_state="Denied"))
-        missing = [slot for slot in declared.slots if slot.required and slot.name not in values]
-        intent = ResponseIntent(name=lex_intent.name, slots=_slots(declared, values), state="InProgress",
-                                confirmation_state=lex_intent.confirmation_state)
-        if lex.invocation_source == "DialogCodeHook":
-            if not missing and declared.confirm and lex_intent.confirmation_state == "None":
-                question = Reply(confirmation_question(declared, values), buttons=YES_NO)
-                return self._respond(lex, [*news, question], attributes, "ConfirmIntent", intent)
-            return self._respond(lex, news, attributes, "Delegate", intent)  # Lex asks for the rest itself
-        if missing:  # fulfillment without a required slot: ask for it rather than fail
-            prompt = Reply(missing[0].prompt)
-            return self._respond(lex, [*news, prompt], attributes, "ElicitSlot", intent,
-                                 slot_to_elicit=lex_slot_name(missing[0].name))
-        return self._fulfil(lex, caller, declared, values, attributes, news, intent)
+    def _understood(self, lex: LexEvent) -> IntentCall | None:
+        """What Lex made of the words, when it is one of our intents and Lex is sure of it, or was asking for one
+        of its slots (a keypad answer "20" to "How many sides?"): the engine's second opinion."""
+        intent = lex.session_state.intent
+        declared = self.registry.get(intent_from_lex(intent.name) or "") if intent is not None else None
+        if intent is None or declared is None:
+            return None
+        asked = lex.session_state.dialog_action
+        eliciting = asked is not None and asked.type == "ElicitSlot" and asked.slot_to_elicit
+        confidence = next((each.nlu_confidence for each in lex.interpretations
+                           if each.intent is not None and each.intent.name == intent.name), None)
+        if not eliciting and (confidence is None or confidence < LEX_SURE):
+            return None
+        texts = self._slot_texts(intent)
+        if eliciting and asked is not None and lex.input_transcript.strip():
+            name = slot_from_lex(asked.slot_to_elicit or "")
+            if name is not None:
+                texts[name] = lex.input_transcript.strip()  # the caller's own words for what Lex asked
+        return IntentCall(declared.name, texts)
 
-    def _fulfil(self, lex: LexEvent, caller: Caller, declared: Declared, values: dict[str, Any],
-                attributes: dict[str, str], news: list[Reply], intent: ResponseIntent) -> LexResponse:
-        turn = Turn(text=lex.input_transcript, via="lex", person=caller.person, conversation_id=lex.session_id,
-                    workspace=caller.workspace, caller_id=caller.caller_id,
-                    correlation_id=lex.session_state.originating_request_id, slots=values)
-        if declared.slow:
-            reply = self.work.admit(declared, turn) or self._queue(lex, caller, declared, values)
-        else:
-            reply = self.work.run(declared, turn)
-        fulfilled = intent.model_copy(update={"state": "Fulfilled"})
-        return self._respond(lex, [*news, reply], attributes, "Close", fulfilled)
+    @staticmethod
+    def _slot_texts(intent: Any) -> dict[str, str]:
+        return {name: text for lex_name in intent.slots
+                if (name := slot_from_lex(lex_name)) and (text := intent.slot_text(lex_name)) is not None}
 
-    def _queue(self, lex: LexEvent, caller: Caller, declared: Declared, values: dict[str, Any]) -> Reply:
+    def _queue(self, declared: Declared, turn: Turn) -> Reply:
         """Slow work goes to the worker; the caller hears the outcome on a later turn (or in Slack, if linked)."""
         job_id = "job-" + os.urandom(8).hex()
-        self.stores.jobs.start(caller.person.key, job_id, via="lex", intent=declared.name)
-        raw = {name: str(value) for name, value in values.items()}
-        self.enqueue(job_id, declared.name, raw, lex.session_id, caller.person.to_dict(), caller.workspace)
+        self.stores.jobs.start(turn.person.key, job_id, via="lex", intent=declared.name)
+        raw = {name: str(value) for name, value in turn.slots.items()}
+        self.enqueue(job_id, declared.name, raw, turn.conversation_id, turn.person.to_dict(), turn.workspace)
         log.info("slow intent queued", extra={"job_id": job_id, "intent": declared.name})
         return Reply(ON_IT)
 
@@ -177,32 +180,31 @@ class LexHook:
             told.append(_told(record))
         return told
 
-    def _slot_texts(self, lex: LexEvent, declared: Declared, intent: Intent) -> dict[str, str]:
-        texts: dict[str, str] = {}
-        for lex_name in intent.slots:
-            name = slot_from_lex(lex_name)
-            text = intent.slot_text(lex_name)
-            if name is not None and text is not None:
-                texts[name] = text
-        # A free-text slot Lex just asked for: the caller's own words, as Lex may keep only part of a long answer
-        asked = lex.session_state.dialog_action
-        if asked is not None and asked.type == "ElicitSlot" and asked.slot_to_elicit and lex.input_transcript:
-            name = slot_from_lex(asked.slot_to_elicit)
-            slot = next((slot for slot in declared.slots if slot.name == name), None)
-            if slot is not None and isinstance(slot.type, Text):
-                texts[slot.name] = lex.input_transcript
-        return texts
-
     @staticmethod
-    def _respond(lex: LexEvent, replies: list[Reply], attributes: dict[str, str], action: str,
-                 intent: ResponseIntent | None, slot_to_elicit: str | None = None) -> LexResponse:
-        messages = [Message.model_validate(message) for reply in replies
+    def _respond(lex: LexEvent, step: Step, news: list[Reply]) -> LexResponse:
+        """The step as Lex's dialog action, with news first; the session attributes as they came."""
+        intent: ResponseIntent | None = None
+        slot_to_elicit = None
+        if step.intent is not None and step.kind != "choose":
+            state = {"ask": "InProgress", "confirm": "InProgress"}.get(
+                step.kind, "Failed" if step.outcome == "declined" else "Fulfilled")
+            intent = ResponseIntent(name=lex_intent_name(step.intent.name), slots=_slots(step.intent, step.values),
+                                    state=state, confirmation_state="None" if step.kind == "confirm" else None)
+        if step.kind == "ask":
+            action, slot_to_elicit = "ElicitSlot", lex_slot_name(step.slot or "")
+        elif step.kind == "confirm":
+            action = "ConfirmIntent"
+        elif intent is None:  # a choice of intents, or an answer no intent gave: Lex listens for a new intent
+            action = "ElicitIntent"
+        else:
+            action = "Close"
+        messages = [Message.model_validate(message) for reply in [*news, step.reply]
                     for message in lex_messages(reply, spoken=lex.spoken)]
         return LexResponse(
             session_state=ResponseSessionState(
                 dialog_action=DialogAction(type=action, slot_to_elicit=slot_to_elicit),
                 intent=intent,
-                session_attributes=attributes,
+                session_attributes=dict(lex.session_state.session_attributes),
             ),
             messages=messages,
         )
@@ -214,10 +216,7 @@ def _told(result: JobRecord) -> Reply:
     return Reply("Your earlier request could not be finished, sorry.")
 
 
-STATUS_INTENT = "status"  # intents/status.py: it tells a finished result itself
-
-
-def _slots(declared: Declared, values: dict[str, Any]) -> dict[str, Slot | None]:
+def _slots(declared: Declared, values: Any) -> dict[str, Slot | None]:
     """The intent's slots as Lex should keep them: parsed values in place, the rest unfilled (null)."""
     slots: dict[str, Slot | None] = {}
     for slot in declared.slots:

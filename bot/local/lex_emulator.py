@@ -23,10 +23,9 @@ from typing import Any
 
 import yaml
 
-from bot.conversation.engine import CANCEL, NO, YES
-from bot.conversation.matcher import normalize
 from bot.conversation.slots import NUMBER_WORDS
 from bot.local.lambda_api import Invoke
+from bot.text import normalize
 
 BOT_DEFINITION = Path(__file__).resolve().parents[2] / "lex" / "bot.yml"
 FALLBACK = "FallbackIntent"
@@ -121,6 +120,11 @@ def _resolve(slot: SlotSpec, text: str) -> dict[str, Any]:
     return {"shape": "Scalar", "value": value}
 
 
+# Lex's built-in reading of a confirmation answer (it recognises a plain yes or no, and little else)
+YES = frozenset({"yes", "yeah", "yep", "sure", "ok", "okay", "yes please", "correct"})
+NO = frozenset({"no", "nope", "nah", "no thanks"})
+
+
 def _ssml_as_text(ssml: str) -> str:
     """What an SSML document says, to print: a space where each tag was (sentences must not run together), the
     entities decoded (`&apos;` is an apostrophe), the spacing tidied."""
@@ -158,17 +162,10 @@ class LexEmulator:
             if 1 <= number <= len(self.last_buttons):
                 text = self.last_buttons[number - 1][1]  # pressing a card button says its value
         said_normal = normalize(text).lower()
-        if self.intent and said_normal in CANCEL:
-            self._reset()
-            return [Said("Okay, I've dropped that.")]
         if self.awaiting == "confirmation":
-            if said_normal in YES:
-                self.confirmation = "Confirmed"
-            elif said_normal in NO:
-                self.confirmation = "Denied"
-            else:
-                spec = self.intents[self.intent or FALLBACK]
-                return self._show([Said(spec.confirmation_prompt or "Yes or no?")])
+            # Lex's own reading of a plain yes or no; anything else ("no wait, make it normal") reaches the hook as
+            # it was said, with the confirmation still open, for the hook to read
+            self.confirmation = "Confirmed" if said_normal in YES else "Denied" if said_normal in NO else "None"
         elif self.awaiting and self.intent:
             slot = self.intents[self.intent].slot(self.awaiting)
             if slot:
@@ -215,6 +212,8 @@ class LexEmulator:
                 self.session_attributes = dict(state["sessionAttributes"] or {})
             action = (state.get("dialogAction") or {}).get("type")
             intent_state = state.get("intent") or {}
+            if intent_state.get("name") in self.intents:  # the hook may move the dialog to another intent
+                self.intent = intent_state["name"]
             if intent_state.get("slots") is not None:
                 self.slots = {name: value for name, value in intent_state["slots"].items() if value}
             if action in ("Close", "ElicitIntent") or source == "FulfillmentCodeHook":

@@ -28,7 +28,7 @@ from bot.channels.slack.forms import form_values
 from bot.channels.slack.replies import ConversationReplies, Replies, ResponseUrlReplies
 from bot.channels.slack.surface import BUTTON_ACTION_PREFIX, FORM_CALLBACK_PREFIX, SLASH_COMMAND, intent_of_callback
 from bot.channels.slack.turns import mentions, turn_from_button, turn_from_command, turn_from_event, turn_from_form
-from bot.conversation.engine import Dialog
+from bot.conversation.engine import Engine
 from bot.conversation.turn import Turn
 from bot.queue.job import Job
 from bot.settings import Settings
@@ -53,7 +53,7 @@ def build_web_client(settings: Settings, token: str | None = None) -> WebClient:
     )
 
 
-def build_app(settings: Settings, dialog: Dialog) -> App:
+def build_app(settings: Settings, engine: Engine) -> App:
     client = build_web_client(settings)
     app = App(
         client=client,
@@ -66,8 +66,8 @@ def build_app(settings: Settings, dialog: Dialog) -> App:
     )
 
     def converse(turn: Turn, replies: Replies, context: BoltContext) -> None:
-        reply = dialog.answer(replace(turn, progress=replies.progress, deadline=context.get("deadline")))
-        replies.send(reply)
+        step = engine.step(replace(turn, progress=replies.progress, deadline=context.get("deadline")))
+        replies.send(step.reply, public=bool(step.intent and step.intent.public), waits=step.waits)
         log.info("reply sent", extra={"conversation": turn.conversation_id, "thread_ts": turn.thread_id})
 
     @app.event("app_mention")
@@ -83,7 +83,7 @@ def build_app(settings: Settings, dialog: Dialog) -> App:
             # when it continues a dialog the bot started there.
             if mentions(event.get("text") or "", context.bot_user_id or "") or not event.get("thread_ts"):
                 return
-            if not dialog.waiting(turn):
+            if not engine.waiting(turn):
                 return
         converse(turn, ConversationReplies(client, turn.conversation_id, turn.thread_id), context)
 
@@ -117,7 +117,7 @@ def build_app(settings: Settings, dialog: Dialog) -> App:
     def on_form(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext,
                 client: WebClient) -> None:
         ack()  # the ingress validated the form and closed it
-        intent = dialog.registry.get(intent_of_callback(view.get("callback_id", "")) or "")
+        intent = engine.registry.get(intent_of_callback(view.get("callback_id", "")) or "")
         if intent is None:
             log.warning("form for an unknown intent", extra={"callback_id": view.get("callback_id")})
             return

@@ -37,7 +37,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 import intents  # noqa: F401 - declares the intents into the registry
 from bot import defaults
 from bot.channels.slack.replies import ConversationReplies
-from bot.conversation.engine import Dialog, parse_slots
+from bot.conversation.engine import Engine
 from bot.conversation.identity import Person
 from bot.conversation.registry import Registry, registry
 from bot.conversation.turn import Turn
@@ -67,18 +67,17 @@ class HandedBack(Exception):
     """Too little of the invocation left to start this job: it went back to the queue for another one."""
 
 
-def build_dialog(settings: Settings, declared: Registry = registry) -> Dialog:
-    return Dialog(declared, dynamodb_stores(settings))
+def build_engine(settings: Settings, declared: Registry = registry) -> Engine:
+    return Engine(declared, dynamodb_stores(settings))
 
 
 class Worker:
     """The Bolt app and the idempotent run of a job, built once per Lambda sandbox."""
 
-    def __init__(self, settings: Settings, dialog: Dialog) -> None:
+    def __init__(self, settings: Settings, engine: Engine) -> None:
         self.settings = settings
-        self.app = build_app(settings, dialog)
-        self.dialog = dialog
-        self.registry = dialog.registry
+        self.app = build_app(settings, engine)
+        self.engine = engine
         dynamodb = boto3.resource("dynamodb", region_name=settings.region, endpoint_url=settings.aws_endpoint_url)
         self.markers = dynamodb.Table(settings.dedup_table)
         # Replies already sent are remembered for an hour: longer than Slack retries or SQS redelivers.
@@ -99,16 +98,10 @@ class Worker:
     def _run_for_lex(self, job_id: str, request: LexRequest, deadline: float | None) -> dict[str, Any]:
         """A slow intent a Lex caller asked for: run it, keep the outcome for their next turn, and DM it to the
         Slack person the caller is linked to (the Lex hook resolved the link server-side and wrote the job)."""
-        intent = self.registry.get(request.intent)
-        if intent is None:
-            raise LookupError(f"no intent {request.intent!r}")
-        values, problems = parse_slots(intent, request.slots)
-        if problems:
-            raise ValueError(f"slot values the Lex hook should have refused: {problems}")
         person = Person.from_dict(request.owner)
         turn = Turn(text="", via="lex", person=person, conversation_id=request.session_id,
-                    workspace=request.workspace, correlation_id=job_id, slots=values, deadline=deadline)
-        reply = self.dialog.work.run(intent, turn, job_id=job_id, tell_later=True)
+                    workspace=request.workspace, correlation_id=job_id, deadline=deadline)
+        reply = self.engine.run_job(turn, request.intent, request.slots, job_id)
         if person.slack_user_id:
             client = build_web_client(self.settings, self.settings.slack_bot_token())
             ConversationReplies(client, person.slack_user_id, None).send(reply)
@@ -197,5 +190,5 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     global _worker
     if _worker is None:
         settings = Settings()
-        _worker = Worker(settings, build_dialog(settings))
+        _worker = Worker(settings, build_engine(settings))
     return _worker.process_batch(event, context)

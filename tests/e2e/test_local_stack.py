@@ -32,8 +32,8 @@ def test_hello_help_and_a_slot_intent_are_answered(chat: SlackChat) -> None:
     [hello] = chat.texts("hello")
     assert hello.startswith("Hello!")
     [help_text] = chat.texts("help")
-    assert "*roll*" in help_text
-    assert "*echo*" in help_text
+    assert "*Roll a die*" in help_text
+    assert "*Say something back*" in help_text and "my_tickets" not in help_text
     [roll] = chat.texts("roll 6")
     assert roll.startswith("You rolled a ")
 

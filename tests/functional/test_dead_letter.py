@@ -24,7 +24,7 @@ from bot.local.slack_events import http_api_event, message_event, signed_request
 from bot.local.slack_standin import SlackStandIn
 from bot.local.stack import create_resources, stage_resources
 from bot.settings import Settings
-from bot.worker.handler import Worker, build_dialog
+from bot.worker.handler import Worker, build_engine
 from tests.conftest import FakeLambdaContext
 
 STAGE = "dlqtest"
@@ -64,7 +64,7 @@ def test_the_stage_queue_redrives_to_its_dead_letter_queue(sqs) -> None:
 def test_a_raising_intent_ends_in_the_dead_letter_queue_and_the_rest_are_answered(
         sqs, slack: SlackStandIn, moto_endpoint: str, crashing_registry: Registry) -> None:
     settings = Settings(stage=STAGE, slack_api_url=slack.api_url, bot_token=TOKEN, aws_endpoint_url=moto_endpoint)
-    app_worker = Worker(settings, build_dialog(settings, crashing_registry))
+    app_worker = Worker(settings, build_engine(settings, crashing_registry))
     log = JsonLog(stream=io.StringIO())
     markers = DedupMarkers(DynamoClient(endpoint_url=moto_endpoint), settings.dedup_table, log)
     ingress = SlackIngress(IngressConfig(SECRET, queue_url(sqs), 128 * 1024, STAGE),

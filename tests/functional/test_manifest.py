@@ -260,9 +260,9 @@ def worker(slack: SlackStandIn, shortcut_registry: Registry) -> Any:
         pytest.skip(f"bot.worker.app does not import ({error}); it is being changed")
     settings = Settings(slack_api_url=slack.api_url, bot_token=TOKEN, signing_secret=SECRET)
     try:
-        from bot.conversation.engine import Dialog
+        from bot.conversation.engine import Engine
 
-        answers: Any = Dialog(shortcut_registry)
+        answers: Any = Engine(shortcut_registry)
     except ImportError:  # a worker that takes the registry itself
         answers = shortcut_registry
     try:

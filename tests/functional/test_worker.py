@@ -18,7 +18,7 @@ from bot.local.slack_events import app_mention_event, message_event, signed_requ
 from bot.local.slack_standin import BOT_ID, BOT_USER_ID, SlackStandIn
 from bot.queue.envelope import slack_job
 from bot.settings import Settings
-from bot.worker.handler import Worker, build_dialog
+from bot.worker.handler import Worker, build_engine
 from tests.conftest import FakeLambdaContext, load_event, stage_in_moto
 
 STAGE = "worker"
@@ -41,7 +41,7 @@ def settings(moto_endpoint: str, slack: SlackStandIn) -> Iterator[Settings]:
 
 
 def make_worker(settings: Settings, declared: Registry = registry) -> Worker:
-    return Worker(settings, build_dialog(settings, declared))
+    return Worker(settings, build_engine(settings, declared))
 
 
 @pytest.fixture(scope="module")
@@ -355,3 +355,22 @@ def test_a_rotated_bot_token_is_used_without_a_restart(moto_endpoint: str) -> No
         parameters.clear_caches()  # as if the five minutes had passed
         ok(rotating.process_batch(sqs_event(message_event("hello", channel="D21")), CONTEXT))
         assert len(posts_to(standin, "D21", 0)) == 2
+
+
+def test_a_question_asked_through_the_slash_command_says_how_to_answer_it(worker: Worker,
+                                                                          slack: SlackStandIn) -> None:
+    """After `/parley open a ticket` asked a question, nothing said the answer must also start with `/parley`."""
+    after = last_seq(slack)
+    asked = command("open a ticket", slack, "C30")
+    ok(worker.process_batch(sqs_event(urlencode(asked)), CONTEXT))
+    [answer] = [call["args"] for call in slack.calls(after=after)
+                if call["path"] == asked["response_url"].removeprefix(slack.url)]
+    assert answer["text"] == "What is the ticket about?"
+    hint = answer["blocks"][-1]
+    assert hint["type"] == "context" and "Answer with `/parley …`" in hint["elements"][0]["text"]
+    after = last_seq(slack)
+    helped = command("help", slack, "C31")
+    ok(worker.process_batch(sqs_event(urlencode(helped)), CONTEXT))
+    [listing] = [call["args"] for call in slack.calls(after=after)
+                 if call["path"] == helped["response_url"].removeprefix(slack.url)]
+    assert "`/parley roll 6`" in listing["text"]

@@ -4,7 +4,7 @@ import pytest
 
 import intents  # noqa: F401 - declares the intents
 from bot.conversation import Choice, Number, Registry, Reply, Slot, Text, Turn, answer, registry
-from bot.conversation.help import describe, example_text
+from bot.conversation.help import describe, example_text, title
 from bot.testing import turn
 
 
@@ -40,18 +40,26 @@ def test_echo_keeps_the_text_as_typed() -> None:
     assert say("echo Hello, *World*") == "Hello, *World*"
 
 
-@pytest.mark.parametrize("text", ["what is the meaning of life", "", "rol 6", "roll back the last deploy"])
+@pytest.mark.parametrize("text", ["what is the meaning of life", "rol 6", "roll back the last deploy"])
 def test_unknown_text_gets_a_polite_fallback_pointing_to_help(text: str) -> None:
     reply = say(text)
     assert reply.startswith("Sorry, I can't do that yet.")
     assert "`help`" in reply
 
 
+def test_a_bare_mention_is_greeted_not_refused() -> None:
+    assert say("") == "Hi! What can I do for you? Say `help` to see what I can do."
+
+
 def test_help_is_generated_from_every_intent() -> None:
     text = say("help")
     for declared in registry:
-        assert f"*{declared.name}*: {declared.description}" in text
+        if declared.hidden:
+            assert declared.name not in text
+            continue
+        assert f"*{title(declared)}*: {declared.description}" in text
         assert f"`{example_text(declared, declared.examples[0])}`" in text
+        assert f"*{declared.name}*" not in text or declared.name == title(declared)  # never the internal name
     assert "`roll 6`" in text  # slot examples fill the placeholders
     assert describe(registry).text == text
 

@@ -3,7 +3,7 @@
 import pytest
 
 from bot.conversation import Choice, IntentCall, Registry, Reply, Slot, Text, Turn
-from bot.conversation.engine import Dialog
+from bot.conversation.engine import Engine
 from bot.conversation.state import CONFIRMATION, DialogState
 from bot.stores.bundle import memory_stores
 from bot.stores.dialogs import MemoryDialogStore
@@ -13,7 +13,7 @@ opened: list[dict] = []
 
 
 @pytest.fixture
-def dialog() -> Dialog:
+def dialog() -> Engine:
     opened.clear()
     local = Registry()
 
@@ -34,14 +34,14 @@ def dialog() -> Dialog:
     def ping(turn: Turn) -> Reply:
         return Reply("pong")
 
-    return Dialog(local, memory_stores())
+    return Engine(local, memory_stores())
 
 
-def say(dialog: Dialog, text: str, *, user: str = "U1", thread: str | None = "T1", call: IntentCall | None = None):
+def say(dialog: Engine, text: str, *, user: str = "U1", thread: str | None = "T1", call: IntentCall | None = None):
     return dialog.answer(turn(text, user=user, thread=thread, call=call))
 
 
-def test_missing_slots_are_asked_for_one_by_one_then_confirmed(dialog: Dialog) -> None:
+def test_missing_slots_are_asked_for_one_by_one_then_confirmed(dialog: Engine) -> None:
     assert say(dialog, "order").text == "What would you like?"
     asked = say(dialog, "tea")
     assert asked.text == "What size?"
@@ -55,17 +55,17 @@ def test_missing_slots_are_asked_for_one_by_one_then_confirmed(dialog: Dialog) -
     assert not dialog.waiting(turn("", thread="T1"))
 
 
-def test_slots_given_up_front_skip_their_questions(dialog: Dialog) -> None:
+def test_slots_given_up_front_skip_their_questions(dialog: Engine) -> None:
     assert say(dialog, "order a coffee small").text == "Order a small coffee?"
 
 
-def test_a_bad_answer_is_explained_and_asked_again(dialog: Dialog) -> None:
+def test_a_bad_answer_is_explained_and_asked_again(dialog: Engine) -> None:
     say(dialog, "order a tea")
     assert say(dialog, "huge").text == "Sorry, “huge” is not one of: small, large. What size?"
     assert say(dialog, "SMALL").text == "Order a small tea?"
 
 
-def test_no_drops_it_and_anything_else_asks_again(dialog: Dialog) -> None:
+def test_no_drops_it_and_anything_else_asks_again(dialog: Engine) -> None:
     say(dialog, "order a tea small")
     assert say(dialog, "perhaps").text.startswith("Please answer yes or no")
     assert say(dialog, "no").text == "Okay, I won't."
@@ -73,25 +73,25 @@ def test_no_drops_it_and_anything_else_asks_again(dialog: Dialog) -> None:
     assert say(dialog, "ping").text == "pong"  # the dialog is over
 
 
-def test_cancel_ends_a_dialog_at_any_step(dialog: Dialog) -> None:
+def test_cancel_ends_a_dialog_at_any_step(dialog: Engine) -> None:
     say(dialog, "order")
     assert say(dialog, "cancel").text == "Okay, I've dropped that."
     assert say(dialog, "ping").text == "pong"
 
 
-def test_dialogs_are_kept_apart_by_thread_and_person(dialog: Dialog) -> None:
+def test_dialogs_are_kept_apart_by_thread_and_person(dialog: Engine) -> None:
     say(dialog, "order", thread="T1")
     assert say(dialog, "ping", thread="T2").text == "pong"  # another thread
     assert say(dialog, "ping", user="U2").text == "pong"  # another person in the same thread
     assert say(dialog, "tea", thread="T1").text == "What size?"
 
 
-def test_a_form_is_its_own_confirmation(dialog: Dialog) -> None:
+def test_a_form_is_its_own_confirmation(dialog: Engine) -> None:
     reply = say(dialog, "", call=IntentCall("order", {"drink": "cocoa", "size": "small"}, confirmed=True))
     assert reply.text == "Ordered a small cocoa."
 
 
-def test_a_button_naming_an_intent_starts_it_with_its_slots(dialog: Dialog) -> None:
+def test_a_button_naming_an_intent_starts_it_with_its_slots(dialog: Engine) -> None:
     reply = say(dialog, "", call=IntentCall("order", {"drink": "tea"}))
     assert reply.text == "What size?"
     store = dialog.store
@@ -99,7 +99,7 @@ def test_a_button_naming_an_intent_starts_it_with_its_slots(dialog: Dialog) -> N
     assert (state.intent, state.awaiting, state.slots) == ("order", "size", {"drink": "tea"})
 
 
-def test_a_button_with_a_bad_value_asks_for_that_slot(dialog: Dialog) -> None:
+def test_a_button_with_a_bad_value_asks_for_that_slot(dialog: Engine) -> None:
     reply = say(dialog, "", call=IntentCall("order", {"drink": "tea", "size": "medium"}))
     assert reply.text == "Sorry, “medium” is not one of: small, large. What size?"
 
@@ -113,7 +113,7 @@ def test_state_survives_a_round_trip_through_its_dict() -> None:
     assert store.load("k") is None
 
 
-def test_a_one_shot_intent_costs_the_store_no_write(dialog: Dialog) -> None:
+def test_a_one_shot_intent_costs_the_store_no_write(dialog: Engine) -> None:
     writes: list[str] = []
 
     class CountingStore(MemoryDialogStore):

@@ -104,9 +104,11 @@ def test_a_field_the_hook_never_reads_does_not_cost_the_turn(hook: LexHook, chan
 
 
 def test_a_dotnet_keypad_turn_is_carried_on(hook: LexHook) -> None:
-    response = answered(hook(lex_event("dotnet_confidence_object.json")))  # roll, 20 keyed in
-    assert action(response) == "Delegate"
+    # Lex was asking for the sides and 20 was keyed in: "20" alone says nothing to the engine, Lex's reading does
+    response = answered(hook(lex_event("dotnet_confidence_object.json")))
+    assert action(response) == "Close"
     assert response["sessionState"]["intent"]["slots"]["sides"]["value"]["interpretedValue"] == "20"
+    assert "You rolled a " in texts(response)[0] and "(d20)" in texts(response)[0]  # spoken: SSML
     assert response["sessionState"]["sessionAttributes"] == {"caller": "keypad"}
 
 
@@ -123,12 +125,15 @@ def test_a_go_turn_is_fulfilled(hook: LexHook) -> None:
 
 
 def test_go_zero_values_are_read_for_what_they_mean(hook: LexHook) -> None:
-    response = answered(hook(lex_event("go_zero_values.json")))
-    assert action(response) == "Delegate"  # priority unfilled ({}): Lex asks for it
+    event = lex_event("go_zero_values.json")
+    event["inputTranscript"] = ""  # no words: the engine goes by Lex's reading of the slots
+    response = answered(hook(event))
+    assert action(response) == "ElicitSlot"  # priority unfilled ({}): the engine asks for it
+    assert response["sessionState"]["dialogAction"]["slotToElicit"] == "priority"
     slots = response["sessionState"]["intent"]["slots"]
     assert slots["priority"] is None
     assert slots["component"]["value"]["interpretedValue"] == "billing"  # a List slot's bare values
-    assert response["sessionState"]["intent"]["confirmationState"] == "None"  # ""
+
 
 
 def test_a_logged_turn_with_null_contexts_is_answered(hook: LexHook) -> None:
@@ -154,9 +159,10 @@ def test_malformed_events_get_an_apology_never_an_exception(hook: LexHook, broke
     assert texts(response) == [APOLOGY]
 
 
-def test_missing_slots_are_left_to_lex(hook: LexHook) -> None:
+def test_missing_slots_are_asked_for_by_the_engine(hook: LexHook) -> None:
     response = valid(hook(event("open_ticket", {"topic": None, "priority": None, "component": None})))
-    assert action(response) == "Delegate"
+    assert (action(response), response["sessionState"]["dialogAction"]["slotToElicit"]) == ("ElicitSlot", "topic")
+    assert texts(response) == ["What is the ticket about?"]
 
 
 def test_an_invalid_value_is_asked_again_with_the_reason(hook: LexHook) -> None:
@@ -179,7 +185,9 @@ def test_an_unresolved_choice_is_asked_again(hook: LexHook) -> None:
         "originalValue": "purple", "resolvedValues": []}}
     response = valid(hook(unresolved))
     assert action(response) == "ElicitSlot"
-    assert texts(response) == ["Sorry, “purple” is not one of: low, normal, high. How urgent is it?"]
+    assert texts(response)[0] == "Sorry, “purple” is not one of: low, normal, high. How urgent is it?"
+    card = response["messages"][1]["imageResponseCard"]
+    assert [button["text"] for button in card["buttons"]] == ["low", "normal", "high"]
 
 
 def test_a_declared_confirmation_is_asked_once_the_slots_are_in(hook: LexHook) -> None:
@@ -191,9 +199,12 @@ def test_a_declared_confirmation_is_asked_once_the_slots_are_in(hook: LexHook) -
 
 
 def test_a_denied_confirmation_closes(hook: LexHook) -> None:
+    asked = valid(hook(event("open_ticket", {"topic": "x", "priority": "low", "component": None})))
+    assert action(asked) == "ConfirmIntent"
     response = valid(hook(event("open_ticket", {"topic": "x", "priority": "low", "component": None},
                                 confirmation="Denied")))
     assert (action(response), response["sessionState"]["intent"]["state"]) == ("Close", "Failed")
+    assert texts(response) == ["Okay, I won't."]
 
 
 def test_a_fast_intent_is_fulfilled_inline(hook: LexHook) -> None:

@@ -12,7 +12,7 @@ import pytest
 import intents  # noqa: F401 - declares the intents
 from bot.channels.lex.caller import ATTRIBUTE, sign_caller
 from bot.conversation import Person, registry
-from bot.conversation.engine import Dialog
+from bot.conversation.engine import Engine
 from bot.lex.hook import LexHook
 from bot.stores.bundle import Stores, memory_stores
 from bot.testing import person, turn
@@ -48,7 +48,7 @@ def lex(intent: str, slots: dict | None = None, *, session: str = "session-1", a
 
 
 def slack_code(stores: Stores, who: Person = ALICE) -> str:
-    reply = Dialog(registry, stores).answer(turn("link voice", who=who))
+    reply = Engine(registry, stores).answer(turn("link voice", who=who))
     return "".join(ch for ch in reply.text.split("*")[1] if ch.isdigit())
 
 
@@ -111,5 +111,5 @@ def test_a_verified_caller_stays_linked_across_sessions_and_a_forged_one_is_anon
 
 def test_link_codes_come_from_slack_only(stores: Stores) -> None:
     anonymous = Person("lex", "session:s", team_id="BOT")
-    reply = Dialog(registry, stores).answer(turn("link voice", via="lex", who=anonymous))
+    reply = Engine(registry, stores).answer(turn("link voice", via="lex", who=anonymous))
     assert reply.text.startswith("Ask me for a code in Slack")

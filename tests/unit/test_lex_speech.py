@@ -132,7 +132,7 @@ def test_a_slot_value_that_is_not_a_number() -> None:
 
 
 def test_a_roll_and_a_greeting() -> None:
-    assert sentences(Reply("You rolled a 4 (d20).", public=True)) == ["You rolled a 4 (d20)."]
+    assert sentences(Reply("You rolled a 4 (d20).")) == ["You rolled a 4 (d20)."]
     assert said_as(Reply("You rolled a 4 (d20)."), "characters") == []  # d20 is left to the voice
     assert sentences(Reply("Hello! I'm Parley. Say `help` to see what I can do.")) == [
         "Hello!", "I'm Parley.", "Say help to see what I can do."]

@@ -63,7 +63,7 @@ def test_what_people_type_is_understood(recogniser: Recogniser, text: str, inten
 
 @pytest.mark.parametrize("text", ["roll back the last deploy", "tickets for the concert", "open the pod bay doors",
                                   "roll over", "open a bank account", "is the pasta done?", "close my ticket",
-                                  "help yourself to cookies", "", "?!", "thank you", "bye", "I can't help it",
+                                  "help yourself to cookies", "", "?!", "I can't help it",
                                   "hello kitty", "the die is cast", "count on me"])
 def test_a_word_that_happens_to_be_an_intents_does_not_start_it(recogniser: Recogniser, text: str) -> None:
     assert recogniser.recognise(text).verdict == "unknown"
@@ -161,11 +161,6 @@ def test_the_registry_builds_its_recogniser_once_and_again_when_an_intent_is_add
     assert local.recogniser().recognise("pong").best.intent.name == "pong"  # type: ignore[union-attr]
 
 
-def test_match_is_the_confident_candidate_for_todays_engine() -> None:
-    match = registry.match("open a ticket about the printer")
-    assert match is not None and match.intent.name == "open_ticket"
-    assert match.values == {"topic": "the printer"} and match.missing == ("priority",)
-    assert registry.match("open the pod bay doors") is None
 
 
 def test_intent_synonyms_are_the_intents_own() -> None:

@@ -210,5 +210,5 @@ def test_chosen_replaces_the_buttons_with_who_chose_what() -> None:
 
 
 def test_slash_command_answers_are_private_unless_public() -> None:
-    assert ephemeral_or_public(Reply("x")) == "ephemeral"
-    assert ephemeral_or_public(Reply("x", public=True)) == "in_channel"
+    assert ephemeral_or_public(False) == "ephemeral"
+    assert ephemeral_or_public(True) == "in_channel"

@@ -9,7 +9,7 @@ import pytest
 
 import intents  # noqa: F401 - declares the intents
 from bot.conversation import Number, Registry, Reply, Slot, Text, registry
-from bot.conversation.engine import Dialog
+from bot.conversation.engine import Engine
 from bot.conversation.work import SLOW_PER_MINUTE, TOO_MUCH, MissingServices, Work
 from bot.stores.bundle import memory_stores
 from bot.testing import turn
@@ -19,14 +19,14 @@ def test_a_handler_gets_its_slots_typed_and_its_services_by_name() -> None:
     local = Registry()
     seen: dict = {}
 
-    @local.intent("note", description="d", examples=["note {text} {times}"],
+    @local.intent("note", description="d", examples=["repeat {text} {times} times"],
                   slots=[Slot("text", Text(), prompt="?"), Slot("times", Number(), prompt="?")])
     def note(text: str, times: int, tickets: object, turn: object) -> Reply:
         seen.update(text=text, times=times, tickets=tickets, turn=turn)
         return Reply("ok")
 
     stores = memory_stores()
-    assert Dialog(local, stores).answer(turn("note hello 3")).text == "ok"
+    assert Engine(local, stores).answer(turn("repeat hello 3 times")).text == "ok"
     assert (seen["text"], seen["times"], seen["tickets"]) == ("hello", 3, stores.tickets)
 
 
@@ -68,7 +68,7 @@ def test_hidden_intents_stay_out_of_help() -> None:
 
 
 def test_heavy_work_is_refused_politely_past_the_rate_for_one_person() -> None:
-    dialog = Dialog(registry, memory_stores())
+    dialog = Engine(registry, memory_stores())
     answers = [dialog.answer(turn("count primes below 1000")).text for _ in range(SLOW_PER_MINUTE + 1)]
     assert all(text.startswith("There are 168 primes") for text in answers[:-1])
     assert answers[-1] == TOO_MUCH
@@ -77,7 +77,7 @@ def test_heavy_work_is_refused_politely_past_the_rate_for_one_person() -> None:
 
 
 def test_slow_work_keeps_to_the_turns_deadline_and_says_what_would_fit() -> None:
-    dialog = Dialog(registry, memory_stores())
+    dialog = Engine(registry, memory_stores())
     started = time.monotonic()
     asked = replace(turn("count primes below 1000000000"), deadline=time.monotonic() + 0.5)
     reply = dialog.answer(asked)
@@ -88,7 +88,7 @@ def test_slow_work_keeps_to_the_turns_deadline_and_says_what_would_fit() -> None
 
 def test_slow_work_is_recorded_so_status_can_tell_it() -> None:
     stores = memory_stores()
-    dialog = Dialog(registry, stores)
+    dialog = Engine(registry, stores)
     dialog.answer(turn("count primes below 1000"))
     assert dialog.answer(turn("status")).text == "It's done. There are 168 primes below 1,000."
     assert dialog.answer(turn("status", user="U2")).text == "Nothing of yours is running right now."

@@ -120,9 +120,9 @@ def chosen(blocks: list[dict], label: str, user_id: str) -> list[dict]:
     return result
 
 
-def ephemeral_or_public(reply: Reply) -> str:
-    """A slash command answer's `response_type`: seen by the channel, or only by who asked."""
-    return "in_channel" if reply.public else "ephemeral"
+def ephemeral_or_public(public: bool) -> str:
+    """A slash command answer's `response_type`: seen by the channel (the intent says so), or only by who asked."""
+    return "in_channel" if public else "ephemeral"
 
 
 

@@ -12,15 +12,21 @@ from typing import Any, Protocol
 from slack_sdk import WebClient
 
 from bot.channels.slack.blocks import ephemeral_or_public, render
+from bot.channels.slack.surface import SLASH_COMMAND
 from bot.conversation.reply import Reply
 from bot.text import escape_mrkdwn
 
 PROGRESS_INTERVAL_SECONDS = 1.0
+# Under a question asked in answer to the slash command: the answer is typed the same way (or a button pressed)
+COMMAND_HINT = {"type": "context", "block_id": "command-hint", "elements": [
+    {"type": "mrkdwn", "text": f"Answer with `{SLASH_COMMAND} …` (your answer after it), or press a button."}]}
 
 
 class Replies(Protocol):
     def progress(self, text: str) -> None: ...
-    def send(self, reply: Reply) -> None: ...
+    def send(self, reply: Reply, *, public: bool = False, waits: bool = False) -> None:
+        """Post the reply. `public`: its intent's answer is for the channel; `waits`: it asks something."""
+        ...
 
 
 class ConversationReplies:
@@ -46,7 +52,7 @@ class ConversationReplies:
             return
         self.last_progress = time.monotonic()
 
-    def send(self, reply: Reply) -> None:
+    def send(self, reply: Reply, *, public: bool = False, waits: bool = False) -> None:
         for index, message in enumerate(render(reply)):
             if index == 0 and self.progress_ts:
                 self.client.chat_update(channel=self.channel, ts=self.progress_ts, **message)
@@ -73,12 +79,15 @@ class ResponseUrlReplies:
         self.progress_posts += 1
         self.last_progress = time.monotonic()
 
-    def send(self, reply: Reply) -> None:
+    def send(self, reply: Reply, *, public: bool = False, waits: bool = False) -> None:
         replace_progress = self.progress_posts > 0
-        if replace_progress and reply.public:
+        if replace_progress and public:
             # an ephemeral progress note cannot become a message the channel sees: remove it, then post
             self.respond(delete_original=True)
             replace_progress = False
-        for index, message in enumerate(render(reply)):
-            self.respond(**message, response_type=ephemeral_or_public(reply),
+        messages = render(reply)
+        if waits and messages:  # a question asked through the command: its answer must come the same way
+            messages[-1]["blocks"] = [*messages[-1]["blocks"], COMMAND_HINT]
+        for index, message in enumerate(messages):
+            self.respond(**message, response_type=ephemeral_or_public(public),
                          replace_original=index == 0 and replace_progress)

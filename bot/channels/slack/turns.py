@@ -6,6 +6,7 @@ import json
 import re
 from typing import Any
 
+from bot.channels.slack.surface import SLASH_COMMAND
 from bot.conversation.identity import Person
 from bot.conversation.turn import IntentCall, Turn
 from bot.text import unescape_mrkdwn
@@ -74,6 +75,7 @@ def turn_from_command(command: dict[str, Any], correlation_id: str | None) -> Tu
         person=slack_person(command.get("user_id"), command.get("team_id"), command.get("enterprise_id")),
         conversation_id=command.get("channel_id") or "",
         correlation_id=correlation_id,
+        command=_text(command.get("command")) or SLASH_COMMAND,
     )
 
 
