@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -35,6 +36,11 @@ _hook: LexHook | None = None
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     global _hook
+    if os.environ.get("IS_OFFLINE") == "true":
+        from bot.local.reload import intents_changed  # the local kit: never imported in AWS
+
+        if intents_changed():
+            _hook = None  # make run: an edited intent is served from the next turn on
     if _hook is None:
         _hook = build_hook(Settings())
     return _hook(event)

@@ -185,9 +185,17 @@ def _queue_url(queue_arn: str, settings: Settings) -> str:
 _worker: Worker | None = None
 
 
+def _offline_intents_changed() -> bool:
+    from bot.local.reload import intents_changed  # the local kit: never imported in AWS
+
+    return intents_changed()
+
+
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     global _worker
+    if os.environ.get("IS_OFFLINE") == "true" and _offline_intents_changed():
+        _worker = None  # make run: an edited intent is served from the next message on
     if _worker is None:
         settings = Settings()
         _worker = Worker(settings, build_engine(settings))
