@@ -6,6 +6,7 @@ import os
 import queue
 import subprocess
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,7 @@ class MakeRun:
         self.process = subprocess.Popen(["make", "run", *args], cwd=ROOT, env={**os.environ, **ports}, text=True,
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         self.lines: queue.Queue[str] = queue.Queue()
+        self.buttons = ""  # the last buttons shown, as printed ("[1] Yes  [2] No")
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
@@ -77,6 +79,8 @@ class MakeRun:
             timeout = self.QUIET  # the local kit's own notes, "(...)", count as output too
             if printed.startswith("parley"):
                 replies.append(printed)
+            elif printed.startswith("        [1]"):  # the numbered buttons under a reply
+                self.buttons = printed.strip()
             elif replies and not printed.startswith("("):  # a reply's further lines
                 replies[-1] += "\n" + printed
 
@@ -98,5 +102,56 @@ def test_in_make_run_a_lex_caller_is_nobody_it_claims_and_a_linked_one_is_their_
         code = "".join(ch for ch in run.say("/slack link voice")[0].split("*")[1] if ch.isdigit())
         assert run.say(f"link {code}")[-1].startswith("parley> Done: you're linked")
         assert "my secret project" in " ".join(run.say("my tickets"))
+    finally:
+        assert run.close() == 0
+
+
+def test_make_run_forgives_as_people_talk_and_shows_what_a_newcomer_missed() -> None:
+    """The issue's behaviours and the newcomer's findings, typed into `make run` (Slack)."""
+    run = MakeRun()
+    try:
+        assert run.say("open a ticket") == ["parley> What is the ticket about?"]
+        assert run.say("help")[0].endswith("What is the ticket about?")  # help explains, never becomes the topic
+        assert run.say("roll 6 please")[0] == (
+            "parley> We're in the middle of: open a ticket. Drop that and roll a die instead?")
+        assert run.say("no")[0] == "parley> Okay, let's carry on. What is the ticket about?"
+        assert run.say("the printer is on fire")[0] == "parley> How urgent is it?"
+        assert run.say("hihg")[0] == "parley> Open a *high* priority ticket about “the printer is on fire”?"
+        assert run.say("no wait, make it normal")[0] == (
+            "parley> Open a *normal* priority ticket about “the printer is on fire”?")
+        opened = run.say("yep")[0]
+        assert opened.startswith("parley> Opened ticket *PAR-") and "Priority: normal · Status: open" in opened
+        assert run.say("thanks") == ["parley> You're welcome!"]
+        assert run.say("cancel")[0].startswith("parley> There's nothing to cancel right now.")
+        assert run.say("roll d20")[0].endswith("(d20).")
+        assert run.say("count the primes under 200,000,000")[-1].startswith(
+            "parley (edited)> There are 11,078,937 primes below 200,000,000.")  # the answer after the progress
+        asked = run.say("a ticket")
+        assert asked[0] == "parley> Did you mean *Open a ticket*?"
+        assert run.say("1")[0] == "parley> What is the ticket about?"  # the first button
+        run.say("cancel")
+        assert run.say("@parley hello")[0].startswith("parley> Hello!")
+        started = time.monotonic()
+        assert run.say("just chatting in the thread")[0].startswith("parley> (nothing: in a channel thread")
+        assert time.monotonic() - started < 15  # no 60 s wait for a reply that rightly never comes
+    finally:
+        assert run.close() == 0
+
+
+def test_make_run_in_lex_mode_forgives_the_same_way() -> None:
+    run = MakeRun("CHANNEL=lex")
+    try:
+        assert run.say("open a ticket") == ["parley> What is the ticket about?"]
+        assert run.say("roll 6 please")[0] == (
+            "parley> We're in the middle of: open a ticket. Drop that and roll a die instead?")
+        assert run.say("no")[0] == "parley> Okay, let's carry on. What is the ticket about?"
+        assert run.say("the printer is on fire")[0] == "parley> How urgent is it?"
+        assert run.say("hihg")[0] == "parley> Open a high priority ticket about “the printer is on fire”?"
+        assert run.say("no wait, make it normal")[0] == (
+            "parley> Open a normal priority ticket about “the printer is on fire”?")
+        assert run.say("yes please")[0].startswith("parley> Opened ticket PAR-")
+        assert run.say("a ticket")[0] == "parley> Did you mean Open a ticket?"
+        assert run.say("neither")[0].startswith("parley> Okay. Tell me another way")
+        assert run.say("thank you") == ["parley> You're welcome!"]
     finally:
         assert run.close() == 0
