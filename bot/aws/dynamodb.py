@@ -1,15 +1,17 @@
 """A lean DynamoDB client for the Slack ingress Lambda (the dedup marker): standard library only.
 
 GetItem, PutItem (conditional) and DeleteItem over `bot.aws.client`, with the responses' x-amz-crc32
-checked as botocore does. Items are DynamoDB's own attribute-value JSON (`{"pk": {"S": "..."}}`);
-`to_item` / `from_item` convert from and to plain Python values.
+checked as botocore does. Items are DynamoDB's own attribute-value JSON
+(`{"pk": {"S": "..."}}`); `to_item` / `from_item` convert from and to plain Python values. Every
+operation takes the request's deadline (see `bot.aws.client.AwsJsonClient.call`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bot.aws.client import AwsCallFailed, AwsJsonClient, Problem
+from bot.aws.client import AwsJsonClient
+from bot.aws.errors import AwsCallFailed, Problem
 
 __all__ = [
     "AttributeValue", "AwsCallFailed", "DynamoClient", "Item", "from_attribute_value", "from_item",
@@ -18,6 +20,7 @@ __all__ = [
 
 AttributeValue = dict[str, object]  # {"S": "x"}, {"N": "1"}, {"M": {...}}...
 Item = dict[str, AttributeValue]  # attribute name -> attribute value; a key is an item of the key attributes
+_CONDITION_FAILED = "ConditionalCheckFailedException"
 
 
 class DynamoClient(AwsJsonClient):
@@ -37,10 +40,11 @@ class DynamoClient(AwsJsonClient):
     def __enter__(self) -> DynamoClient:
         return self
 
-    def get_item(self, table: str, key: Item, *, consistent_read: bool = True) -> Item | None:
+    def get_item(self, table: str, key: Item, *, consistent_read: bool = True,
+                 deadline: float | None = None) -> Item | None:
         """The item with `key`, as attribute values, or None when there is none."""
         params = {"TableName": table, "Key": key, "ConsistentRead": consistent_read}
-        doc = self.call("GetItem", params, check=_item_check, private=_strings(key))
+        doc = self.call("GetItem", params, check=_item_check, private=_strings(key), deadline=deadline)
         item = doc.get("Item")
         return item if isinstance(item, dict) else None
 
@@ -52,6 +56,7 @@ class DynamoClient(AwsJsonClient):
         condition_expression: str | None = None,
         expression_attribute_names: Mapping[str, str] | None = None,
         expression_attribute_values: Item | None = None,
+        deadline: float | None = None,
     ) -> bool:
         """Write `item`; False when `condition_expression` did not hold (nothing was written).
 
@@ -60,23 +65,18 @@ class DynamoClient(AwsJsonClient):
         "the item is there", which is what a dedup marker needs anyway.
         """
         params: dict[str, object] = {"TableName": table, "Item": item}
-        if condition_expression is not None:
-            params["ConditionExpression"] = condition_expression
-        if expression_attribute_names:
-            params["ExpressionAttributeNames"] = dict(expression_attribute_names)
-        if expression_attribute_values:
-            params["ExpressionAttributeValues"] = expression_attribute_values
+        params.update(_expressions(condition_expression, expression_attribute_names, expression_attribute_values))
         try:
-            self.call("PutItem", params, private=_strings(item, expression_attribute_values))
+            self.call("PutItem", params, private=_strings(item, expression_attribute_values), deadline=deadline)
         except AwsCallFailed as failure:
-            if failure.code == "ConditionalCheckFailedException":
+            if failure.code == _CONDITION_FAILED:
                 return False
             raise
         return True
 
-    def delete_item(self, table: str, key: Item) -> None:
+    def delete_item(self, table: str, key: Item, *, deadline: float | None = None) -> None:
         """Delete the item with `key`; deleting one that is not there is no error."""
-        self.call("DeleteItem", {"TableName": table, "Key": key}, private=_strings(key))
+        self.call("DeleteItem", {"TableName": table, "Key": key}, private=_strings(key), deadline=deadline)
 
 
 def to_attribute_value(value: object) -> AttributeValue:
@@ -136,6 +136,18 @@ def to_item(values: Mapping[str, object]) -> Item:
 def from_item(item: Mapping[str, Mapping[str, object]]) -> dict[str, object]:
     """A DynamoDB item (or key) as a dict of plain values."""
     return {name: from_attribute_value(value) for name, value in item.items()}
+
+
+def _expressions(condition_expression: str | None, names: Mapping[str, str] | None,
+                 values: Item | None) -> dict[str, object]:
+    params: dict[str, object] = {}
+    if condition_expression is not None:
+        params["ConditionExpression"] = condition_expression
+    if names:
+        params["ExpressionAttributeNames"] = dict(names)
+    if values:
+        params["ExpressionAttributeValues"] = values
+    return params
 
 
 def _item_check(doc: dict[str, object]) -> Problem | None:

@@ -79,14 +79,12 @@ def sign(
     service: str,
     credentials: Credentials,
     now: float | datetime | None = None,
-    content_sha256_header: bool = False,
 ) -> dict[str, str]:
     """The headers to add to a request so AWS accepts it: Authorization, X-Amz-Date and, for
     temporary credentials, X-Amz-Security-Token.
 
     `headers` are the ones that will be sent (all but hop-by-hop ones are signed). If they hold no Host,
     the host is taken from `url` the way http.client sends it (port only when not the scheme's default).
-    `content_sha256_header` adds X-Amz-Content-Sha256, which S3 requires and other services ignore.
     """
     stamp = amz_date(now)
     date = stamp[:8]
@@ -96,8 +94,6 @@ def sign(
     added = {"X-Amz-Date": stamp}
     if credentials.token:
         added["X-Amz-Security-Token"] = credentials.token
-    if content_sha256_header:
-        added["X-Amz-Content-Sha256"] = payload_hash
 
     signed: dict[str, list[str]] = {}
     for name, value in headers.items():

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import hashlib
 
-from bot.aws import client as _client
-from bot.aws.client import AwsCallFailed, AwsJsonClient, CredentialProvider, Credentials, Problem
+from bot.aws import errors
+from bot.aws.client import AwsJsonClient
+from bot.aws.credentials import CredentialProvider, Credentials
+from bot.aws.errors import AwsCallFailed, Problem
 
 __all__ = ["CredentialProvider", "Credentials", "CredentialsError", "SendFailed", "SqsClient"]
 
@@ -24,7 +26,7 @@ class SendFailed(AwsCallFailed):
     _what = "SQS SendMessage"
 
 
-class CredentialsError(SendFailed, _client.CredentialsError):
+class CredentialsError(SendFailed, errors.CredentialsError):
     """No credentials could be found or fetched, so nothing was sent."""
 
 
@@ -43,24 +45,10 @@ class SqsClient(AwsJsonClient):
     def __enter__(self) -> SqsClient:
         return self
 
-    def send_message(
-        self,
-        queue_url: str,
-        body: str,
-        *,
-        delay_seconds: int | None = None,
-        message_group_id: str | None = None,
-        message_deduplication_id: str | None = None,
-    ) -> str:
-        """Send `body` to the queue and return the MessageId; raise SendFailed when that cannot be done
-        within the deadline."""
+    def send_message(self, queue_url: str, body: str, *, deadline: float | None = None) -> str:
+        """Send `body` to the (standard) queue and return the MessageId; raise SendFailed when that cannot be
+        done by the deadline (a time.monotonic() instant, see AwsJsonClient.call)."""
         params: dict[str, object] = {"QueueUrl": queue_url, "MessageBody": body}
-        if delay_seconds is not None:
-            params["DelaySeconds"] = delay_seconds
-        if message_group_id is not None:
-            params["MessageGroupId"] = message_group_id
-        if message_deduplication_id is not None:
-            params["MessageDeduplicationId"] = message_deduplication_id
         body_md5 = hashlib.md5(body.encode(), usedforsecurity=False).hexdigest()
 
         def check(doc: dict[str, object]) -> Problem | None:
@@ -74,5 +62,5 @@ class SqsClient(AwsJsonClient):
                 return "MD5Mismatch", "MD5OfMessageBody does not match the body sent"
             return None
 
-        doc = self.call("SendMessage", params, check=check, private=(body,))
+        doc = self.call("SendMessage", params, check=check, private=(body,), deadline=deadline)
         return str(doc["MessageId"])  # a non-empty str: `check` saw to it

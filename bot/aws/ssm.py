@@ -5,7 +5,8 @@ SSM speaks AWS JSON 1.1 (X-Amz-Target: AmazonSSM.GetParameter) over `bot.aws.cli
 
 from __future__ import annotations
 
-from bot.aws.client import AwsCallFailed, AwsJsonClient
+from bot.aws.client import AwsJsonClient
+from bot.aws.errors import AwsCallFailed
 
 __all__ = ["AwsCallFailed", "SsmClient"]
 
@@ -20,9 +21,9 @@ class SsmClient(AwsJsonClient):
     def __enter__(self) -> SsmClient:
         return self
 
-    def get_parameter(self, name: str) -> str:
+    def get_parameter(self, name: str, *, deadline: float | None = None) -> str:
         """The parameter's value, SecureStrings decrypted; AwsCallFailed (ParameterNotFound...) otherwise."""
-        answer = self.call("GetParameter", {"Name": name, "WithDecryption": True})
+        answer = self.call("GetParameter", {"Name": name, "WithDecryption": True}, deadline=deadline)
         parameter = answer.get("Parameter")
         value = parameter.get("Value") if isinstance(parameter, dict) else None
         if not isinstance(value, str):

@@ -21,7 +21,7 @@ from pathlib import Path
 import boto3
 import pytest
 
-from bot.aws import client as client_module
+from bot.aws import transport as transport_module
 from bot.aws.sigv4 import Credentials, sign
 from bot.aws.sqs import CredentialsError, SendFailed, SqsClient
 from bot.local.processes import free_port
@@ -75,17 +75,6 @@ def test_send_arrives_via_aws_endpoint_url_env(moto_endpoint: str, boto_sqs: obj
     assert bodies == ["first", "second"]
 
 
-def test_fifo_parameters(moto_endpoint: str, boto_sqs: object) -> None:
-    url = boto_sqs.create_queue(QueueName=f"parley-test-{uuid.uuid4().hex[:12]}.fifo",
-                                Attributes={"FifoQueue": "true"})["QueueUrl"]
-    with SqsClient(endpoint_url=moto_endpoint) as client:
-        client.send_message(url, BODY, message_group_id="T123:C456", message_deduplication_id="ev-1")
-    message = boto_sqs.receive_message(QueueUrl=url, AttributeNames=["All"], WaitTimeSeconds=1)["Messages"][0]
-    assert message["Body"] == BODY
-    assert message["Attributes"]["MessageGroupId"] == "T123:C456"
-    assert message["Attributes"]["MessageDeduplicationId"] == "ev-1"
-
-
 def test_missing_queue_fails_at_once(moto_endpoint: str, queue_url: str) -> None:
     missing = queue_url.rsplit("/", 1)[0] + "/no-such-queue"
     started = time.monotonic()
@@ -99,12 +88,6 @@ def test_missing_queue_fails_at_once(moto_endpoint: str, queue_url: str) -> None
     assert error.attempts == 1
     assert not error.retryable
     assert "does not exist" in error.message
-
-
-def test_invalid_parameter_is_not_retried(moto_endpoint: str, queue_url: str) -> None:
-    with SqsClient(endpoint_url=moto_endpoint) as client, pytest.raises(SendFailed) as caught:
-        client.send_message(queue_url, BODY, delay_seconds=1000)
-    assert (caught.value.code, caught.value.status, caught.value.attempts) == ("InvalidParameterValue", 400, 1)
 
 
 # --- stub servers ------------------------------------------------------------------------------------
@@ -345,14 +328,22 @@ def test_slow_server_stops_at_the_deadline(stub: Callable[..., Stub]) -> None:
     assert elapsed < 0.7
 
 
+def test_invalid_parameter_is_not_retried(stub: Callable[..., Stub]) -> None:
+    server = stub(error(400, "InvalidParameterValue", "Value for parameter MessageBody is invalid"))
+    with SqsClient(endpoint_url=server.url) as client, pytest.raises(SendFailed) as caught:
+        client.send_message(QUEUE, BODY)
+    assert (caught.value.code, caught.value.status, caught.value.attempts) == ("InvalidParameterValue", 400, 1)
+    assert len(server.requests) == 1
+
+
 def test_keep_alive_reuses_one_connection(stub: Callable[..., Stub]) -> None:
     server = stub(ok)
     with SqsClient(endpoint_url=server.url) as client:
         first = client.send_message(QUEUE, "one")
-        sock = client._conn.sock
+        sock = client.transport.connection.sock
         assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
         second = client.send_message(QUEUE, "two")
-        assert client._conn.sock is sock
+        assert client.transport.connection.sock is sock
     assert first != second
     assert len(server.requests) == 2
     assert server.connections == 1
@@ -361,7 +352,7 @@ def test_keep_alive_reuses_one_connection(stub: Callable[..., Stub]) -> None:
 def test_connection_closed_between_calls_is_reopened(stub: Callable[..., Stub],
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """The idle check sees the server's close before the request is written: no error, no retry needed."""
-    monkeypatch.setattr(client_module, "_DROPPED_CONNECTION_ERRORS", ())
+    monkeypatch.setattr(transport_module, "_DROPPED_CONNECTION_ERRORS", ())
     server = stub(ok)
     server.close_after.add(1)
     with SqsClient(endpoint_url=server.url, max_attempts=1) as client:
@@ -375,7 +366,7 @@ def test_connection_closed_between_calls_is_reopened(stub: Callable[..., Stub],
 def test_broken_connection_found_on_use_is_reopened(stub: Callable[..., Stub],
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """When the idle check misses the close (a race), the failure on first use costs no attempt."""
-    monkeypatch.setattr(client_module, "_peer_closed", lambda sock: False)
+    monkeypatch.setattr(transport_module, "_peer_closed", lambda sock: False)
     server = stub(ok)
     server.close_after.add(1)
     with SqsClient(endpoint_url=server.url, max_attempts=1) as client:
@@ -395,7 +386,7 @@ def test_connection_close_header_is_honoured(stub: Callable[..., Stub]) -> None:
     server = stub(closing)
     with SqsClient(endpoint_url=server.url) as client:
         client.send_message(QUEUE, "one")
-        assert client._conn is None
+        assert client.transport.connection is None
         client.send_message(QUEUE, "two")
     assert server.connections == 2
 

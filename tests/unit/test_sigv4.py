@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -106,13 +105,6 @@ def test_stale_auth_headers_are_not_signed() -> None:
     first = ours("POST", url, SQS_HEADERS, SQS_BODY, TOKEN)
     again = ours("POST", url, {**SQS_HEADERS, **first}, SQS_BODY, TOKEN)
     assert again == first
-
-
-def test_content_sha256_header_is_added_and_signed() -> None:
-    got = sign("PUT", "https://s3.amazonaws.com/bucket/key", {}, b"abc", region="us-east-1", service="s3",
-               credentials=Credentials(ACCESS_KEY, SECRET_KEY), now=WHEN, content_sha256_header=True)
-    assert got["X-Amz-Content-Sha256"] == hashlib.sha256(b"abc").hexdigest()
-    assert "SignedHeaders=host;x-amz-content-sha256;x-amz-date," in got["Authorization"]
 
 
 def test_now_as_epoch_seconds_and_clock() -> None:
