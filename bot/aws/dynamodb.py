@@ -1,7 +1,7 @@
-"""A lean DynamoDB client for the Slack ingress Lambda (the dedup marker): standard library only.
+"""A lean DynamoDB client: standard library only, for the ack path's dedup markers and every store in `bot.stores`.
 
-GetItem, PutItem (conditional) and DeleteItem over `bot.aws.client`, with the responses' x-amz-crc32
-checked as botocore does. Items are DynamoDB's own attribute-value JSON
+GetItem, PutItem and UpdateItem (conditional), DeleteItem and Query over `bot.aws.client`, with the
+responses' x-amz-crc32 checked as botocore does. Items are DynamoDB's own attribute-value JSON
 (`{"pk": {"S": "..."}}`); `to_item` / `from_item` convert from and to plain Python values. Every
 operation takes the request's deadline (see `bot.aws.client.AwsJsonClient.call`).
 """
@@ -14,13 +14,26 @@ from bot.aws.client import AwsJsonClient
 from bot.aws.errors import AwsCallFailed, Problem
 
 __all__ = [
-    "AttributeValue", "AwsCallFailed", "DynamoClient", "Item", "from_attribute_value", "from_item",
+    "AttributeValue", "AwsCallFailed", "DynamoClient", "Item", "Page", "from_attribute_value", "from_item",
     "to_attribute_value", "to_item",
 ]
 
 AttributeValue = dict[str, object]  # {"S": "x"}, {"N": "1"}, {"M": {...}}...
 Item = dict[str, AttributeValue]  # attribute name -> attribute value; a key is an item of the key attributes
 _CONDITION_FAILED = "ConditionalCheckFailedException"
+
+
+class Page:
+    """One page of a Query: its items, and the key to start the next page from (None after the last page)."""
+
+    __slots__ = ("items", "last_key")
+
+    def __init__(self, items: list[Item], last_key: Item | None) -> None:
+        self.items = items
+        self.last_key = last_key
+
+    def __repr__(self) -> str:  # the items may hold what people typed: counted, never shown
+        return f"Page({len(self.items)} items, last_key={'set' if self.last_key else None})"
 
 
 class DynamoClient(AwsJsonClient):
@@ -74,9 +87,71 @@ class DynamoClient(AwsJsonClient):
             raise
         return True
 
+    def update_item(
+        self,
+        table: str,
+        key: Item,
+        update_expression: str,
+        *,
+        condition_expression: str | None = None,
+        expression_attribute_names: Mapping[str, str] | None = None,
+        expression_attribute_values: Item | None = None,
+        return_values: str | None = None,
+        deadline: float | None = None,
+    ) -> Item | None:
+        """Apply `update_expression` to the item with `key` (created when absent, as DynamoDB does).
+
+        Returns the attributes `return_values` asks for (NONE, ALL_OLD, UPDATED_OLD, ALL_NEW, UPDATED_NEW;
+        {} when none were asked for or there were none), or None when `condition_expression` did not hold
+        and nothing was written. As with `put_item`, a write whose answer was lost is retried: an update
+        that is not idempotent (`ADD #n :one`) may then apply twice, or fail its condition against itself.
+        """
+        params: dict[str, object] = {"TableName": table, "Key": key, "UpdateExpression": update_expression}
+        params.update(_expressions(condition_expression, expression_attribute_names, expression_attribute_values))
+        if return_values is not None:
+            params["ReturnValues"] = return_values
+        try:
+            doc = self.call("UpdateItem", params, check=_attributes_check,
+                            private=_strings(key, expression_attribute_values), deadline=deadline)
+        except AwsCallFailed as failure:
+            if failure.code == _CONDITION_FAILED:
+                return None
+            raise
+        attributes = doc.get("Attributes")
+        return attributes if isinstance(attributes, dict) else {}
+
     def delete_item(self, table: str, key: Item, *, deadline: float | None = None) -> None:
         """Delete the item with `key`; deleting one that is not there is no error."""
         self.call("DeleteItem", {"TableName": table, "Key": key}, private=_strings(key), deadline=deadline)
+
+    def query(
+        self,
+        table: str,
+        key_condition_expression: str,
+        *,
+        expression_attribute_names: Mapping[str, str] | None = None,
+        expression_attribute_values: Item | None = None,
+        scan_index_forward: bool = True,
+        limit: int | None = None,
+        exclusive_start_key: Item | None = None,
+        consistent_read: bool = False,
+        deadline: float | None = None,
+    ) -> Page:
+        """One page of the items whose key matches `key_condition_expression`, in sort-key order
+        (descending when `scan_index_forward` is False), at most `limit` of them. Pass the page's `last_key`
+        as `exclusive_start_key` for the next page; it is None after the last one."""
+        params: dict[str, object] = {"TableName": table, "KeyConditionExpression": key_condition_expression,
+                                     "ScanIndexForward": scan_index_forward, "ConsistentRead": consistent_read}
+        params.update(_expressions(None, expression_attribute_names, expression_attribute_values))
+        if limit is not None:
+            params["Limit"] = limit
+        if exclusive_start_key is not None:
+            params["ExclusiveStartKey"] = exclusive_start_key
+        doc = self.call("Query", params, check=_items_check,
+                        private=_strings(expression_attribute_values, exclusive_start_key), deadline=deadline)
+        items = doc.get("Items") or []
+        last_key = doc.get("LastEvaluatedKey")
+        return Page(list(items), last_key if isinstance(last_key, dict) and last_key else None)  # type: ignore[arg-type]
 
 
 def to_attribute_value(value: object) -> AttributeValue:
@@ -153,6 +228,21 @@ def _expressions(condition_expression: str | None, names: Mapping[str, str] | No
 def _item_check(doc: dict[str, object]) -> Problem | None:
     if not isinstance(doc.get("Item", {}), dict):
         return "InvalidResponse", "the response's Item is not a map"
+    return None
+
+
+def _attributes_check(doc: dict[str, object]) -> Problem | None:
+    if not isinstance(doc.get("Attributes", {}), dict):
+        return "InvalidResponse", "the response's Attributes is not a map"
+    return None
+
+
+def _items_check(doc: dict[str, object]) -> Problem | None:
+    items = doc.get("Items", [])
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        return "InvalidResponse", "the response's Items is not a list of maps"
+    if not isinstance(doc.get("LastEvaluatedKey", {}), dict):
+        return "InvalidResponse", "the response's LastEvaluatedKey is not a map"
     return None
 
 

@@ -19,6 +19,7 @@ import pytest
 from bot.aws.client import AwsCallFailed, CredentialProvider
 from bot.aws.dynamodb import (
     DynamoClient,
+    Page,
     from_attribute_value,
     from_item,
     to_attribute_value,
@@ -94,6 +95,103 @@ def test_delete(dynamo: DynamoClient, table: str) -> None:
     dynamo.delete_item(table, key("ev-4"))
     assert dynamo.get_item(table, key("ev-4")) is None
     dynamo.delete_item(table, key("ev-4"))  # gone already: no error
+
+
+# --- query and update_item: what the stores (dialogs, tickets, results, links, rate limits) build on ------
+
+
+@pytest.fixture
+def sorted_table(boto_ddb: object) -> str:
+    """A table with a partition and a sort key, as the stores' tables have."""
+    name = f"parley-test-{uuid.uuid4().hex[:12]}"
+    boto_ddb.create_table(TableName=name, BillingMode="PAY_PER_REQUEST",
+                          AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                                                {"AttributeName": "sk", "AttributeType": "S"}],
+                          KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"},
+                                     {"AttributeName": "sk", "KeyType": "RANGE"}])
+    return name
+
+
+def fill(dynamo: DynamoClient, table: str, pk: str, count: int) -> None:
+    for number in range(count):
+        assert dynamo.put_item(table, to_item({"pk": pk, "sk": f"{number:03d}", "n": number}))
+
+
+def test_query_reads_one_partition_in_sort_key_order(dynamo: DynamoClient, sorted_table: str) -> None:
+    fill(dynamo, sorted_table, "slack:-:T1#U1", 5)
+    fill(dynamo, sorted_table, "slack:-:T2#U1", 2)  # another workspace's: never in the answer
+    page = dynamo.query(sorted_table, "pk = :pk", expression_attribute_values={":pk": {"S": "slack:-:T1#U1"}})
+    assert isinstance(page, Page)
+    assert [from_item(item)["n"] for item in page.items] == [0, 1, 2, 3, 4]
+    assert page.last_key is None
+    newest_first = dynamo.query(sorted_table, "#p = :pk AND begins_with(sk, :zero)",
+                                expression_attribute_names={"#p": "pk"},
+                                expression_attribute_values={":pk": {"S": "slack:-:T1#U1"}, ":zero": {"S": "00"}},
+                                scan_index_forward=False, consistent_read=True)
+    assert [from_item(item)["n"] for item in newest_first.items] == [4, 3, 2, 1, 0]
+
+
+def test_query_pages_with_limit_and_exclusive_start_key(dynamo: DynamoClient, sorted_table: str) -> None:
+    fill(dynamo, sorted_table, "p", 5)
+    values = {":pk": {"S": "p"}}
+    seen: list[int] = []
+    start = None
+    pages = 0
+    while True:
+        page = dynamo.query(sorted_table, "pk = :pk", expression_attribute_values=values, limit=2,
+                            exclusive_start_key=start)
+        pages += 1
+        seen.extend(from_item(item)["n"] for item in page.items)
+        if page.last_key is None:
+            break
+        assert page.last_key == {"pk": {"S": "p"}, "sk": {"S": f"{seen[-1]:03d}"}}
+        start = page.last_key
+    assert seen == [0, 1, 2, 3, 4]
+    assert pages in (3, 4)  # DynamoDB may answer a last, empty page
+    assert "items" in repr(page) and "p" not in repr(page).replace("Page", "")
+
+
+def test_update_item_creates_then_changes_and_returns_what_is_asked(dynamo: DynamoClient, sorted_table: str) -> None:
+    k = to_item({"pk": "slack:-:T1#U1", "sk": "minute-1"})
+    add = "ADD #count :one SET #note = :note"
+    names = {"#count": "count", "#note": "note"}
+    new = dynamo.update_item(sorted_table, k, add, expression_attribute_names=names,
+                             expression_attribute_values={":one": {"N": "1"}, ":note": {"S": "first"}},
+                             return_values="ALL_NEW")
+    assert new is not None and from_item(new) == {"pk": "slack:-:T1#U1", "sk": "minute-1", "count": 1, "note": "first"}
+    updated = dynamo.update_item(sorted_table, k, add, expression_attribute_names=names,
+                                 expression_attribute_values={":one": {"N": "1"}, ":note": {"S": "second"}},
+                                 return_values="UPDATED_NEW")
+    assert updated is not None and from_item(updated) == {"count": 2, "note": "second"}
+    nothing = dynamo.update_item(sorted_table, k, "REMOVE #note", expression_attribute_names={"#note": "note"})
+    assert nothing == {}  # no ReturnValues: nothing asked for, and the update held
+    assert from_item(dynamo.get_item(sorted_table, k)) == {"pk": "slack:-:T1#U1", "sk": "minute-1", "count": 2}
+
+
+def test_update_item_whose_condition_fails_writes_nothing(dynamo: DynamoClient, sorted_table: str) -> None:
+    """A rate limit: count up to a limit, then refuse, in one call."""
+    k = to_item({"pk": "slack:-:T1#U1", "sk": "minute-2"})
+    limit = {":limit": {"N": "2"}, ":one": {"N": "1"}}
+
+    def count_one() -> dict | None:
+        return dynamo.update_item(sorted_table, k, "ADD #c :one",
+                                  condition_expression="attribute_not_exists(#c) OR #c < :limit",
+                                  expression_attribute_names={"#c": "count"}, expression_attribute_values=limit,
+                                  return_values="UPDATED_NEW")
+
+    answers = [count_one(), count_one(), count_one()]
+    # (moto also returns the key of an item the update created; DynamoDB only what was updated)
+    assert [None if answer is None else answer["count"] for answer in answers] == [{"N": "1"}, {"N": "2"}, None]
+    assert dynamo.last_attempts == 1  # the ConditionalCheckFailedException was an answer, not retried
+    assert from_item(dynamo.get_item(sorted_table, k))["count"] == 2
+
+
+def test_update_item_errors_are_raised(dynamo: DynamoClient, sorted_table: str) -> None:
+    with pytest.raises(AwsCallFailed) as caught:
+        dynamo.update_item(sorted_table, to_item({"pk": "a"}), "SET #n = :n",  # the sort key is missing
+                           expression_attribute_names={"#n": "n"}, expression_attribute_values={":n": {"N": "1"}})
+    assert (caught.value.code, caught.value.attempts) == ("ValidationException", 1)
+    assert caught.value.operation == "DynamoDB UpdateItem"
 
 
 def test_missing_table_fails_at_once(dynamo: DynamoClient) -> None:
