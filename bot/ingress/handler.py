@@ -2,7 +2,8 @@
 
 It verifies the request, answers what Slack needs at once, queues the rest as a job and only then
 acknowledges: a 200 means the job is durably on SQS; if the enqueue fails Slack gets a 5xx and
-retries. A retry of an event already on the queue is acknowledged and dropped (`bot.ingress.dedup`).
+retries. A retry of an event already on the queue is acknowledged and dropped (`bot.stores.markers`;
+an unreadable table fails open: the retry is queued and the worker's idempotency drops the duplicate).
 Everything else (Bolt, the Web API, the intents) runs later in the worker.
 
 Its imports are the standard library and Parley's lean modules only: on a small Lambda the import
@@ -21,23 +22,23 @@ from bot.aws.sqs import SendFailed, SqsClient
 from bot.aws.ssm import SsmClient
 from bot.defaults import SQS_MAX_MESSAGE_BYTES
 from bot.ingress.config import IngressConfig
-from bot.ingress.dedup import DedupMarkers
 from bot.ingress.http import HttpRequest, error_response, response
 from bot.ingress.log import JsonLog
 from bot.ingress.secrets import Secrets
 from bot.ingress.signature import signature_problem
 from bot.ingress.slack_request import RETRIED_BY_SLACK, BadRequest, Decision, decide
 from bot.queue.envelope import slack_job
+from bot.stores.markers import DynamoMarkers, Markers
 
 
 class SlackIngress:
     """The ack path for one configuration; tests build their own, Lambda uses the module's."""
 
-    def __init__(self, config: IngressConfig, queue: SqsClient, dedup: DedupMarkers, log: JsonLog,
+    def __init__(self, config: IngressConfig, queue: SqsClient, markers: Markers, log: JsonLog,
                  secrets: Secrets | None = None) -> None:
         self.config = config
         self.queue = queue
-        self.dedup = dedup
+        self.markers = markers
         self.log = log
         self.secrets = secrets or Secrets(config, SsmClient())  # no SSM call unless a parameter is named
         self.cold_start = True
@@ -48,9 +49,9 @@ class SlackIngress:
         config = IngressConfig.from_env()
         log = JsonLog()
         credentials = CredentialProvider()  # one credentials fetch serves both clients
-        dedup = DedupMarkers(DynamoClient(credentials=credentials), config.dedup_table, log)
+        markers = DynamoMarkers(DynamoClient(credentials=credentials), config.dedup_table)
         secrets = Secrets(config, SsmClient(credentials=credentials))
-        return cls(config, SqsClient(credentials=credentials), dedup, log, secrets)
+        return cls(config, SqsClient(credentials=credentials), markers, log, secrets)
 
     def __call__(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
         cold_start, self.cold_start = self.cold_start, False
@@ -106,7 +107,7 @@ class SlackIngress:
             return self._ok(decision.body, answer_headers)
         dedup_key = decision.dedup_key or correlation_id
         is_retry = decision.kind.startswith(RETRIED_BY_SLACK) and bool(request.headers.get("x-slack-retry-num"))
-        if is_retry and self.dedup.queued_before(dedup_key):
+        if is_retry and self._queued_before(dedup_key):
             self.log.info("retry of a queued event dropped", kind=decision.kind,
                           retry_num=request.headers.get("x-slack-retry-num"))
             return self._ok("", answer_headers)
@@ -129,6 +130,13 @@ class SlackIngress:
             elapsed_ms=round((time.perf_counter() - started) * 1000, 2),
         )
         return self._ok(decision.body, answer_headers)
+
+    def _queued_before(self, key: str) -> bool:
+        try:
+            return self.markers.queued_before(key)
+        except AwsCallFailed as error:
+            self.log.warning("dedup store unreadable: queueing anyway", code=error.code)
+            return False
 
     def _answer_now(self, decision: Decision) -> Decision:
         """Forms, menus and shortcuts: answered in the HTTP response, by code only they load."""

@@ -36,16 +36,18 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 import intents  # noqa: F401 - declares the intents into the registry
 from bot import defaults
+from bot.aws.dynamodb import DynamoClient
+from bot.aws.errors import AwsCallFailed
 from bot.channels.slack.replies import ConversationReplies
 from bot.conversation.engine import Engine
 from bot.conversation.identity import Person
 from bot.conversation.registry import Registry, registry
 from bot.conversation.turn import Turn
-from bot.defaults import DEDUP_TTL_SECONDS, DEFAULT_STAGE
-from bot.ingress.dedup import marker
+from bot.defaults import DEFAULT_STAGE
 from bot.queue.job import Job, LexRequest
 from bot.settings import Settings
 from bot.stores.bundle import dynamodb_stores
+from bot.stores.markers import DynamoMarkers
 from bot.worker.app import build_app, build_web_client, dispatch
 from bot.worker.logs import OPT_IN as SLACK_LIBRARY_DEBUG
 from bot.worker.logs import route_slack_library_logs
@@ -78,8 +80,8 @@ class Worker:
         self.settings = settings
         self.app = build_app(settings, engine)
         self.engine = engine
-        dynamodb = boto3.resource("dynamodb", region_name=settings.region, endpoint_url=settings.aws_endpoint_url)
-        self.markers = dynamodb.Table(settings.dedup_table)
+        self.markers = DynamoMarkers(DynamoClient(region=settings.region, endpoint_url=settings.aws_endpoint_url),
+                                     settings.dedup_table)
         # Replies already sent are remembered for an hour: longer than Slack retries or SQS redelivers.
         self.idempotency = IdempotencyConfig(event_key_jmespath="dedup_key || id", expires_after_seconds=3600,
                                              raise_on_no_idempotency_key=True)
@@ -144,8 +146,8 @@ class Worker:
     def _mark_queued(self, job: Job) -> None:
         """Tell the ingress this request is on the queue, so Slack's retries of it are dropped there."""
         try:
-            self.markers.put_item(Item=marker(job.key, job.id, DEDUP_TTL_SECONDS))
-        except (BotoCoreError, ClientError) as error:
+            self.markers.mark(job.key, job.id)
+        except AwsCallFailed as error:
             logger.warning("dedup marker not written", extra={"error": str(error)})
 
     def process_batch(self, event: dict[str, Any], context: LambdaContext | None) -> dict[str, Any]:

@@ -16,7 +16,6 @@ from bot.aws.dynamodb import DynamoClient
 from bot.aws.sqs import SqsClient
 from bot.conversation import Registry
 from bot.ingress.config import IngressConfig
-from bot.ingress.dedup import DedupMarkers
 from bot.ingress.handler import SlackIngress
 from bot.ingress.log import JsonLog
 from bot.local.poller import SqsPoller
@@ -24,6 +23,7 @@ from bot.local.slack_events import http_api_event, message_event, signed_request
 from bot.local.slack_standin import SlackStandIn
 from bot.local.stack import create_resources, stage_resources
 from bot.settings import Settings
+from bot.stores.markers import DynamoMarkers
 from bot.worker.handler import Worker, build_engine
 from tests.conftest import FakeLambdaContext
 
@@ -66,7 +66,7 @@ def test_a_raising_intent_ends_in_the_dead_letter_queue_and_the_rest_are_answere
     settings = Settings(stage=STAGE, slack_api_url=slack.api_url, bot_token=TOKEN, aws_endpoint_url=moto_endpoint)
     app_worker = Worker(settings, build_engine(settings, crashing_registry))
     log = JsonLog(stream=io.StringIO())
-    markers = DedupMarkers(DynamoClient(endpoint_url=moto_endpoint), settings.dedup_table, log)
+    markers = DynamoMarkers(DynamoClient(endpoint_url=moto_endpoint), settings.dedup_table)
     ingress = SlackIngress(IngressConfig(SECRET, queue_url(sqs), 128 * 1024, STAGE),
                            SqsClient(endpoint_url=moto_endpoint), markers, log)
     events = [message_event(text, channel="D-DLQ") for text in ("hello", "crash", "roll 6")]

@@ -1,0 +1,104 @@
+"""Dedup markers: which Slack requests are on the jobs queue, so a retry or a replay of one is not queued again.
+
+A marker's key is the request's dedup key, `<workspace key>:<event_id or trigger_id>` (`dedup_key`), the
+same key the worker's idempotency uses, so two workspaces never share one. Slack retries an event whose
+200 came late or not at all (up to three times over ~5 minutes), and anyone holding a signed request can
+send it again while its timestamp is inside the 5-minute window.
+
+- The worker writes a marker when a job reaches it (`mark`): only a job that is really on the queue gets
+  one, and the ack of a first delivery pays nothing for it. Best effort: a failed write is logged.
+- The ingress reads them (`queued_before`) for the requests that may have been queued before (see
+  `bot.ingress.handler`). The read fails open: an unreadable store never loses a request, and the
+  worker's idempotency drops the duplicate it lets through.
+
+`MemoryMarkers` also serves the ingress as its record of what its own sandbox queued recently.
+Standard library only: the ingress reads markers on the ack path.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Protocol
+
+from bot.aws.dynamodb import DynamoClient, to_item
+from bot.defaults import DEDUP_TTL_SECONDS
+
+KEY = "key"  # the table's partition key
+CORRELATION_ID = "correlation_id"
+EXPIRES_AT = "expires_at"  # the table's TTL attribute (epoch seconds)
+
+
+def dedup_key(workspace: str, request_id: str) -> str:
+    """What makes two deliveries the same request: its workspace key (`bot.stores.keys`) and Slack's id for it."""
+    return f"{workspace}:{request_id}"
+
+
+def marker(key: str, correlation_id: str, ttl_seconds: int = DEDUP_TTL_SECONDS,
+           now: float | None = None) -> dict[str, Any]:
+    """The marker item, in plain values."""
+    return {KEY: key, CORRELATION_ID: correlation_id,
+            EXPIRES_AT: int(time.time() if now is None else now) + ttl_seconds}
+
+
+class Markers(Protocol):
+    def queued_before(self, key: str, *, deadline: float | None = None) -> bool:
+        """Whether a request with this dedup key is on the queue already."""
+        ...
+
+    def mark(self, key: str, correlation_id: str, *, deadline: float | None = None) -> None:
+        """Remember that the request with this dedup key is on the queue."""
+        ...
+
+
+class MemoryMarkers:
+    """Markers in memory, each for `ttl_seconds`; past `capacity` the oldest are forgotten first."""
+
+    def __init__(self, ttl_seconds: float = DEDUP_TTL_SECONDS, capacity: int = 10_000) -> None:
+        self.ttl_seconds = ttl_seconds
+        self.capacity = capacity
+        self._expiry: dict[str, float] = {}  # key -> time.monotonic() it expires at, oldest first
+
+    def __len__(self) -> int:
+        return len(self._expiry)
+
+    def queued_before(self, key: str, *, deadline: float | None = None) -> bool:
+        expires_at = self._expiry.get(key)
+        return expires_at is not None and expires_at > time.monotonic()
+
+    def mark(self, key: str, correlation_id: str, *, deadline: float | None = None) -> None:
+        now = time.monotonic()
+        self._expiry.pop(key, None)  # re-marked: moves to the end, with the new expiry
+        self._expiry[key] = now + self.ttl_seconds
+        self._forget(now)
+
+    def _forget(self, now: float) -> None:
+        """Drop the expired markers and any beyond the capacity, oldest first (all share one ttl)."""
+        expiry = self._expiry
+        while expiry:
+            oldest = next(iter(expiry))
+            if expiry[oldest] > now and len(expiry) <= self.capacity:
+                return
+            del expiry[oldest]
+
+
+class DynamoMarkers:
+    """Markers in the stage's dedup table (`parley-<stage>-dedup`, key `key`, TTL `expires_at`).
+
+    Failures raise AwsCallFailed; the callers' policies are in the module's docstring.
+    """
+
+    def __init__(self, client: DynamoClient, table: str, ttl_seconds: int = DEDUP_TTL_SECONDS) -> None:
+        self.client = client
+        self.table = table
+        self.ttl_seconds = ttl_seconds
+
+    def queued_before(self, key: str, *, deadline: float | None = None) -> bool:
+        item = self.client.get_item(self.table, {KEY: {"S": key}}, deadline=deadline)
+        if item is None:
+            return False
+        # DynamoDB's TTL deletes late; an expired marker no longer counts
+        expires_at = str(item.get(EXPIRES_AT, {}).get("N", "0"))
+        return expires_at.isdigit() and int(expires_at) > time.time()
+
+    def mark(self, key: str, correlation_id: str, *, deadline: float | None = None) -> None:
+        self.client.put_item(self.table, to_item(marker(key, correlation_id, self.ttl_seconds)), deadline=deadline)
