@@ -2,9 +2,18 @@
 
 It verifies the request, answers what Slack needs at once, queues the rest as a job and only then
 acknowledges: a 200 means the job is durably on SQS; if the enqueue fails Slack gets a 5xx and
-retries. A retry of an event already on the queue is acknowledged and dropped (`bot.stores.markers`;
-an unreadable table fails open: the retry is queued and the worker's idempotency drops the duplicate).
-Everything else (Bolt, the Web API, the intents) runs later in the worker.
+retries. Everything else (Bolt, the Web API, the intents) runs later in the worker.
+
+The order of the checks keeps what an unsigned request can cost at nothing: method, size and the
+signature headers (present, well formed, timestamp inside Slack's five minutes) are checked before the
+signing secret is fetched; an SSM failure is remembered briefly (`bot.ingress.secrets`).
+
+One deadline per request (`bot.aws.deadline`): set on arrival, `ACK_BUDGET_SECONDS` or less when the
+Lambda invocation has less left, and carried into every call (credentials, SSM, DynamoDB, SQS, views.open),
+so together they cannot outlast Slack's 3 s or the Lambda timeout.
+
+A retry of an event already on the queue is acknowledged and dropped (`bot.stores.markers`; an
+unreadable table fails open: the retry is queued and the worker's idempotency drops the duplicate).
 
 Its imports are the standard library and Parley's lean modules only: on a small Lambda the import
 time of a cold start is what makes Slack bots miss the 3-second deadline.
@@ -16,8 +25,10 @@ import os
 import time
 from typing import Any
 
-from bot.aws.client import AwsCallFailed, CredentialProvider
+from bot.aws.client import CredentialProvider
+from bot.aws.deadline import deadline_after
 from bot.aws.dynamodb import DynamoClient
+from bot.aws.errors import AwsCallFailed
 from bot.aws.sqs import SendFailed, SqsClient
 from bot.aws.ssm import SsmClient
 from bot.defaults import SQS_MAX_MESSAGE_BYTES
@@ -25,10 +36,13 @@ from bot.ingress.config import IngressConfig
 from bot.ingress.http import HttpRequest, error_response, response
 from bot.ingress.log import JsonLog
 from bot.ingress.secrets import Secrets
-from bot.ingress.signature import signature_problem
+from bot.ingress.signature import header_problem, hmac_problem
 from bot.ingress.slack_request import RETRIED_BY_SLACK, BadRequest, Decision, decide
 from bot.queue.envelope import slack_job
 from bot.stores.markers import DynamoMarkers, Markers
+
+# Slack's 3 s less API Gateway's share and the answer's way back
+ACK_BUDGET_SECONDS = 2.5
 
 
 class SlackIngress:
@@ -48,22 +62,23 @@ class SlackIngress:
         """Built once per Lambda sandbox; nothing here touches the network before the first request."""
         config = IngressConfig.from_env()
         log = JsonLog()
-        credentials = CredentialProvider()  # one credentials fetch serves both clients
+        credentials = CredentialProvider()  # one credentials fetch serves every client
         markers = DynamoMarkers(DynamoClient(credentials=credentials), config.dedup_table)
         secrets = Secrets(config, SsmClient(credentials=credentials))
         return cls(config, SqsClient(credentials=credentials), markers, log, secrets)
 
     def __call__(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
+        deadline = deadline_after(ACK_BUDGET_SECONDS, context)
         cold_start, self.cold_start = self.cold_start, False
         started = time.perf_counter()
         self.log.bind(context, None, cold_start)
         try:
-            return self._handle(HttpRequest(event), started)
+            return self._handle(HttpRequest(event), started, deadline)
         except Exception as error:  # noqa: BLE001 - Slack must get an answer; serverless offline's runner dies on a raise
             self.log.error("ingress failed", error=type(error).__name__, detail=str(error)[:200])
             return error_response(500, "internal error")
 
-    def _handle(self, request: HttpRequest, started: float) -> dict[str, Any]:
+    def _handle(self, request: HttpRequest, started: float, deadline: float) -> dict[str, Any]:
         limit = self.config.max_body_bytes
         if request.method != "POST":
             return error_response(405, "method not allowed", headers={"allow": "POST"})
@@ -76,19 +91,19 @@ class SlackIngress:
         if len(body) > limit:
             return self._refuse(413, "body too large", size=len(body))
 
+        timestamp = request.headers.get("x-slack-request-timestamp")
+        signature = request.headers.get("x-slack-signature")
+        now = time.time()
+        problem = header_problem(timestamp, signature, now)
+        if problem or timestamp is None or signature is None:  # (None: for the type checker; header_problem saw it)
+            return self._refuse(401, "invalid request signature", reason=problem)
         try:
-            signing_secret = self.secrets.signing_secret()
+            signing_secret = self.secrets.signing_secret(deadline)
         except AwsCallFailed as error:
             # Without the secret nothing can be verified: a 5xx makes Slack retry, nothing is lost
             self.log.error("signing secret unavailable", code=error.code)
             return error_response(503, "temporarily unavailable, retry later")
-        problem = signature_problem(
-            signing_secret,
-            request.headers.get("x-slack-request-timestamp"),
-            request.headers.get("x-slack-signature"),
-            body,
-            time.time(),
-        )
+        problem = hmac_problem(signing_secret, timestamp, signature, body)
         if problem:
             return self._refuse(401, "invalid request signature", reason=problem)
 
@@ -101,22 +116,26 @@ class SlackIngress:
         self.log.set_correlation_id(correlation_id)
         answer_headers = {"x-parley-correlation-id": correlation_id}
         if decision.answer_now:
-            decision = self._answer_now(decision)
+            try:
+                decision = self._answer_now(decision, deadline)
+            except AwsCallFailed as error:
+                self.log.error("bot token unavailable", kind=decision.kind, code=error.code)
+                return error_response(503, "temporarily unavailable, retry later", headers=answer_headers)
         if not decision.enqueue:
             self.log.info("answered without a job", kind=decision.kind, note=decision.note)
             return self._ok(decision.body, answer_headers)
         dedup_key = decision.dedup_key or correlation_id
-        is_retry = decision.kind.startswith(RETRIED_BY_SLACK) and bool(request.headers.get("x-slack-retry-num"))
-        if is_retry and self._queued_before(dedup_key):
-            self.log.info("retry of a queued event dropped", kind=decision.kind,
-                          retry_num=request.headers.get("x-slack-retry-num"))
+        retry_num = request.headers.get("x-slack-retry-num")
+        is_retry = decision.kind.startswith(RETRIED_BY_SLACK) and bool(retry_num)
+        if is_retry and self._queued_before(dedup_key, deadline):
+            self.log.info("retry of a queued event dropped", kind=decision.kind, retry_num=retry_num)
             return self._ok("", answer_headers)
 
         job = slack_job(correlation_id, body, request.headers, dedup_key=dedup_key)
         if len(job.encode("utf-8")) > SQS_MAX_MESSAGE_BYTES:
             return self._refuse(413, "request too large to queue", size=len(body))
         try:
-            message_id = self.queue.send_message(self.config.queue_url, job)
+            message_id = self.queue.send_message(self.config.queue_url, job, deadline=deadline)
         except SendFailed as error:
             # No 200 without a queued job: Slack retries a 5xx, so the message is not lost.
             self.log.error("enqueue failed", kind=decision.kind, code=error.code, status=error.status,
@@ -126,23 +145,25 @@ class SlackIngress:
             "queued",
             kind=decision.kind,
             message_id=message_id,
-            retry_num=request.headers.get("x-slack-retry-num"),
+            retry_num=retry_num,
             elapsed_ms=round((time.perf_counter() - started) * 1000, 2),
         )
         return self._ok(decision.body, answer_headers)
 
-    def _queued_before(self, key: str) -> bool:
+    def _queued_before(self, key: str, deadline: float) -> bool:
         try:
-            return self.markers.queued_before(key)
+            return self.markers.queued_before(key, deadline=deadline)
         except AwsCallFailed as error:
             self.log.warning("dedup store unreadable: queueing anyway", code=error.code)
             return False
 
-    def _answer_now(self, decision: Decision) -> Decision:
-        """Forms, menus and shortcuts: answered in the HTTP response, by code only they load."""
+    def _answer_now(self, decision: Decision, deadline: float) -> Decision:
+        """Forms, menus and shortcuts: answered in the HTTP response, by code only they load. Only a shortcut
+        fetches the bot token (AwsCallFailed when it cannot be had)."""
         from bot.ingress import interactive
 
-        answer = interactive.answer(decision.payload or {}, self.secrets.bot_token(), self.config.slack_api_url)
+        answer = interactive.answer(decision.payload or {}, lambda: self.secrets.bot_token(deadline),
+                                    self.config.slack_api_url, deadline)
         return Decision(decision.kind, enqueue=answer.enqueue, body=answer.body, correlation_id=decision.correlation_id,
                         dedup_key=decision.dedup_key, note=answer.note)
 

@@ -4,7 +4,8 @@
   as `response_action: errors` (Slack shows them under the fields), a valid form is queued.
 - `block_suggestion`: the options of a menu that filters as the person types.
 - shortcuts: open the intent's form with `views.open`; the trigger_id expires 3 s after the click, so
-  this cannot wait for the queue.
+  this cannot wait for the queue. Only shortcuts use the bot token, so only they fetch it, and the
+  POST gets what is left of the request's deadline.
 
 Imported only for these request kinds: it loads the intents and the form code, which the ack of
 events and commands never needs.
@@ -13,8 +14,10 @@ events and commands never needs.
 from __future__ import annotations
 
 import json
+import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from typing import Any
 
 import intents  # noqa: F401 - declares the intents
@@ -25,7 +28,8 @@ from bot.conversation.registry import registry
 from bot.conversation.slots import Text
 
 SYNCHRONOUS = frozenset({"view_submission", "block_suggestion", "shortcut", "message_action"})
-VIEWS_OPEN_TIMEOUT_SECONDS = 2.0
+VIEWS_OPEN_TIMEOUT_SECONDS = 2.0  # at most; less when the request's deadline is nearer
+MIN_VIEWS_OPEN_SECONDS = 0.1  # with less time left, views.open is not tried: the answer would come too late
 MAX_PRIVATE_METADATA = 3000  # Slack's limit for a view's private_metadata
 
 
@@ -40,13 +44,16 @@ class Answer:
         self.note = note
 
 
-def answer(payload: dict[str, Any], bot_token: str, slack_api_url: str) -> Answer:
+def answer(payload: dict[str, Any], bot_token: Callable[[], str], slack_api_url: str, deadline: float) -> Answer:
+    """The answer for one of the SYNCHRONOUS kinds. `bot_token` is called only when a form is to be opened
+    (it may raise, e.g. AwsCallFailed when SSM cannot give the token); `deadline` is the request's
+    (a time.monotonic() instant)."""
     kind = payload.get("type")
     if kind == "view_submission":
         return _submitted(payload)
     if kind == "block_suggestion":
         return _suggest(payload)
-    return _open_form(payload, bot_token, slack_api_url)
+    return _open_form(payload, bot_token, slack_api_url, deadline)
 
 
 def _intent(callback_id: object) -> Intent | None:
@@ -85,7 +92,8 @@ def _suggest(payload: dict[str, Any]) -> Answer:
     return Answer(json.dumps(options))
 
 
-def _open_form(payload: dict[str, Any], bot_token: str, slack_api_url: str) -> Answer:
+def _open_form(payload: dict[str, Any], bot_token: Callable[[], str], slack_api_url: str,
+               deadline: float) -> Answer:
     intent = _intent(payload.get("callback_id"))
     if intent is None:
         return Answer(note="shortcut for an unknown intent")
@@ -104,13 +112,17 @@ def _open_form(payload: dict[str, Any], bot_token: str, slack_api_url: str) -> A
     if len(metadata) > MAX_PRIVATE_METADATA:  # an absurd origin: answer in the person's DM instead
         metadata = "{}"
     view = form_view(intent, prefill=prefill, private_metadata=metadata)
-    result = _views_open(slack_api_url, bot_token, _text(payload.get("trigger_id")), view)
+    result = _views_open(slack_api_url, bot_token(), _text(payload.get("trigger_id")), view, deadline)
     if not result.get("ok"):
         return Answer(note=f"views.open failed: {result.get('error')}")
     return Answer(note="form opened")
 
 
-def _views_open(slack_api_url: str, bot_token: str, trigger_id: str, view: dict[str, Any]) -> dict[str, Any]:
+def _views_open(slack_api_url: str, bot_token: str, trigger_id: str, view: dict[str, Any],
+                deadline: float) -> dict[str, Any]:
+    timeout = min(VIEWS_OPEN_TIMEOUT_SECONDS, deadline - time.monotonic())
+    if timeout < MIN_VIEWS_OPEN_SECONDS:
+        return {"ok": False, "error": "no time left before the request's deadline"}
     request = urllib.request.Request(  # noqa: S310 - the stage's Slack API URL, https in AWS
         slack_api_url.rstrip("/") + "/views.open",
         data=json.dumps({"trigger_id": trigger_id, "view": view}).encode(),
@@ -118,7 +130,7 @@ def _views_open(slack_api_url: str, bot_token: str, trigger_id: str, view: dict[
         method="POST",
     )
     try:
-        with urllib.request.urlopen(request, timeout=VIEWS_OPEN_TIMEOUT_SECONDS) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
             return json.loads(response.read())
     except (urllib.error.URLError, TimeoutError, ValueError) as error:
         return {"ok": False, "error": type(error).__name__}

@@ -1,7 +1,11 @@
-"""Slack request signing (v0), verified with the standard library.
+"""Slack request signing (v0), verified with the standard library, in two steps.
 
 `v0=` + hex HMAC-SHA256 of `v0:{timestamp}:{raw body}`; requests older or newer than five minutes
 are refused so a captured request cannot be replayed later.
+
+`header_problem` needs no secret: missing or malformed headers and stale timestamps are refused
+before the signing secret is fetched, so unsigned requests never cost an SSM call. `hmac_problem`
+then checks the signature itself.
 """
 
 from __future__ import annotations
@@ -10,27 +14,36 @@ import hashlib
 import hmac
 
 MAX_CLOCK_SKEW_SECONDS = 300
+VERSION = "v0="
+_HEX_DIGITS = frozenset("0123456789abcdef")
+_DIGEST_LENGTH = 64  # hex characters of a SHA-256 digest
+_MAX_TIMESTAMP_DIGITS = 12  # epoch seconds have 10 digits until the year 2286
 
 
 def compute_signature(secret: str, timestamp: str, body: bytes) -> str:
     base = b"v0:" + timestamp.encode() + b":" + body
-    return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+    return VERSION + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
 
 
-def signature_problem(secret: str, timestamp: str | None, signature: str | None, body: bytes, now: float) -> str | None:
-    """Why the request is not Slack's, or None when the signature holds."""
+def header_problem(timestamp: str | None, signature: str | None, now: float) -> str | None:
+    """Why the headers cannot carry Slack's signature (missing, malformed, stale), or None when they may."""
     if not timestamp or not signature:
         return "missing signature headers"
-    try:
-        sent_at = int(timestamp)
-    except ValueError:
+    # Slack sends epoch seconds as plain digits; int() would also take " 12", "+12" and "1_2"
+    if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= _MAX_TIMESTAMP_DIGITS):
         return "malformed timestamp"
-    # compared, not subtracted: an int and a float compare exactly, while a 400-digit int overflows a float
-    if not now - MAX_CLOCK_SKEW_SECONDS <= sent_at <= now + MAX_CLOCK_SKEW_SECONDS:
+    digest = signature[len(VERSION):]
+    if not signature.startswith(VERSION) or len(digest) != _DIGEST_LENGTH or not _HEX_DIGITS.issuperset(digest):
+        return "malformed signature"
+    if not now - MAX_CLOCK_SKEW_SECONDS <= int(timestamp) <= now + MAX_CLOCK_SKEW_SECONDS:
         return "stale timestamp"
-    # compare_digest takes constant time, so the comparison leaks nothing about the right signature;
-    # surrogatepass: a header holding a lone surrogate is a mismatch, not an encoding error
-    expected = compute_signature(secret, timestamp, body).encode()
-    if not hmac.compare_digest(expected, signature.encode("utf-8", "surrogatepass")):
+    return None
+
+
+def hmac_problem(secret: str, timestamp: str, signature: str, body: bytes) -> str | None:
+    """Why the signature is not Slack's over this body (headers `header_problem` accepted), or None when it is."""
+    # compare_digest takes constant time, so the comparison leaks nothing about the right signature
+    expected = compute_signature(secret, timestamp, body)
+    if not hmac.compare_digest(expected.encode(), signature.encode("utf-8", "surrogatepass")):
         return "signature mismatch"
     return None

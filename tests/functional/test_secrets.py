@@ -47,9 +47,9 @@ def test_secrets_are_cached_for_their_max_age(moto_endpoint: str, parameters: di
     calls: list[str] = []
 
     class CountingSsm(SsmClient):
-        def get_parameter(self, name: str) -> str:
+        def get_parameter(self, name: str, *, deadline: float | None = None) -> str:
             calls.append(name)
-            return super().get_parameter(name)
+            return super().get_parameter(name, deadline=deadline)
 
     secrets = Secrets(config, CountingSsm(endpoint_url=moto_endpoint))
     assert (secrets.signing_secret(), secrets.signing_secret(), secrets.bot_token()) == (SECRET, SECRET, TOKEN)
@@ -66,7 +66,7 @@ def test_the_ingress_verifies_with_the_ssm_secret_and_answers_503_without_it(
     logs = io.StringIO()
 
     class Queue:
-        def send_message(self, queue_url: str, body: str) -> str:
+        def send_message(self, queue_url: str, body: str, *, deadline: float | None = None) -> str:
             return "m1"
 
     def ingress(parameter: str) -> SlackIngress:

@@ -239,10 +239,9 @@ def signed_in_window(exp: Expect, t0: float, t1: float) -> bool | None:
     if not hmac.compare_digest(slack_signature(SECRET, exp.stamp, exp.seen).encode(),
                                exp.signature.encode("utf-8", "surrogatepass")):
         return False
-    try:
-        sent_at = int(exp.stamp)
-    except ValueError:
-        return False
+    if not (exp.stamp.isascii() and exp.stamp.isdigit() and len(exp.stamp) <= 12):
+        return False  # Slack writes epoch seconds as plain digits: " 17...", "+17..." or "1_7..." are not its
+    sent_at = int(exp.stamp)
     if t1 - WINDOW <= sent_at <= t0 + WINDOW:
         return True
     if sent_at < t0 - WINDOW or sent_at > t1 + WINDOW:
@@ -260,7 +259,7 @@ class RecordingQueue:
     def __init__(self) -> None:
         self.sent: list[tuple[str, str]] = []
 
-    def send_message(self, queue_url: str, body: str) -> str:
+    def send_message(self, queue_url: str, body: str, *, deadline: float | None = None) -> str:
         self.sent.append((queue_url, body))
         return f"msg-{len(self.sent)}"
 
@@ -269,7 +268,7 @@ class MemoryMarkers:
     def __init__(self, marked: set[str]) -> None:
         self.marked = marked
 
-    def queued_before(self, key: str) -> bool:
+    def queued_before(self, key: str, *, deadline: float | None = None) -> bool:
         return key in self.marked
 
 

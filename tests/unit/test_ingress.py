@@ -24,7 +24,7 @@ class RecordingQueue:
         self.sent: list[tuple[str, str]] = []
         self.error = error
 
-    def send_message(self, queue_url: str, body: str) -> str:
+    def send_message(self, queue_url: str, body: str, *, deadline: float | None = None) -> str:
         if self.error:
             raise self.error
         self.sent.append((queue_url, body))
@@ -37,7 +37,7 @@ class MemoryMarkers:
     def __init__(self) -> None:
         self.marked: dict[str, str] = {}
 
-    def queued_before(self, key: str) -> bool:
+    def queued_before(self, key: str, *, deadline: float | None = None) -> bool:
         return key in self.marked
 
 
@@ -203,7 +203,7 @@ def test_failed_enqueue_is_a_5xx_so_slack_retries(logs: io.StringIO) -> None:
 
 def test_an_unexpected_error_is_a_500_not_a_raise(logs: io.StringIO) -> None:
     class Broken:
-        def send_message(self, queue_url: str, body: str) -> str:
+        def send_message(self, queue_url: str, body: str, *, deadline: float | None = None) -> str:
             raise KeyError("bug")
 
     ingress = build(Broken(), logs)
