@@ -12,8 +12,16 @@ One deadline per request (`bot.aws.deadline`): set on arrival, `ACK_BUDGET_SECON
 Lambda invocation has less left, and carried into every call (credentials, SSM, DynamoDB, SQS, views.open),
 so together they cannot outlast Slack's 3 s or the Lambda timeout.
 
-A retry of an event already on the queue is acknowledged and dropped (`bot.stores.markers`; an
-unreadable table fails open: the retry is queued and the worker's idempotency drops the duplicate).
+Retries and replays: a request Slack already delivered (a retry, or anyone replaying a signed request
+inside its five minutes) is acknowledged and dropped when it is known to be on the queue, by its dedup
+key (`<workspace key>:<event_id or trigger_id>`, see `bot.stores.markers`):
+- this sandbox remembers the keys it queued in the last minutes (free: a dict);
+- the dedup table's marker (the worker writes it when the job reaches it) is read only for a request
+  that may have been queued elsewhere: a Slack retry, or one signed more than `FIRST_DELIVERY_SECONDS`
+  ago. The timestamp is signed, so a replay cannot look fresh; a genuine first delivery is signed
+  moments before it arrives, so its ack pays for no read. A fresh replay reaching another sandbox
+  before the worker marked the job is queued, and the worker's idempotency (same key) drops it.
+The read fails open: an unreadable table never loses a request.
 
 Its imports are the standard library and Parley's lean modules only: on a small Lambda the import
 time of a cold start is what makes Slack bots miss the 3-second deadline.
@@ -36,23 +44,30 @@ from bot.ingress.config import IngressConfig
 from bot.ingress.http import HttpRequest, error_response, response
 from bot.ingress.log import JsonLog
 from bot.ingress.secrets import Secrets
-from bot.ingress.signature import header_problem, hmac_problem
-from bot.ingress.slack_request import RETRIED_BY_SLACK, BadRequest, Decision, decide
+from bot.ingress.signature import MAX_CLOCK_SKEW_SECONDS, header_problem, hmac_problem
+from bot.ingress.slack_request import BadRequest, Decision, decide
 from bot.queue.envelope import slack_job
-from bot.stores.markers import DynamoMarkers, Markers
+from bot.stores.markers import DynamoMarkers, Markers, MemoryMarkers, dedup_key
 
 # Slack's 3 s less API Gateway's share and the answer's way back
 ACK_BUDGET_SECONDS = 2.5
+# A request signed longer ago than this may have been queued before (by another sandbox): its marker is read.
+FIRST_DELIVERY_SECONDS = 5
+# How long, and how many, queued keys a sandbox remembers: a replay is signed within the clock-skew window
+RECENTLY_QUEUED_SECONDS = 2 * MAX_CLOCK_SKEW_SECONDS + FIRST_DELIVERY_SECONDS
+RECENTLY_QUEUED_MAX = 10_000
 
 
 class SlackIngress:
     """The ack path for one configuration; tests build their own, Lambda uses the module's."""
 
     def __init__(self, config: IngressConfig, queue: SqsClient, markers: Markers, log: JsonLog,
-                 secrets: Secrets | None = None) -> None:
+                 secrets: Secrets | None = None, recent: Markers | None = None) -> None:
         self.config = config
         self.queue = queue
-        self.markers = markers
+        self.markers = markers  # the dedup table's markers: what the worker took, in any sandbox
+        # what this sandbox queued (or found marked) lately
+        self.recent = MemoryMarkers(RECENTLY_QUEUED_SECONDS, RECENTLY_QUEUED_MAX) if recent is None else recent
         self.log = log
         self.secrets = secrets or Secrets(config, SsmClient())  # no SSM call unless a parameter is named
         self.cold_start = True
@@ -124,14 +139,16 @@ class SlackIngress:
         if not decision.enqueue:
             self.log.info("answered without a job", kind=decision.kind, note=decision.note)
             return self._ok(decision.body, answer_headers)
-        dedup_key = decision.dedup_key or correlation_id
+        key = decision.dedup_key
         retry_num = request.headers.get("x-slack-retry-num")
-        is_retry = decision.kind.startswith(RETRIED_BY_SLACK) and bool(retry_num)
-        if is_retry and self._queued_before(dedup_key, deadline):
-            self.log.info("retry of a queued event dropped", kind=decision.kind, retry_num=retry_num)
-            return self._ok("", answer_headers)
+        if key is not None:
+            found_by = self._queued_before(key, bool(retry_num), now - int(timestamp), deadline)
+            if found_by:
+                self.log.info("already queued: dropped", kind=decision.kind, found_by=found_by, retry_num=retry_num)
+                return self._ok("", answer_headers)
 
-        job = slack_job(correlation_id, body, request.headers, dedup_key=dedup_key)
+        job = slack_job(correlation_id, body, request.headers,
+                        dedup_key=key or dedup_key(decision.workspace, correlation_id))
         if len(job.encode("utf-8")) > SQS_MAX_MESSAGE_BYTES:
             return self._refuse(413, "request too large to queue", size=len(body))
         try:
@@ -141,6 +158,8 @@ class SlackIngress:
             self.log.error("enqueue failed", kind=decision.kind, code=error.code, status=error.status,
                            attempts=error.attempts)
             return error_response(503, "queue unavailable, retry later", headers=answer_headers)
+        if key is not None:
+            self.recent.mark(key, correlation_id)
         self.log.info(
             "queued",
             kind=decision.kind,
@@ -150,12 +169,21 @@ class SlackIngress:
         )
         return self._ok(decision.body, answer_headers)
 
-    def _queued_before(self, key: str, deadline: float) -> bool:
+    def _queued_before(self, key: str, slack_retry: bool, signed_ago: float, deadline: float) -> str | None:
+        """Where the request was found to be on the queue already ("sandbox", "marker"), or None."""
+        if self.recent.queued_before(key):
+            return "sandbox"
+        if not slack_retry and signed_ago <= FIRST_DELIVERY_SECONDS:
+            return None  # a first delivery, signed moments ago: no other sandbox can have queued it yet
         try:
-            return self.markers.queued_before(key, deadline=deadline)
+            found = self.markers.queued_before(key, deadline=deadline)
         except AwsCallFailed as error:
             self.log.warning("dedup store unreadable: queueing anyway", code=error.code)
-            return False
+            return None
+        if not found:
+            return None
+        self.recent.mark(key, key)  # Slack's next retry is dropped without a read
+        return "marker"
 
     def _answer_now(self, decision: Decision, deadline: float) -> Decision:
         """Forms, menus and shortcuts: answered in the HTTP response, by code only they load. Only a shortcut
@@ -165,7 +193,7 @@ class SlackIngress:
         answer = interactive.answer(decision.payload or {}, lambda: self.secrets.bot_token(deadline),
                                     self.config.slack_api_url, deadline)
         return Decision(decision.kind, enqueue=answer.enqueue, body=answer.body, correlation_id=decision.correlation_id,
-                        dedup_key=decision.dedup_key, note=answer.note)
+                        slack_id=decision.slack_id, workspace=decision.workspace, note=answer.note)
 
     @staticmethod
     def _ok(body: str, headers: dict[str, str]) -> dict[str, Any]:

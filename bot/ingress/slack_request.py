@@ -3,12 +3,20 @@
 Only what Slack needs inside its 3 s is answered here (`url_verification`, `ssl_check`, and through
 `bot.ingress.interactive` forms, menus and shortcuts); the bot's own messages, edits and deletions are
 dropped so the bot never talks to itself, and top-level channel chatter too; everything else is queued.
+
+Each verdict names the request's workspace (`bot.stores.keys.workspace_key`, from the team and enterprise
+ids in the body already parsed) and Slack's own id for it (`event_id`, else a message's `client_msg_id`,
+or the `trigger_id` of a command or an interactive request): together its dedup key.
 """
 
 from __future__ import annotations
 
 import json
+from typing import Any
 from urllib.parse import parse_qsl
+
+from bot.stores.keys import workspace_key
+from bot.stores.markers import dedup_key
 
 # Message subtypes that are not a person talking to the bot: its own posts come back as events,
 # and an edit or deletion is not a new message.
@@ -16,8 +24,6 @@ IGNORED_MESSAGE_SUBTYPES = frozenset({"bot_message", "message_changed", "message
 
 # Interactive requests whose answer Slack needs in the HTTP response itself (bot.ingress.interactive)
 ANSWERED_AT_ONCE = frozenset({"view_submission", "block_suggestion", "shortcut", "message_action"})
-# Only the Events API retries; other requests need no dedup marker
-RETRIED_BY_SLACK = "event_callback"
 
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
@@ -35,21 +41,28 @@ class BadRequest(Exception):
 class Decision:
     """The ingress's verdict on one request."""
 
-    __slots__ = ("body", "correlation_id", "dedup_key", "enqueue", "kind", "note", "payload")
+    __slots__ = ("body", "correlation_id", "enqueue", "kind", "note", "payload", "slack_id", "workspace")
 
     def __init__(self, kind: str, *, enqueue: bool, body: str = "", correlation_id: str | None = None,
-                 dedup_key: str | None = None, note: str | None = None, payload: dict | None = None) -> None:
+                 slack_id: str | None = None, workspace: str = "", note: str | None = None,
+                 payload: dict | None = None) -> None:
         self.kind = kind  # event_callback:<event type>, command, interactive:<type>, url_verification, ...
         self.enqueue = enqueue
         self.body = body  # the HTTP answer's body (JSON text or empty)
         self.correlation_id = correlation_id
-        self.dedup_key = dedup_key or correlation_id  # what makes two deliveries the same request
+        self.slack_id = slack_id or correlation_id  # Slack's id of the request: the same in every delivery
+        self.workspace = workspace or workspace_key("slack")  # slack:<enterprise or ->:<team or ->
         self.note = note  # why a request was dropped, for the log
         self.payload = payload  # an interactive payload, for the kinds answered at once
 
     @property
     def answer_now(self) -> bool:
         return self.payload is not None and self.payload.get("type") in ANSWERED_AT_ONCE
+
+    @property
+    def dedup_key(self) -> str | None:
+        """What makes two deliveries the same request (`<workspace key>:<Slack's id>`); None without an id."""
+        return dedup_key(self.workspace, self.slack_id) if self.slack_id else None
 
 
 def media_type(content_type: str | None) -> str:
@@ -92,14 +105,15 @@ def _decide_json(body: dict) -> Decision:
         ignored = _ignored_message(event)
         if ignored:
             return Decision(kind, enqueue=False, correlation_id=event_id, note=ignored)
-        return Decision(kind, enqueue=True, correlation_id=event_id,
-                        dedup_key=event_id or _text_or_none(event.get("client_msg_id")))
+        return Decision(kind, enqueue=True, correlation_id=event_id, workspace=_workspace(body),
+                        slack_id=event_id or _text_or_none(event.get("client_msg_id")))
     if body_type == "app_rate_limited":
         # Slack tells us it is dropping events; nothing to do but record it
         return Decision("app_rate_limited", enqueue=False, note="slack reports app_rate_limited")
     if not isinstance(body_type, str):
         raise BadRequest("JSON body without a type")
-    return Decision(body_type, enqueue=True, correlation_id=_text_or_none(body.get("event_id")))
+    return Decision(body_type, enqueue=True, correlation_id=_text_or_none(body.get("event_id")),
+                    workspace=_workspace(body))
 
 
 def _ignored_message(event: dict) -> str | None:
@@ -130,14 +144,30 @@ def _decide_form(body: bytes) -> Decision:
         if not isinstance(payload_type, str):
             raise BadRequest("interactive payload without a type")
         return Decision(f"interactive:{payload_type}", enqueue=True, payload=payload,
-                        correlation_id=_text_or_none(payload.get("trigger_id")))
+                        correlation_id=_text_or_none(payload.get("trigger_id")),
+                        workspace=_workspace_of(_id_of(payload.get("team")), _id_of(payload.get("enterprise"))))
     if "command" in fields:
-        return Decision("command", enqueue=True, correlation_id=_text_or_none(fields.get("trigger_id")))
+        return Decision("command", enqueue=True, correlation_id=_text_or_none(fields.get("trigger_id")),
+                        workspace=_workspace(fields))
     raise BadRequest("form body is neither a command nor an interactive payload")
 
 
 # Slack's ids are short printable ASCII; anything else could not travel in a response header or a dedup key
 MAX_ID_LENGTH = 255
+
+
+def _workspace(fields: dict[str, Any]) -> str:
+    """The workspace of an event envelope or a command: its `team_id` and `enterprise_id`."""
+    return _workspace_of(fields.get("team_id"), fields.get("enterprise_id"))
+
+
+def _id_of(value: object) -> object:
+    """An interactive payload's `team` or `enterprise` object's id (either may be null)."""
+    return value.get("id") if isinstance(value, dict) else None
+
+
+def _workspace_of(team_id: object, enterprise_id: object) -> str:
+    return workspace_key("slack", _text_or_none(team_id), _text_or_none(enterprise_id))
 
 
 def _text_or_none(value: object) -> str | None:

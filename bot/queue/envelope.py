@@ -26,7 +26,11 @@ SLACK_HEADERS = (
 
 def slack_job(correlation_id: str, body: bytes, headers: Mapping[str, str], received_at: float | None = None,
               dedup_key: str | None = None) -> str:
-    """The JSON text of a job for one Slack request; `headers` must have lower-case names."""
+    """The JSON text of a job for one Slack request; `headers` must have lower-case names.
+
+    `dedup_key` is what makes two deliveries the same request, `<workspace key>:<event_id or trigger_id>`
+    (`bot.stores.markers.dedup_key`): the worker's idempotency and the dedup markers use it, so they are
+    scoped to the workspace. Absent, the correlation id stands in."""
     return json.dumps(
         {
             "version": ENVELOPE_VERSION,

@@ -70,7 +70,9 @@ class Job(BaseModel):
     received_at: float
     slack: SlackRequest | None = None
     lex: LexRequest | None = None
-    dedup_key: str | None = None  # what makes two deliveries the same request (absent: the id)
+    # What makes two deliveries the same request (absent: the id). For Slack `<workspace key>:<event_id or
+    # trigger_id>` (slack:E1:T1:Ev123): the idempotency key, so two workspaces never share a record.
+    dedup_key: str | None = None
 
     @model_validator(mode="after")
     def _payload_matches_source(self) -> Job:

@@ -1,5 +1,5 @@
 """The front door through the local stack (moto server, the Slack stand-in, serverless offline): unsigned requests
-cost no SSM call.
+cost no SSM call, and a signed request sent again is not queued again.
 
 The stack's functions reach SSM through a counting proxy in front of its moto (AWS_ENDPOINT_URL_SSM), so the
 ingress's GetParameter calls are counted by its User-Agent (Parley's lean client: `parley-aws/`).
@@ -8,13 +8,17 @@ ingress's GetParameter calls are counted by its User-Agent (Parley's lean client
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from bot.local.chat import SlackChat
 from bot.local.slack_events import message_event, post, signed_request
+from bot.local.slack_standin import StandInClient
 from bot.local.stack import LocalStack
-from tests.e2e.conftest import stack_settings
+from tests.e2e.conftest import log_records, stack_settings
 from tests.support.aws_proxy import AwsProxy
 
 pytestmark = pytest.mark.e2e
@@ -44,3 +48,20 @@ def test_thirty_requests_without_signature_headers_are_refused_without_an_ssm_ca
     signed_body, headers = signed_request(message_event("hello"), stack.settings.signing_secret.get_secret_value())
     assert post(stack.ingress_url, signed_body, headers)[0] == 200
     assert ssm.count(GET_PARAMETER, LEAN_CLIENT) == 1
+
+
+def test_a_signed_request_sent_again_is_not_queued_again(counted: tuple[LocalStack, AwsProxy]) -> None:
+    stack, _ = counted
+    chat = SlackChat(stack.ingress_url, stack.settings.signing_secret.get_secret_value(),
+                     StandInClient(stack.slack_url), stack.slack_url)
+    channel = "D-E2E-REPLAY"
+    event = message_event("roll 6", channel=channel)
+    body, headers = signed_request(event, stack.settings.signing_secret.get_secret_value())
+    for _ in range(3):  # no X-Slack-Retry-Num: not Slack retrying, someone sending it again
+        assert post(stack.ingress_url, body, headers)[0] == 200
+    chat.slack.wait_for(lambda call: call["args"].get("channel") == channel, timeout=30)
+    time.sleep(2)
+    assert len([call for call in chat.slack.calls("chat.postMessage") if call["args"]["channel"] == channel]) == 1
+    records = [r for r in log_records(Path(stack.log_dir)) if r.get("correlation_id") == event["event_id"]]
+    assert [r["message"] for r in records if r["message"] in ("queued", "already queued: dropped")] == [
+        "queued", "already queued: dropped", "already queued: dropped"]

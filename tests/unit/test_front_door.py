@@ -1,4 +1,4 @@
-"""Issue 10's front door, in process: what an unsigned request costs, one deadline per request.
+"""Issue 10's front door, in process: what an unsigned request costs, replays, one deadline per request.
 
 The ingress runs with in-process fakes of SSM, the dedup table and the queue that record what they were asked
 and with which deadline. The same requests against the stack: tests/e2e/test_front_door.py.
@@ -206,6 +206,64 @@ def test_a_request_waiting_for_another_fetch_gives_up_at_its_deadline() -> None:
     assert waited.value.code == "DeadlineExceeded"
     assert time.monotonic() - started < 0.3
     first.join()
+
+
+# --- replays inside the five minutes are not queued again -------------------------------------------
+
+def test_the_same_signed_request_sent_again_is_queued_once() -> None:
+    door = Door()
+    body, headers = signed_request(message_event("roll 6"), SECRET)
+    assert [door.send(body, headers)["statusCode"] for _ in range(5)] == [200] * 5
+    assert len(door.queue.sent) == 1  # no retry header: a replay, not Slack's retry
+    assert door.markers.reads == []  # this sandbox knew without asking the table
+
+
+def test_an_old_signed_request_replayed_to_another_sandbox_is_dropped_by_its_marker() -> None:
+    event = message_event("roll 6")
+    key = f"slack:-:{event['team_id']}:{event['event_id']}"
+    body, headers = signed_request(event, SECRET, timestamp=int(time.time()) - 60)  # captured a minute ago
+    other_sandbox = Door(markers=FakeMarkers(key))  # the worker took the job the first sandbox queued
+    assert other_sandbox.send(body, headers)["statusCode"] == 200
+    assert other_sandbox.queue.sent == []
+    assert [read for read, _ in other_sandbox.markers.reads] == [key]
+
+
+def test_an_old_request_without_a_marker_is_queued_after_one_read() -> None:
+    door = Door()
+    assert door.signed(message_event("roll 6"), timestamp=int(time.time()) - 60)["statusCode"] == 200
+    assert len(door.queue.sent) == 1
+    assert len(door.markers.reads) == 1
+
+
+def test_a_replayed_command_is_queued_once() -> None:
+    door = Door()
+    body, headers = signed_request(urlencode(load_event("command_slash.json")), SECRET)
+    for _ in range(3):
+        assert door.send(body, headers)["statusCode"] == 200
+    assert len(door.queue.sent) == 1
+
+
+@pytest.mark.parametrize(("payload", "key"), [
+    ({**message_event("hi", event_id="Ev1"), "team_id": "T1", "enterprise_id": "E1"}, "slack:E1:T1:Ev1"),
+    ({**message_event("hi", event_id="Ev1"), "team_id": "T2"}, "slack:-:T2:Ev1"),
+    (urlencode(load_event("command_slash.json")), "slack:E0001:T0001:13345224609.738474920.8088930838d88f008e0"),
+    (form(load_event("interactive_block_actions.json")),
+     "slack:-:T9TK3CUKW:12321423423.333649436676.d8c1bb837935619ccad0f624c448ffb3"),
+    (form({**load_event("interactive_block_actions.json"), "enterprise": {"id": "E9"}}),
+     "slack:E9:T9TK3CUKW:12321423423.333649436676.d8c1bb837935619ccad0f624c448ffb3"),
+])
+def test_the_dedup_key_carries_the_workspace(payload: dict[str, Any] | str, key: str) -> None:
+    door = Door()
+    assert door.signed(payload)["statusCode"] == 200
+    [job] = door.queue.jobs()
+    assert job.dedup_key == key  # the worker's idempotency key, and the marker's
+
+
+def test_the_same_event_id_in_two_workspaces_is_two_requests() -> None:
+    door = Door()
+    for team in ("T1", "T2"):
+        assert door.signed({**message_event("hi", event_id="Ev1"), "team_id": team})["statusCode"] == 200
+    assert [job.dedup_key for job in door.queue.jobs()] == ["slack:-:T1:Ev1", "slack:-:T2:Ev1"]
 
 
 # --- one deadline per request -----------------------------------------------------------------------

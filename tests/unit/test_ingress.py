@@ -7,12 +7,14 @@ from urllib.parse import urlencode
 
 import pytest
 
+from bot.aws.errors import AwsCallFailed
 from bot.aws.sqs import SendFailed
 from bot.ingress.config import IngressConfig
 from bot.ingress.handler import SlackIngress
 from bot.ingress.log import JsonLog
 from bot.local.slack_events import http_api_event, message_event, signed_request
 from bot.queue.job import Job
+from bot.stores.markers import MemoryMarkers
 from tests.conftest import load_event
 
 SECRET = "unit-test-signing-secret"
@@ -31,15 +33,21 @@ class RecordingQueue:
         return f"msg-{len(self.sent)}"
 
 
-class MemoryMarkers:
-    """DedupMarkers' interface, in memory."""
+class CountingMarkers(MemoryMarkers):
+    """The dedup table's markers in memory, counting the ingress's reads."""
 
     def __init__(self) -> None:
-        self.marked: dict[str, str] = {}
+        super().__init__()
+        self.reads: list[str] = []
 
     def queued_before(self, key: str, *, deadline: float | None = None) -> bool:
-        return key in self.marked
+        self.reads.append(key)
+        return super().queued_before(key)
 
+
+def key_of(event: dict) -> str:
+    """The dedup key of one of slack_events' Events API envelopes."""
+    return f"slack:-:{event['team_id']}:{event['event_id']}"
 
 
 class Context:
@@ -60,17 +68,17 @@ def queue() -> RecordingQueue:
 
 
 @pytest.fixture
-def markers() -> MemoryMarkers:
-    return MemoryMarkers()
+def markers() -> CountingMarkers:
+    return CountingMarkers()
 
 
 def build(queue: object, logs: io.StringIO, markers: MemoryMarkers | None = None) -> SlackIngress:
-    return SlackIngress(IngressConfig(SECRET, QUEUE, 4096, "unit"), queue, markers or MemoryMarkers(),  # type: ignore[arg-type]
-                        JsonLog(stream=logs))
+    return SlackIngress(IngressConfig(SECRET, QUEUE, 4096, "unit"), queue,  # type: ignore[arg-type]
+                        CountingMarkers() if markers is None else markers, JsonLog(stream=logs))
 
 
 @pytest.fixture
-def ingress(queue: RecordingQueue, logs: io.StringIO, markers: MemoryMarkers) -> SlackIngress:
+def ingress(queue: RecordingQueue, logs: io.StringIO, markers: CountingMarkers) -> SlackIngress:
     return build(queue, logs, markers)
 
 
@@ -231,15 +239,29 @@ def test_no_secret_in_any_log_line(ingress: SlackIngress, logs: io.StringIO) -> 
     assert "v0=" not in logs.getvalue()  # nor signatures
 
 
-def test_a_retry_of_a_queued_event_is_acknowledged_and_dropped(ingress: SlackIngress, queue: RecordingQueue,
-                                                               markers: MemoryMarkers, logs: io.StringIO) -> None:
+def test_a_retry_of_an_event_this_sandbox_queued_is_acknowledged_and_dropped(
+        ingress: SlackIngress, queue: RecordingQueue, markers: CountingMarkers, logs: io.StringIO) -> None:
     event = message_event("hello")
     assert call(ingress, event)["statusCode"] == 200
-    markers.marked[event["event_id"]] = event["event_id"]  # the worker took the job
     for retry in (1, 2, 3):
         assert call(ingress, event, retry_num=retry)["statusCode"] == 200
     assert len(queue.sent) == 1
-    assert [line["message"] for line in log_lines(logs)][-3:] == ["retry of a queued event dropped"] * 3
+    dropped = [line for line in log_lines(logs) if line["message"] == "already queued: dropped"]
+    assert [(line["found_by"], line["retry_num"]) for line in dropped] == [("sandbox", "1"), ("sandbox", "2"),
+                                                                           ("sandbox", "3")]
+    assert markers.reads == []  # this sandbox knew: the table was not asked
+
+
+def test_a_retry_of_an_event_another_sandbox_queued_is_dropped_by_its_marker(
+        queue: RecordingQueue, markers: CountingMarkers, logs: io.StringIO) -> None:
+    event = message_event("hello")
+    markers.mark(key_of(event), event["event_id"])  # the worker took the job another sandbox queued
+    other_sandbox = build(queue, logs, markers)
+    for retry in (1, 2, 3):
+        assert call(other_sandbox, event, retry_num=retry)["statusCode"] == 200
+    assert queue.sent == []
+    assert markers.reads == [key_of(event)]  # then this sandbox remembers it too
+    assert [line["found_by"] for line in log_lines(logs)] == ["marker", "sandbox", "sandbox"]
 
 
 def test_a_retry_of_an_event_not_yet_seen_is_queued(ingress: SlackIngress, queue: RecordingQueue) -> None:
@@ -249,19 +271,23 @@ def test_a_retry_of_an_event_not_yet_seen_is_queued(ingress: SlackIngress, queue
 
 
 def test_a_first_delivery_costs_no_dedup_lookup(ingress: SlackIngress, queue: RecordingQueue,
-                                                markers: MemoryMarkers) -> None:
+                                                markers: CountingMarkers) -> None:
     event = message_event("hello")
-    markers.marked[event["event_id"]] = "x"  # even with a marker, an original is not looked up
+    markers.mark(key_of(event), "x")  # even with a marker, a request signed moments ago is not looked up
     assert call(ingress, event)["statusCode"] == 200
     assert len(queue.sent) == 1
+    assert markers.reads == []
 
 
-def test_commands_are_never_dropped_as_retries(ingress: SlackIngress, queue: RecordingQueue,
-                                               markers: MemoryMarkers) -> None:
-    fields = load_event("command_slash.json")
-    markers.marked[fields["trigger_id"]] = "x"
-    call(ingress, urlencode(fields), retry_num=1)
-    assert len(queue.sent) == 1
+def test_an_unreadable_dedup_table_queues_the_retry(queue: RecordingQueue, logs: io.StringIO) -> None:
+    class Unreadable(CountingMarkers):
+        def queued_before(self, key: str, *, deadline: float | None = None) -> bool:
+            raise AwsCallFailed("ResourceNotFoundException", "no table", 400, 1)
+
+    ingress = build(queue, logs, Unreadable())
+    assert call(ingress, message_event("hello"), retry_num=1)["statusCode"] == 200
+    assert len(queue.sent) == 1  # fails open: the worker's idempotency drops a duplicate
+    assert "dedup store unreadable: queueing anyway" in [line["message"] for line in log_lines(logs)]
 
 
 def test_top_level_channel_chatter_is_dropped(ingress: SlackIngress, queue: RecordingQueue) -> None:
