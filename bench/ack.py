@@ -52,7 +52,7 @@ from bot.queue.envelope import slack_job  # noqa: E402
 
 CHILD = BENCH / "_cold_child.py"
 CHILD_PATHS = (ROOT, BENCH / "floors", BENCH / "peers")
-STAGE = "bench"
+STAGE = "local-bench"  # a local stage: the stand-in is plain http on 127.0.0.1
 SECRET = "bench-signing-secret"  # noqa: S105 - a local stand-in's secret
 BOT_TOKEN = "xoxb-bench-token"  # noqa: S105 - a local stand-in's token
 SIGNING_PARAM = secret_parameter(STAGE, "signing-secret")

@@ -4,6 +4,12 @@ Environment variables override every default, `make run` included. Locally the d
 `local` stage (moto server, the Slack stand-in, serverless offline on 127.0.0.1); in AWS the
 stage's serverless.yml params set the names and URLs.
 
+Fail closed: the local signing secret and bot token apply on local stages only (`local`, `local-<name>`),
+and so do plain-http AWS endpoints. Building the settings of any other stage that lacks a secret (its SSM
+parameter's name or an explicit value) or points at a plain-http endpoint raises a ValidationError that
+says what to set: the worker and the Lex hook then fail at start instead of serving with a secret anyone
+can read in this repository.
+
 The ingress does not import this module: pydantic-settings costs ~200 ms of import on a cold start,
 which the 3-second Slack ack cannot afford. It reads the few values it needs through
 `bot.ingress.config`, which uses the same variable names and defaults (a unit test keeps them equal).
@@ -20,13 +26,15 @@ SECRET_MAX_AGE_SECONDS = 300
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+    # hide_input_in_errors: a validation error's text would otherwise quote the input, secrets included
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True, hide_input_in_errors=True)
 
     stage: str = Field(defaults.DEFAULT_STAGE, validation_alias="PARLEY_STAGE")
 
     # Slack
-    signing_secret: SecretStr = Field(SecretStr(defaults.LOCAL_SIGNING_SECRET), validation_alias="SLACK_SIGNING_SECRET")
-    bot_token: SecretStr = Field(SecretStr(defaults.LOCAL_BOT_TOKEN), validation_alias="SLACK_BOT_TOKEN")
+    # Empty means unset: the local values on a local stage, an error on any other (`_fail_closed`)
+    signing_secret: SecretStr = Field(SecretStr(""), validation_alias="SLACK_SIGNING_SECRET")
+    bot_token: SecretStr = Field(SecretStr(""), validation_alias="SLACK_BOT_TOKEN")
     # In AWS the secrets live in SSM Parameter Store: these name the parameters (never the values)
     signing_secret_param: str | None = Field(None, validation_alias="SLACK_SIGNING_SECRET_PARAM")
     bot_token_param: str | None = Field(None, validation_alias="SLACK_BOT_TOKEN_PARAM")
@@ -59,6 +67,24 @@ class Settings(BaseSettings):
     lambda_port: int = Field(3002, validation_alias="PARLEY_LAMBDA_PORT")
     moto_port: int = Field(5000, validation_alias="PARLEY_MOTO_PORT")
     slack_port: int = Field(3005, validation_alias="PARLEY_SLACK_PORT")
+
+    @model_validator(mode="after")
+    def _fail_closed(self) -> Settings:
+        problems = [problem for problem in (
+            defaults.secret_problem(self.stage, "SLACK_SIGNING_SECRET", self.signing_secret_param,
+                                    self.signing_secret.get_secret_value()),
+            defaults.secret_problem(self.stage, "SLACK_BOT_TOKEN", self.bot_token_param,
+                                    self.bot_token.get_secret_value()),
+            defaults.insecure_endpoint(self.stage, self.aws_endpoint_url),
+        ) if problem]
+        if problems:
+            raise ValueError("refusing to serve: " + "; ".join(problems))
+        if defaults.is_local_stage(self.stage):
+            if not self.signing_secret.get_secret_value():
+                self.signing_secret = SecretStr(defaults.LOCAL_SIGNING_SECRET)
+            if not self.bot_token.get_secret_value():
+                self.bot_token = SecretStr(defaults.LOCAL_BOT_TOKEN)
+        return self
 
     @model_validator(mode="after")
     def _stage_names(self) -> Settings:

@@ -23,6 +23,7 @@ from binascii import crc32  # zlib.crc32's algorithm; binascii is loaded by http
 from collections.abc import Callable, Mapping
 from http.client import HTTPResponse
 
+from bot import defaults
 from bot.aws.credentials import CredentialProvider
 from bot.aws.deadline import MIN_ATTEMPT_TIME
 from bot.aws.errors import AttemptFailed, AwsCallFailed, CredentialsError, Problem
@@ -64,7 +65,8 @@ class AwsJsonClient:
 
     Subclass it per service and set the class attributes below. Create a client once per Lambda
     container (module scope), so warm invocations reuse the connection. Calls are serialized by a lock;
-    one connection serves one request at a time.
+    one connection serves one request at a time. Plain-http endpoints are refused outside local stages
+    (`stage`, else PARLEY_STAGE): a deployed stage must not send signed requests and secrets in clear.
     """
 
     signing_name = ""  # SigV4 service name, also the regional endpoint's first label ("sqs", "dynamodb")
@@ -83,6 +85,7 @@ class AwsJsonClient:
         region: str | None = None,
         endpoint_url: str | None = None,
         credentials: Credentials | CredentialProvider | None = None,
+        stage: str | None = None,
         max_attempts: int = DEFAULT_MAX_ATTEMPTS,
         timeout: float = DEFAULT_TIMEOUT,
         deadline: float = DEFAULT_DEADLINE,
@@ -98,6 +101,10 @@ class AwsJsonClient:
         if not all(c.isalnum() or c == "-" for c in self.region):
             raise ValueError(f"not a region name: {self.region!r}")  # it becomes part of a host name
         self.endpoint_url = resolve_endpoint(endpoint_url, self.region, self.signing_name, self.endpoint_env)
+        problem = defaults.insecure_endpoint(stage or env.get("PARLEY_STAGE") or defaults.DEFAULT_STAGE,
+                                             self.endpoint_url)
+        if problem:
+            raise ValueError(problem)
         self.transport = KeptAliveConnection(self.endpoint_url)
         self.max_attempts = max_attempts
         self.timeout = timeout

@@ -63,6 +63,8 @@ class SlackIngress:
 
     def __init__(self, config: IngressConfig, queue: SqsClient, markers: Markers, log: JsonLog,
                  secrets: Secrets | None = None, recent: Markers | None = None) -> None:
+        if config.problems:
+            raise ValueError("; ".join(config.problems))
         self.config = config
         self.queue = queue
         self.markers = markers  # the dedup table's markers: what the worker took, in any sandbox
@@ -74,13 +76,16 @@ class SlackIngress:
 
     @classmethod
     def from_env(cls) -> SlackIngress:
-        """Built once per Lambda sandbox; nothing here touches the network before the first request."""
+        """Built once per Lambda sandbox; nothing here touches the network before the first request.
+        ValueError when the stage cannot serve (no secrets, no queue, a plain-http endpoint outside local)."""
         config = IngressConfig.from_env()
+        if config.problems:
+            raise ValueError("; ".join(config.problems))
         log = JsonLog()
         credentials = CredentialProvider()  # one credentials fetch serves every client
-        markers = DynamoMarkers(DynamoClient(credentials=credentials), config.dedup_table)
-        secrets = Secrets(config, SsmClient(credentials=credentials))
-        return cls(config, SqsClient(credentials=credentials), markers, log, secrets)
+        markers = DynamoMarkers(DynamoClient(credentials=credentials, stage=config.stage), config.dedup_table)
+        secrets = Secrets(config, SsmClient(credentials=credentials, stage=config.stage))
+        return cls(config, SqsClient(credentials=credentials, stage=config.stage), markers, log, secrets)
 
     def __call__(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
         deadline = deadline_after(ACK_BUDGET_SECONDS, context)
@@ -214,7 +219,9 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     if _ingress is None:
         try:
             _ingress = SlackIngress.from_env()
-        except ValueError as error:  # a deployment without a queue: say so on every request, never raise
-            JsonLog().error("ingress misconfigured", detail=str(error))
-            return error_response(500, "ingress misconfigured")
+        except ValueError as error:
+            # A stage without its secrets or its queue, or with a plain-http AWS endpoint: refuse to serve, say
+            # why on every request, never raise (a 5xx: Slack retries, and succeeds once the stage is fixed)
+            JsonLog().error("ingress misconfigured: refusing to serve", detail=str(error))
+            return error_response(503, "misconfigured")
     return _ingress(event, context)

@@ -80,8 +80,8 @@ class Worker:
         self.settings = settings
         self.app = build_app(settings, engine)
         self.engine = engine
-        self.markers = DynamoMarkers(DynamoClient(region=settings.region, endpoint_url=settings.aws_endpoint_url),
-                                     settings.dedup_table)
+        self.markers = DynamoMarkers(DynamoClient(region=settings.region, endpoint_url=settings.aws_endpoint_url,
+                                                  stage=settings.stage), settings.dedup_table)
         # Replies already sent are remembered for an hour: longer than Slack retries or SQS redelivers.
         self.idempotency = IdempotencyConfig(event_key_jmespath="dedup_key || id", expires_after_seconds=3600,
                                              raise_on_no_idempotency_key=True)

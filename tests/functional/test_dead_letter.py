@@ -27,7 +27,7 @@ from bot.stores.markers import DynamoMarkers
 from bot.worker.handler import Worker, build_engine
 from tests.conftest import FakeLambdaContext
 
-STAGE = "dlqtest"
+STAGE = "local-dlqtest"
 SECRET = "dead-letter-test-secret"
 TOKEN = "xoxb-dead-letter-test"
 

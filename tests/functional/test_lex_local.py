@@ -22,7 +22,7 @@ from bot.worker.handler import Worker, build_engine
 from tests.conftest import FakeLambdaContext, stage_in_moto
 from tests.support.lex_rules import response_problems
 
-STAGE = "lexlocal"
+STAGE = "local-lex"
 TOKEN = "xoxb-lex-local-test"
 
 

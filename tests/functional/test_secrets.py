@@ -16,6 +16,7 @@ from bot.ingress.log import JsonLog
 from bot.ingress.secrets import Secrets
 from bot.local.slack_events import http_api_event, message_event, signed_request
 from bot.settings import Settings
+from bot.stores.markers import MemoryMarkers
 
 SECRET = "ssm-held-signing-secret-5f2c"
 TOKEN = "xoxb-ssm-held-token"
@@ -24,7 +25,8 @@ TOKEN = "xoxb-ssm-held-token"
 @pytest.fixture(scope="module")
 def parameters(moto_endpoint: str) -> dict[str, str]:
     ssm = boto3.client("ssm", endpoint_url=moto_endpoint, region_name="us-east-1")
-    names = {"signing": "/parley/secretstest/slack/signing-secret", "token": "/parley/secretstest/slack/bot-token"}
+    names = {"signing": "/parley/local-secretstest/slack/signing-secret",
+             "token": "/parley/local-secretstest/slack/bot-token"}
     ssm.put_parameter(Name=names["signing"], Value=SECRET, Type="SecureString", Overwrite=True)
     ssm.put_parameter(Name=names["token"], Value=TOKEN, Type="SecureString", Overwrite=True)
     return names
@@ -42,7 +44,7 @@ def test_a_missing_parameter_fails_at_once(moto_endpoint: str) -> None:
 
 
 def test_secrets_are_cached_for_their_max_age(moto_endpoint: str, parameters: dict[str, str]) -> None:
-    config = IngressConfig("unused", "http://127.0.0.1:9/1/q", 1000, "secretstest",
+    config = IngressConfig("unused", "http://127.0.0.1:9/1/q", 1000, "local-secretstest",
                            signing_secret_param=parameters["signing"], bot_token_param=parameters["token"])
     calls: list[str] = []
 
@@ -70,9 +72,9 @@ def test_the_ingress_verifies_with_the_ssm_secret_and_answers_503_without_it(
             return "m1"
 
     def ingress(parameter: str) -> SlackIngress:
-        config = IngressConfig("the-env-default-must-not-be-used", "http://127.0.0.1:9/1/q", 100_000, "secretstest",
-                               signing_secret_param=parameter)
-        return SlackIngress(config, Queue(), None, JsonLog(stream=logs),  # type: ignore[arg-type]
+        config = IngressConfig("the-env-default-must-not-be-used", "http://127.0.0.1:9/1/q", 100_000,
+                               "local-secretstest", signing_secret_param=parameter)
+        return SlackIngress(config, Queue(), MemoryMarkers(), JsonLog(stream=logs),  # type: ignore[arg-type]
                             Secrets(config, SsmClient(endpoint_url=moto_endpoint)))
 
     body, headers = signed_request(message_event("hello"), SECRET)

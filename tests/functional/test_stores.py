@@ -12,7 +12,7 @@ from bot.settings import Settings
 from bot.stores.bundle import Stores, dynamodb_stores, memory_stores
 from tests.conftest import stage_in_moto
 
-STAGE = "stores"
+STAGE = "local-stores"
 ALICE = Person("slack", "U1", team_id="T1")
 ALICE_ELSEWHERE = Person("slack", "U1", team_id="T2")  # the same user id in another workspace
 ALICE_IN_GRID = Person("slack", "U1", team_id="T1", enterprise_id="E1")

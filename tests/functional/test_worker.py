@@ -21,7 +21,7 @@ from bot.settings import Settings
 from bot.worker.handler import Worker, build_engine
 from tests.conftest import FakeLambdaContext, load_event, stage_in_moto
 
-STAGE = "worker"
+STAGE = "local-worker"
 CONTEXT = FakeLambdaContext("parley-worker-worker")
 TOKEN = "xoxb-functional-test-token"
 SECRET = "functional-signing-secret"

@@ -27,7 +27,7 @@ from bot.settings import Settings
 from tests.conftest import load_event, stage_in_moto
 
 ROOT = Path(__file__).resolve().parents[2]
-STAGE = "worker-logs"
+STAGE = "local-worker-logs"
 TOKEN = "xoxb-logging-test-token"
 SECRET = "logging-test-signing-secret"
 # What must not reach the log: a response_url's capability path and the words someone typed

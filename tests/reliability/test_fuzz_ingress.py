@@ -295,7 +295,7 @@ def send(req: Req, marked: frozenset[str] = frozenset()) -> Outcome:
     """One request through a fresh ingress, with every invariant that holds for any request checked."""
     queue = RecordingQueue()
     logs = io.StringIO()
-    config = IngressConfig(SECRET, QUEUE, LIMIT, "fuzz", bot_token="xoxb-fuzz", slack_api_url=SLACK_API)
+    config = IngressConfig(SECRET, QUEUE, LIMIT, "local-fuzz", bot_token="xoxb-fuzz", slack_api_url=SLACK_API)
     ingress = SlackIngress(config, queue, MemoryMarkers(set(marked)), JsonLog(stream=logs))  # type: ignore[arg-type]
     t0 = time.time()
     event = api_event(req, t0)

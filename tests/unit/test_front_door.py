@@ -1,4 +1,4 @@
-"""Issue 10's front door, in process: what an unsigned request costs, replays, one deadline per request.
+"""Issue 10's front door, in process: what an unsigned request costs, replays, one deadline per request, fail closed.
 
 The ingress runs with in-process fakes of SSM, the dedup table and the queue that record what they were asked
 and with which deadline. The same requests against the stack: tests/e2e/test_front_door.py.
@@ -15,8 +15,11 @@ from urllib.parse import urlencode
 
 import pytest
 
+from bot import defaults
 from bot.aws.client import AwsCallFailed
+from bot.aws.sqs import SqsClient
 from bot.aws.ssm import SsmClient
+from bot.ingress import handler as handler_module
 from bot.ingress.config import IngressConfig
 from bot.ingress.handler import SlackIngress
 from bot.ingress.log import JsonLog
@@ -332,3 +335,55 @@ def test_a_shortcut_without_its_bot_token_is_a_503() -> None:
     answer = door.signed(form(load_event("interactive_shortcut.json")))
     assert answer["statusCode"] == 503
     assert door.log_lines()[-1]["code"] == "ParameterNotFound"
+
+
+# --- fail closed ------------------------------------------------------------------------------------
+
+@pytest.fixture
+def fresh_handler(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Lambda entry point as a new sandbox meets it: nothing built yet."""
+    monkeypatch.setattr(handler_module, "_ingress", None)
+    for name in ("SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET_PARAM", "SLACK_BOT_TOKEN_PARAM",
+                 "PARLEY_QUEUE_NAME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PARLEY_QUEUE_URL", "https://sqs.us-east-1.amazonaws.com/210987654321/parley-dev-jobs")
+
+
+def test_a_deployed_stage_without_its_secrets_refuses_to_serve(fresh_handler: None, monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("PARLEY_STAGE", "dev")
+    monkeypatch.delenv("AWS_ENDPOINT_URL")
+    # signed with the local secret, which anyone can read in this repository
+    body, headers = signed_request(message_event("hello"), defaults.LOCAL_SIGNING_SECRET)
+    for _ in range(2):
+        answer = handler_module.handler(http_api_event(body, headers), Context())
+        assert (answer["statusCode"], json.loads(answer["body"])) == (503, {"error": "misconfigured"})
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [line["level"] for line in lines] == ["ERROR", "ERROR"]  # said on every request, never raised
+    assert "stage 'dev' has no SLACK_SIGNING_SECRET: set SLACK_SIGNING_SECRET_PARAM" in lines[0]["detail"]
+
+
+def test_a_deployed_stage_with_a_plain_http_endpoint_refuses_to_serve(fresh_handler: None,
+                                                                     monkeypatch: pytest.MonkeyPatch,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("PARLEY_STAGE", "dev")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", SECRET)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", TOKEN)
+    body, headers = signed_request(message_event("hello"), SECRET)
+    answer = handler_module.handler(http_api_event(body, headers), Context())
+    assert (answer["statusCode"], json.loads(answer["body"])) == (503, {"error": "misconfigured"})
+    assert "is plain http, which only local stages may use" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("variable", ["AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SQS"])
+def test_the_lean_clients_refuse_plain_http_outside_local_stages(variable: str,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(variable, "http://127.0.0.1:9")
+    monkeypatch.setenv("PARLEY_STAGE", "prod")
+    with pytest.raises(ValueError, match="plain http"):
+        SqsClient()
+    with pytest.raises(ValueError, match="plain http"):
+        SqsClient(stage="dev", endpoint_url="http://127.0.0.1:9")
+    assert SqsClient(stage="local-unit").endpoint_url == "http://127.0.0.1:9"
+    monkeypatch.setenv("PARLEY_STAGE", "local-unit")
+    assert SqsClient().endpoint_url == "http://127.0.0.1:9"

@@ -73,7 +73,7 @@ def markers() -> CountingMarkers:
 
 
 def build(queue: object, logs: io.StringIO, markers: MemoryMarkers | None = None) -> SlackIngress:
-    return SlackIngress(IngressConfig(SECRET, QUEUE, 4096, "unit"), queue,  # type: ignore[arg-type]
+    return SlackIngress(IngressConfig(SECRET, QUEUE, 4096, "local-unit"), queue,  # type: ignore[arg-type]
                         CountingMarkers() if markers is None else markers, JsonLog(stream=logs))
 
 
