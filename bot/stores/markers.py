@@ -18,6 +18,7 @@ Standard library only: the ingress reads markers on the ack path.
 from __future__ import annotations
 
 import time
+from collections import OrderedDict  # loaded by http.client already: free on the ack path
 from typing import Any, Protocol
 
 from bot.aws.dynamodb import DynamoClient, to_item
@@ -56,7 +57,9 @@ class MemoryMarkers:
     def __init__(self, ttl_seconds: float = DEDUP_TTL_SECONDS, capacity: int = 10_000) -> None:
         self.ttl_seconds = ttl_seconds
         self.capacity = capacity
-        self._expiry: dict[str, float] = {}  # key -> time.monotonic() it expires at, oldest first
+        # key -> the time.monotonic() it expires at, oldest first. An OrderedDict: a plain dict emptied from
+        # the front makes finding its first item slower with every item removed.
+        self._expiry: OrderedDict[str, float] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._expiry)
@@ -67,18 +70,17 @@ class MemoryMarkers:
 
     def mark(self, key: str, correlation_id: str, *, deadline: float | None = None) -> None:
         now = time.monotonic()
-        self._expiry.pop(key, None)  # re-marked: moves to the end, with the new expiry
         self._expiry[key] = now + self.ttl_seconds
+        self._expiry.move_to_end(key)  # marked again: the newest, with the new expiry
         self._forget(now)
 
     def _forget(self, now: float) -> None:
-        """Drop the expired markers and any beyond the capacity, oldest first (all share one ttl)."""
+        """Drop the markers beyond the capacity and the expired ones, oldest first (all share one ttl)."""
         expiry = self._expiry
-        while expiry:
-            oldest = next(iter(expiry))
-            if expiry[oldest] > now and len(expiry) <= self.capacity:
-                return
-            del expiry[oldest]
+        while len(expiry) > self.capacity:
+            expiry.popitem(last=False)
+        while expiry and next(iter(expiry.values())) <= now:
+            expiry.popitem(last=False)
 
 
 class DynamoMarkers:
