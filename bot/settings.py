@@ -112,7 +112,7 @@ class Settings(BaseSettings):
                                                 max_age=SECRET_MAX_AGE_SECONDS))
         if self.lex_caller_key_value is not None:
             return self.lex_caller_key_value.get_secret_value()
-        if self.stage == "local" or self.stage.startswith("local-"):
+        if defaults.is_local_stage(self.stage):
             return defaults.LOCAL_CALLER_KEY
         return None
 

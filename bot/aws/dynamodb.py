@@ -120,9 +120,35 @@ class DynamoClient(AwsJsonClient):
         attributes = doc.get("Attributes")
         return attributes if isinstance(attributes, dict) else {}
 
-    def delete_item(self, table: str, key: Item, *, deadline: float | None = None) -> None:
-        """Delete the item with `key`; deleting one that is not there is no error."""
-        self.call("DeleteItem", {"TableName": table, "Key": key}, private=_strings(key), deadline=deadline)
+    def delete_item(
+        self,
+        table: str,
+        key: Item,
+        *,
+        condition_expression: str | None = None,
+        expression_attribute_names: Mapping[str, str] | None = None,
+        expression_attribute_values: Item | None = None,
+        return_old: bool = False,
+        deadline: float | None = None,
+    ) -> Item | None:
+        """Delete the item with `key`; deleting one that is not there is no error.
+
+        Returns what the item held when `return_old` ({} when there was none), else {}; None when
+        `condition_expression` did not hold and nothing was deleted (a one-time code already used, say).
+        """
+        params: dict[str, object] = {"TableName": table, "Key": key}
+        params.update(_expressions(condition_expression, expression_attribute_names, expression_attribute_values))
+        if return_old:
+            params["ReturnValues"] = "ALL_OLD"
+        try:
+            doc = self.call("DeleteItem", params, check=_attributes_check,
+                            private=_strings(key, expression_attribute_values), deadline=deadline)
+        except AwsCallFailed as failure:
+            if failure.code == _CONDITION_FAILED:
+                return None
+            raise
+        attributes = doc.get("Attributes")
+        return attributes if isinstance(attributes, dict) else {}
 
     def query(
         self,

@@ -33,7 +33,7 @@ def dynamodb_stores(settings: Settings) -> Stores:
     """The stage's tables (named by `settings`), through one lean DynamoDB client: no network until first used."""
     from bot.aws.dynamodb import DynamoClient
 
-    client = DynamoClient(region=settings.region, endpoint_url=settings.aws_endpoint_url)
+    client = DynamoClient(region=settings.region, endpoint_url=settings.aws_endpoint_url, stage=settings.stage)
 
     def table(name: str) -> DynamoTable:
         return DynamoTable(client, name)

@@ -47,61 +47,38 @@ class DynamoTable:
 
     def delete(self, key: Mapping[str, object], condition: Condition | None = None) -> dict[str, Any] | None:
         """Delete the item with `key` and return what it held; None when there was none or `condition` failed."""
-        params: dict[str, object] = {"TableName": self.name, "Key": to_item(key), "ReturnValues": "ALL_OLD"}
-        _add_condition(params, condition)
-        doc = self._call_conditional("DeleteItem", params)
-        old = doc.get("Attributes") if doc else None
-        return from_item(old) if isinstance(old, dict) and old else None
+        old = self.client.delete_item(self.name, to_item(key), return_old=True,
+                                      condition_expression=condition.expression if condition else None,
+                                      expression_attribute_names=(condition.names or None) if condition else None,
+                                      expression_attribute_values=(to_item(condition.values) or None)
+                                      if condition else None)
+        return from_item(old) if old else None
 
     def update(self, key: Mapping[str, object], expression: str, *, names: Mapping[str, str] | None = None,
                values: Mapping[str, object] | None = None, condition: Condition | None = None
                ) -> dict[str, Any] | None:
         """Apply an UpdateExpression; returns the item's new attributes, None when `condition` failed."""
-        params: dict[str, object] = {"TableName": self.name, "Key": to_item(key), "UpdateExpression": expression,
-                                     "ReturnValues": "ALL_NEW"}
         merged_names = {**(names or {}), **(condition.names if condition else {})}
         merged_values = {**(values or {}), **(condition.values if condition else {})}
-        if condition is not None:
-            params["ConditionExpression"] = condition.expression
-        if merged_names:
-            params["ExpressionAttributeNames"] = merged_names
-        if merged_values:
-            params["ExpressionAttributeValues"] = to_item(merged_values)
-        doc = self._call_conditional("UpdateItem", params)
-        new = doc.get("Attributes") if doc else None
-        return from_item(new) if isinstance(new, dict) else None
+        new = self.client.update_item(self.name, to_item(key), expression,
+                                      condition_expression=condition.expression if condition else None,
+                                      expression_attribute_names=merged_names or None,
+                                      expression_attribute_values=to_item(merged_values) or None,
+                                      return_values="ALL_NEW")
+        return from_item(new) if new is not None else None
 
     def query(self, partition: str, value: object, *, newest_first: bool = False, limit: int | None = None
               ) -> list[dict[str, Any]]:
-        """The items of one partition, in sort-key order (reversed with `newest_first`), at most `limit`."""
-        params: dict[str, object] = {
-            "TableName": self.name, "KeyConditionExpression": "#pk = :pk", "ConsistentRead": True,
-            "ExpressionAttributeNames": {"#pk": partition},
-            "ExpressionAttributeValues": {":pk": to_attribute_value(value)},
-            "ScanIndexForward": not newest_first,
-        }
-        if limit is not None:
-            params["Limit"] = limit
-        doc = self.client.call("Query", params)
-        items = doc.get("Items")
-        return [from_item(item) for item in items if isinstance(item, dict)] if isinstance(items, list) else []
-
-    def _call_conditional(self, operation: str, params: dict[str, object]) -> dict[str, object] | None:
-        from bot.aws.client import AwsCallFailed
-
-        try:
-            return self.client.call(operation, params)
-        except AwsCallFailed as failure:
-            if failure.code == "ConditionalCheckFailedException":
-                return None
-            raise
-
-
-def _add_condition(params: dict[str, object], condition: Condition | None) -> None:
-    if condition is None:
-        return
-    params["ConditionExpression"] = condition.expression
-    if condition.names:
-        params["ExpressionAttributeNames"] = condition.names
-    if condition.values:
-        params["ExpressionAttributeValues"] = to_item(condition.values)
+        """The items of one partition, in sort-key order (reversed with `newest_first`), at most `limit`, every
+        page of them when there is no limit."""
+        items: list[dict[str, Any]] = []
+        start = None
+        while True:
+            page = self.client.query(self.name, "#pk = :pk", expression_attribute_names={"#pk": partition},
+                                     expression_attribute_values={":pk": to_attribute_value(value)},
+                                     scan_index_forward=not newest_first, limit=limit, consistent_read=True,
+                                     exclusive_start_key=start)
+            items.extend(from_item(item) for item in page.items)
+            start = page.last_key
+            if start is None or limit is not None:
+                return items

@@ -21,15 +21,13 @@ import re
 
 from aws_lambda_powertools import Logger
 
+from bot.defaults import is_local_stage
+
 LIBRARIES = ("slack_bolt", "slack_sdk")
 OPT_IN = "PARLEY_SLACK_LIBRARY_DEBUG"
 URL = re.compile(r"(?P<origin>https?://[^/\s'\",<>]+)(?P<path>/[^\s'\",<>]*)?")
 WEB_API_PATH = re.compile(r"/api/[A-Za-z][A-Za-z0-9.]*")
 REDACTED = "/(redacted)"
-
-
-def is_local_stage(stage: str) -> bool:
-    return stage == "local" or stage.startswith("local-")
 
 
 def redact_urls(text: str) -> str:

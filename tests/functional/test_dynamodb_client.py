@@ -378,8 +378,15 @@ def test_throttling_that_persists_raises(stub: Callable[..., Stub]) -> None:
 def test_client_errors_are_not_retried(stub: Callable[..., Stub], code: str) -> None:
     server = stub(fault(code, "no"), answer({}))
     with DynamoClient(endpoint_url=server.url) as client, pytest.raises(AwsCallFailed) as caught:
-        client.delete_item("dedup", key("ev-stub"))
+        client.get_item("dedup", key("ev-stub"))
     assert (caught.value.code, caught.value.attempts, caught.value.retryable) == (code, 1, False)
+    assert len(server.requests) == 1
+
+
+def test_a_conditional_delete_that_fails_deletes_nothing_and_says_so(stub: Callable[..., Stub]) -> None:
+    server = stub(fault("ConditionalCheckFailedException", "The conditional request failed"))
+    with DynamoClient(endpoint_url=server.url) as client:
+        assert client.delete_item("dedup", key("ev-stub"), condition_expression="attribute_exists(pk)") is None
     assert len(server.requests) == 1
 
 
