@@ -7,7 +7,6 @@ as Lambda does with ReportBatchItemFailures, the worker in process, the Slack st
 
 import io
 import json
-from collections.abc import Iterator
 
 import boto3
 import pytest
@@ -37,11 +36,6 @@ def sqs(moto_endpoint: str):
     create_resources(moto_endpoint, STAGE, stage_resources(STAGE))
     return boto3.client("sqs", endpoint_url=moto_endpoint, region_name="us-east-1")
 
-
-@pytest.fixture(scope="module")
-def slack() -> Iterator[SlackStandIn]:
-    with SlackStandIn(token=TOKEN) as standin:
-        yield standin
 
 
 def queue_url(sqs, suffix: str = "") -> str:

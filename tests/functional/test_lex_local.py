@@ -3,8 +3,6 @@ results and the queue in moto; the worker finishing slow intents; the Slack stan
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import boto3
 import pytest
 
@@ -19,23 +17,13 @@ from bot.settings import Settings
 from bot.stores.bundle import dynamodb_stores
 from bot.testing import person, turn
 from bot.worker.handler import Worker, build_engine
-from tests.conftest import FakeLambdaContext, stage_in_moto
+from tests.conftest import FakeLambdaContext
 from tests.support.lex_rules import response_problems
 
 STAGE = "local-lex"
 TOKEN = "xoxb-lex-local-test"
 
 
-@pytest.fixture(scope="module")
-def slack() -> Iterator[SlackStandIn]:
-    with SlackStandIn(token=TOKEN) as standin:
-        yield standin
-
-
-@pytest.fixture(scope="module")
-def settings(moto_endpoint: str, slack: SlackStandIn) -> Iterator[Settings]:
-    with stage_in_moto(moto_endpoint, STAGE, slack_api_url=slack.api_url, bot_token=TOKEN) as staged:
-        yield staged
 
 
 @pytest.fixture(scope="module")

@@ -245,11 +245,6 @@ MESSAGE_CHANNELS = {"im": ("im", "D0MANIFEST"), "channels": ("channel", "C0MANIF
                     "groups": ("group", "G0MANIFEST"), "mpim": ("mpim", "G0MANIFESTMP")}
 
 
-@pytest.fixture(scope="module")
-def slack() -> Iterator[SlackStandIn]:
-    with SlackStandIn(token=TOKEN) as standin:
-        yield standin
-
 
 @pytest.fixture(scope="module")
 def worker(slack: SlackStandIn, shortcut_registry: Registry) -> Any:

@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
-
-import pytest
 
 from bot.lex.handler import build_hook
 from bot.local.lex_emulator import LexEmulator, load_bot
@@ -20,27 +17,17 @@ from bot.local.slack_standin import SlackStandIn
 from bot.settings import Settings
 from bot.testing import Conversation
 from bot.worker.handler import Worker, build_engine
-from tests.conftest import FakeLambdaContext, stage_in_moto
+from tests.conftest import FakeLambdaContext
 from tests.functional.test_worker import sqs_event
 from tests.support.lex_rules import response_problems
 
+STAGE = "local-one-engine"
 TOKEN = "xoxb-one-engine"
 SCRIPT = ["open a ticket", "help", "the printer is on fire", "hihg", "no wait, make it normal", "yes"]
 KINDS = ["ask", "ask", "ask", "confirm", "confirm", "answer"]
 LEX_ACTIONS = {"ask": "ElicitSlot", "confirm": "ConfirmIntent", "answer": "Close"}
 
 
-@pytest.fixture(scope="module")
-def slack() -> Iterator[SlackStandIn]:
-    with SlackStandIn(token=TOKEN) as standin:
-        yield standin
-
-
-@pytest.fixture(scope="module")
-def settings(moto_endpoint: str, slack: SlackStandIn) -> Iterator[Settings]:
-    with stage_in_moto(moto_endpoint, "local-one-engine", slack_api_url=slack.api_url, bot_token=TOKEN,
-                       signing_secret="functional-signing-secret") as staged:
-        yield staged
 
 
 def plain(text: str) -> str:

@@ -7,7 +7,6 @@ import copy
 import json
 import os
 import time
-from collections.abc import Iterator
 from urllib.parse import parse_qsl, urlencode
 
 import boto3
@@ -27,17 +26,6 @@ TOKEN = "xoxb-functional-test-token"
 SECRET = "functional-signing-secret"
 
 
-@pytest.fixture(scope="module")
-def slack() -> Iterator[SlackStandIn]:
-    with SlackStandIn(token=TOKEN) as standin:
-        yield standin
-
-
-@pytest.fixture(scope="module")
-def settings(moto_endpoint: str, slack: SlackStandIn) -> Iterator[Settings]:
-    with stage_in_moto(moto_endpoint, STAGE, slack_api_url=slack.api_url, bot_token=TOKEN,
-                       signing_secret=SECRET) as staged:
-        yield staged
 
 
 def make_worker(settings: Settings, declared: Registry = registry) -> Worker:

@@ -13,10 +13,8 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 import yaml
 
 from bot.local.processes import free_port
@@ -24,7 +22,7 @@ from bot.local.slack_events import signed_request, slash_command
 from bot.local.slack_standin import SlackStandIn
 from bot.queue.envelope import slack_job
 from bot.settings import Settings
-from tests.conftest import load_event, stage_in_moto
+from tests.conftest import load_event
 
 ROOT = Path(__file__).resolve().parents[2]
 STAGE = "local-worker-logs"
@@ -50,17 +48,6 @@ def dev_log_level() -> str:
     return str(params["dev"].get("logLevel") or params["default"]["logLevel"])
 
 
-@pytest.fixture(scope="module")
-def slack() -> Iterator[SlackStandIn]:
-    with SlackStandIn(token=TOKEN) as standin:
-        yield standin
-
-
-@pytest.fixture(scope="module")
-def settings(moto_endpoint: str, slack: SlackStandIn) -> Iterator[Settings]:
-    with stage_in_moto(moto_endpoint, STAGE, slack_api_url=slack.api_url, bot_token=TOKEN,
-                       signing_secret=SECRET) as staged:
-        yield staged
 
 
 def sqs_event(*payloads: str) -> dict:
