@@ -1,7 +1,8 @@
 """What the recogniser knows of English in general, as opposed to what the intents declare.
 
 Words are cut with their places in the original text (a Text slot gives back what was typed), contractions
-are expanded ("what's" -> what is, "I'd" -> I would), and each word gets a key and a weight:
+are expanded ("what's" -> what is, "I'd" -> I would, and typed without the apostrophe: "whats", "dont"), chat
+shorthand is read as the words it stands for ("u", "hw", "tix"), and each word gets a key and a weight:
 
 - the key is what matching compares: the Snowball stem ("tickets", "opened" -> ticket, open), or the group of
   words people use for the same request ("create", "file", "raise", "start" -> open; "list", "display" -> show;
@@ -25,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.conversation.numbers import HUNDRED, SPECIAL, TENS, UNITS, WORD_SCALES
+from bot.conversation.numbers import HUNDRED, POWER, SPECIAL, TENS, UNITS, WORD_SCALES
 
 NUMBER_WORDS = frozenset({*UNITS, *TENS, *HUNDRED, *WORD_SCALES, *SPECIAL})
 
@@ -33,9 +34,11 @@ NUMBER_WORDS = frozenset({*UNITS, *TENS, *HUNDRED, *WORD_SCALES, *SPECIAL})
 
 QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "“": '"', "”": '"', "„": '"', "‑": "-", "–": "-",
                         "—": "-"})
-# A word: a number as written (digits with , or . inside, an optional k/m/bn suffix), a die ("d20"), letters with
+# A word: a number as written (a power, "10^7", "2**20", "10⁶"; digits with , or . inside, an optional k/m/bn
+# suffix), a die ("d20"), letters with
 # an apostrophe inside (don't, what's), or one of the symbols that mean something in a request (< and >).
-WORD = re.compile(r"(?:(?<![\w-])-)?\d+(?:[.,]\d+)*(?:k|m|mn|bn|b|e\d+)?(?![\w])"
+WORD = re.compile(r"(?:(?<![\w-])-)?" + POWER.pattern + r"(?![\w^*])"
+                  r"|(?:(?<![\w-])-)?\d+(?:[.,]\d+)*(?:k|m|mn|bn|b|e\d+)?(?![\w])"
                   r"|\d*d\d+(?![\w])|[^\W\d_]+(?:'[^\W\d_]+)*|[<>]|\d+", re.IGNORECASE)
 DIE = re.compile(r"(\d*)d(\d+)")
 ENTITIES = {"&lt;": "<", "&gt;": ">", "&amp;": "&", "&quot;": '"', "&#39;": "'", "&apos;": "'", "&nbsp;": " "}
@@ -61,12 +64,39 @@ IS_AFTER = frozenset({"what", "how", "who", "where", "when", "why", "it", "that"
 WHOLE_CONTRACTIONS = {"can't": ("can", "not"), "won't": ("will", "not"), "shan't": ("shall", "not"),
                       "ain't": ("is", "not"), "let's": ("let", "us"), "y'all": ("you",), "o'clock": ("o'clock",),
                       "gonna": ("going", "to"), "wanna": ("want", "to"), "gotta": ("got", "to"),
-                      "lemme": ("let", "me"), "gimme": ("give", "me")}
+                      "lemme": ("let", "me"), "gimme": ("give", "me"), "kinda": ("kind", "of"),
+                      "sorta": ("sort", "of"), "dunno": ("do", "not", "know"), "whatcha": ("what", "are", "you")}
+# Contractions typed without their apostrophe, where no English word is spelt the same ("whats", "dont"; not "its",
+# "lets", "were", "ill", "id", "shed", "well", "hell")
+WITHOUT_APOSTROPHE = {
+    **{word + "s": (word, "is") for word in ("what", "how", "where", "who", "that", "there", "here")},
+    "im": ("i", "am"), "ive": ("i", "have"), "youre": ("you", "are"), "youve": ("you", "have"),
+    "youll": ("you", "will"), "theyre": ("they", "are"), "itll": ("it", "will"), "thatll": ("that", "will"),
+    "cant": ("can", "not"), "wont": ("will", "not"), "aint": ("is", "not"),
+    **{word + "nt": (word, "not") for word in ("do", "does", "did", "is", "are", "was", "were", "could", "would",
+                                               "should", "have", "has", "had")},
+}
+# How people shorten words in chat: read as the words they stand for (a Text slot keeps them as typed). Only
+# shortenings that are no other English word ("tix", "hw", "abt"; not "ya", which is a yes, nor "asap", a value).
+SHORTHAND = {
+    "u": ("you",), "ur": ("your",), "r": ("are",), "wat": ("what",), "wut": ("what",), "wht": ("what",),
+    "hw": ("how",), "abt": ("about",), "bout": ("about",), "tix": ("tickets",), "tkt": ("ticket",),
+    "tkts": ("tickets",), "halp": ("help",), "msg": ("message",), "pic": ("picture",), "cuz": ("because",),
+    "coz": ("because",), "bc": ("because",), "tho": ("though",), "ppl": ("people",), "nvm": ("never", "mind"),
+    "rn": ("right", "now"), "idk": ("i", "do", "not", "know"), "gm": ("good", "morning"), "cya": ("see", "you"),
+    "btw": ("by", "the", "way"), "hv": ("have",), "cn": ("can",), "cud": ("could",), "wud": ("would",),
+    "shud": ("should",), "ty": ("thank", "you"), "tysm": ("thank", "you"), "plse": ("please",),
+    "thnx": ("thanks",), "thanx": ("thanks",),
+}
 
 
 def _expand(word: str) -> tuple[str, ...]:
     if word in WHOLE_CONTRACTIONS:
         return WHOLE_CONTRACTIONS[word]
+    if word in WITHOUT_APOSTROPHE:
+        return WITHOUT_APOSTROPHE[word]
+    if word in SHORTHAND:
+        return SHORTHAND[word]
     for suffix, meaning in SUFFIXES.items():
         if word.endswith(suffix) and len(word) > len(suffix):
             return (word[: -len(suffix)], meaning)

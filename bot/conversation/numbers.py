@@ -1,5 +1,6 @@
-"""Numbers as people write them: "6", "six", "twenty-one", "a hundred", "1,000", "10 000", "10k", "2.5 million",
-"200,000,000", "d20" (a die's sides, read by the recogniser).
+"""Numbers as people write them: "6", "six", "twenty-one", "a hundred", "1,000", "10 000", "1 000 000", "10k",
+"2.5 million", "200,000,000", powers ("10^7", "2**20", "10⁶", "5x10^4"), "d20" (a die's sides, read by the
+recogniser).
 
 Standard library only: `slots.Number` parses with it on the ingress's form path. Two entry points: `parse_number`
 for a whole piece of text that should be one number (a slot's answer, a form field), and `find_numbers` for the
@@ -8,6 +9,7 @@ numbers inside a sentence's words (the recogniser's tokens), each with the words
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,6 +34,11 @@ DECIMAL = re.compile(r"-?\d+\.\d+")
 SUFFIXED = re.compile(r"(-?\d+(?:\.\d+)?)(k|m|mn|bn|b)")  # 10k, 2.5m, 3bn
 SCIENTIFIC = re.compile(r"(-?\d+(?:\.\d+)?)e(\d{1,2})")  # 1e6
 THREE_DIGITS = re.compile(r"\d{3}")
+SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+# A power as typed: "10^7", "2**20", "10 ^ 4", "10⁶", "5x10^4" (one word for the recogniser's tokens)
+POWER = re.compile(r"(?:\d+(?:\.\d+)?\s*[x×*]\s*)?\d+(?:\s*(?:\^|\*\*)\s*\d+|[" + SUPERSCRIPTS + r"]+)")
+_POWER_PARTS = re.compile(r"(?:(\d+(?:\.\d+)?)\s*[x×*]\s*)?(\d+)\s*(?:\^|\*\*)\s*(\d+)")
+_FROM_SUPERSCRIPT = str.maketrans(SUPERSCRIPTS, "0123456789")
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,8 @@ def _digits(word: str) -> Fraction | None:
     """A number written with digits: "6", "-3", "1,000", "2.5", "10k", "2.5m"; None for anything else."""
     if len(word) > MAX_DIGITS:
         return None
+    if POWER.fullmatch(word.lstrip("-")):
+        return _power(word)
     scientific = SCIENTIFIC.fullmatch(word)
     if scientific:
         return Fraction(scientific.group(1)) * 10 ** int(scientific.group(2))
@@ -66,6 +75,22 @@ def _digits(word: str) -> Fraction | None:
     if re.fullmatch(r"-?\d+", word):
         return Fraction(int(word))
     return None
+
+
+def _power(word: str) -> Fraction | None:
+    """ "10^7", "2**20", "5x10^4", "10⁶": None when it would have more than MAX_DIGITS digits."""
+    typed = word.lstrip("-")
+    raised = next((index for index, char in enumerate(typed) if char in SUPERSCRIPTS), None)
+    if raised is not None:  # "10⁶" is "10^6"
+        typed = typed[:raised] + "^" + typed[raised:].translate(_FROM_SUPERSCRIPT)
+    parts = _POWER_PARTS.fullmatch(typed)
+    if parts is None:
+        return None
+    factor, base, exponent = Fraction(parts.group(1) or 1), int(parts.group(2)), int(parts.group(3))
+    if base > 1 and exponent * math.log10(base) > MAX_DIGITS:
+        return None
+    value = factor * base**exponent
+    return -value if word.startswith("-") else value
 
 
 def _is_number_word(word: str) -> bool:
@@ -129,7 +154,8 @@ def _read(words: Sequence[str], start: int) -> tuple[int, Fraction] | None:
         if kind == "digits":
             value = _digits(word) or Fraction(0)
             if _spaced_thousands(words, index, value):
-                value, index = value * 1000 + int(words[index + 1]), index + 1
+                while index + 1 < len(words) and THREE_DIGITS.fullmatch(words[index + 1]):  # 1 000 000
+                    value, index = value * 1000 + int(words[index + 1]), index + 1
             current = (current or 0) + value
         elif kind == "unit":
             current = (current or 0) + UNITS[word]
@@ -166,7 +192,7 @@ def find_numbers(words: Sequence[str]) -> list[FoundNumber]:
     return found
 
 
-NUMBER_WORD = re.compile(r"-?\d(?:[\d,.]*\d)?(?:e\d+|[a-z]*)|[a-z]+")
+NUMBER_WORD = re.compile(r"-?" + POWER.pattern + r"|-?\d(?:[\d,.]*\d)?(?:e\d+|[a-z]*)|[a-z]+")
 JOINED = re.compile(r"(?<=[a-z])[-‑–](?=[a-z])")  # twenty-one
 
 

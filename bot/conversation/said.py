@@ -1,5 +1,6 @@
 """A text as the recogniser reads it: its words (`language.tokens`), phrases joined, numbers read, typos read as the
-known words they are one edit from, each unit with the key matching compares and the weight it carries.
+known words they are (a letter doubled or dropped, vowels left out, two words typed as one, one edit away), each
+unit with the key matching compares and the weight it carries.
 
 A Reader knows the words of the intents it serves (a typo is read only as one of those or as a word of
 `language.py`): the recogniser tells it their words and phrases (`know`, `add_phrase`), then calls `ready`.
@@ -11,12 +12,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.conversation.language import LIGHT, Token, breaks_before, lexicon, stem, tokens
+from bot.conversation.language import LIGHT, SHORTHAND, WRAPPING_KEYS, Token, breaks_before, lexicon, stem, tokens
 from bot.conversation.numbers import FoundNumber, find_numbers
 from bot.conversation.slots import typo_distance
 
 QUOTES = "\"'“”‘’«»"
 DOUBLED = re.compile(r"([^\W\d_])\1+")
+VOWELS = re.compile(r"[aeiou]")
 EDGE = ":,-–— \t\n"  # stripped from the ends of free text (not ";": "&gt;" ends with it)
 MAX_CACHED_TYPOS = 10_000
 
@@ -82,12 +84,18 @@ class Reader:
         self.hello = self.key_of("hello")
         self.known_words: set[str] = self.lexicon.words()
         self.known_stems: set[str] = set()
+        self.intent_words: set[str] = set()
+        self._intent_stems: set[str] = set()
         self._fuzzy_words: list[str] = []
-        self._fix_cache: dict[str, str | None] = {}
+        self._collapsed: dict[str, set[str]] = {}  # a fuzzy word without its doubled letters -> the words
+        self._skeletons: dict[str, set[str]] = {}  # a fuzzy word without its vowels -> the words
+        self._fix_cache: dict[tuple[str, bool], tuple[str, ...] | None] = {}
 
     def know(self, words: Iterable[str]) -> None:
         """Words of an intent: never typos, and what a typo may be read as."""
+        words = set(words)
         self.known_words.update(words)
+        self.intent_words.update(words)
 
     def add_phrase(self, words: tuple[str, ...], key: str) -> None:
         """A phrase (stems) read as one unit with this key: an intent's synonym of several words."""
@@ -98,46 +106,91 @@ class Reader:
         """Done being told: the stems of the known words, and the words a typo may be read as (those that carry
         something: "world" is not a typo of "would")."""
         self.known_stems = {stem(word) for word in self.known_words}
-        self._fuzzy_words = sorted(word for word in self.known_words if len(word) >= 4 and word.isalpha()
-                                   and self.lexicon.weight(self.key_of(word)) >= 1.0)
+        self._intent_stems = {stem(word) for word in self.intent_words}
+        self._fuzzy_words = sorted(word for word in self.known_words if len(word) >= 3 and word.isalpha()
+                                   and self._carries(word))
+        self._collapsed, self._skeletons = {}, {}
+        for word in self._fuzzy_words:
+            self._collapsed.setdefault(DOUBLED.sub(r"\1", word), set()).add(word)
+            if len(word) >= 4:
+                self._skeletons.setdefault(VOWELS.sub("", word), set()).add(word)
+        self._fuzzy_words = [word for word in self._fuzzy_words if len(word) >= 4]
         self._fix_cache.clear()
+
+    def _carries(self, word: str) -> bool:
+        """Whether a word carries something of a request (a typo may be read as it): not a function word, so
+        "world" is not "would"; the verbs that wrap a request ("show", "list") do."""
+        key = self.key_of(word)
+        return self.lexicon.weight(key) >= 1.0 or key in WRAPPING_KEYS
 
     def key_of(self, word: str) -> str:
         word_stem = stem(word)
         return self.lexicon.same.get((word_stem,), word_stem)
 
-    def fix(self, word: str) -> str | None:
-        """The known word a typed one is a typo of, or None."""
-        if word in self._fix_cache:
-            return self._fix_cache[word]
-        fixed = None
-        single = DOUBLED.sub(r"\1", word)  # "heyy", "rolll" held a letter: "hey", "roll" (doubles kept first)
-        if single != word and (single in self.known_words or stem(single) in self.known_stems):
-            fixed = single
-        limit = typo_distance(len(word))
-        if fixed is None and limit and self._fuzzy_words:
-            from rapidfuzz import process
-            from rapidfuzz.distance import OSA
-
-            found = process.extractOne(word, self._fuzzy_words, scorer=OSA.distance, score_cutoff=limit)
-            fixed = found[0] if found else None
-            if fixed is not None and len(word) < 5 and sorted(fixed) != sorted(word):
-                fixed = None  # a short word is another word one letter off ("last", "cast"): only swaps are typos
+    def fix(self, word: str, *, acronym: bool = False) -> tuple[str, ...] | None:
+        """The known word (or two) a typed one is a typo of, or None: a letter held or doubled in the wrong place
+        ("helo", "rool", "rolll"), vowels left out as people do in chat ("shw", "lst"), two words typed as one
+        ("mytickets"), or one edit away ("tickts"; in a short word only two letters swapped: "last" is not "cast").
+        A word typed in capitals is an acronym ("VPN", "SMS"), never vowels left out."""
+        if (word, acronym) in self._fix_cache:
+            return self._fix_cache[word, acronym]
+        fixed = self._fixed(word, acronym)
         if len(self._fix_cache) > MAX_CACHED_TYPOS:
             self._fix_cache.clear()
-        self._fix_cache[word] = fixed
+        self._fix_cache[word, acronym] = fixed
         return fixed
+
+    def _fixed(self, word: str, acronym: bool) -> tuple[str, ...] | None:
+        single = DOUBLED.sub(r"\1", word)  # "heyy", "rolll" held a letter: "hey", "roll" (doubles kept first)
+        if single != word and (single in self.known_words or stem(single) in self.known_stems):
+            return (single,)
+        if len(word) >= 3:
+            same = self._collapsed.get(single, set())
+            if len(same) == 1:
+                return (next(iter(same)),)
+        if len(word) >= 3 and not acronym and not VOWELS.search(word):
+            same = self._skeletons.get(word, set())
+            if len(same) == 1:
+                return (next(iter(same)),)
+        split = self._split(word)
+        if split is not None:
+            return split
+        limit = typo_distance(len(word))
+        if not limit or not self._fuzzy_words:
+            return None
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
+        found = process.extractOne(word, self._fuzzy_words, scorer=OSA.distance, score_cutoff=limit)
+        if found is None or (len(word) < 5 and sorted(found[0]) != sorted(word)):
+            return None  # a short word is another word one letter off ("last", "cast"): only swaps are typos
+        return (found[0],)
+
+    def _split(self, word: str) -> tuple[str, ...] | None:
+        """Two words typed without the space between them ("mytickets", "openticket"): both known, one of them an
+        intent's, neither shorter than two letters."""
+        if len(word) < 5:
+            return None
+        for cut in range(2, len(word) - 1):
+            parts = (word[:cut], word[cut:])
+            read = [SHORTHAND.get(part, (part,)) for part in parts]
+            if all(self._known(words[-1]) for words in read) and any(
+                    self._intent(words[-1]) for words in read):
+                return (*read[0], *read[1])
+        return None
+
+    def _known(self, word: str) -> bool:
+        return word in self.known_words or stem(word) in self.known_stems
+
+    def _intent(self, word: str) -> bool:
+        return word in self.intent_words or stem(word) in self._intent_stems
 
     def analyse(self, text: str, *, fix: bool = True) -> Said:
         cut = tokens(text)
-        words = [token.text for token in cut]
         typed: dict[int, str] = {}
         if fix:
-            for index, word in enumerate(words):
-                if word.isalpha() and word not in self.known_words and stem(word) not in self.known_stems:
-                    fixed = self.fix(word)
-                    if fixed is not None:
-                        typed[index], words[index] = word, fixed
+            cut, typed = self._typos(text, cut)
+        words = [token.text for token in cut]
         word_stems = [stem(word) for word in words]
         numbers = {number.start: number for number in find_numbers(words)}
         units: list[Unit] = []
@@ -161,6 +214,24 @@ class Reader:
         weight = sum(unit.weight for unit in units)
         keys = {unit.key for unit in units if not unit.filler}
         return Said(text, cut, word_stems, units, unit_of, weight, keys)
+
+    def _typos(self, text: str, cut: list[Token]) -> tuple[list[Token], dict[int, str]]:
+        """The words read as the known words they are typos of (a word typed as two tokens keeps its place in the
+        text), and what was typed at each place fixed."""
+        fixed_cut: list[Token] = []
+        typed: dict[int, str] = {}
+        for token in cut:
+            word = token.text
+            fixed = None
+            if word.isalpha() and word not in self.known_words and stem(word) not in self.known_stems:
+                fixed = self.fix(word, acronym=text[token.start:token.end].isupper())
+            if fixed is None:
+                fixed_cut.append(token)
+                continue
+            for number, part in enumerate(fixed):
+                typed[len(fixed_cut)] = word
+                fixed_cut.append(Token(part, token.start, token.end, token.before if number == 0 else ""))
+        return fixed_cut, typed
 
     def _inside_asking(self, cut: list[Token], words: list[str], word_stems: list[str],
                        numbers: dict[int, FoundNumber], units: list[Unit]) -> list[Unit]:

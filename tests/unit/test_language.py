@@ -23,9 +23,18 @@ def test_words_keep_their_place_in_the_text() -> None:
     ("a 6-sided die", ["a", "6", "sided", "die"]), ("primes under 10k, please", ["primes", "under", "10k", "please"]),
     ("1,000 or 200,000,000", ["1,000", "or", "200,000,000"]), ("heyyy", ["heyy"]), ("rolll", ["roll"]),
     ("roll -5", ["roll", "-5"]), ("primes &lt; 1000", ["primes", "<", "1000"]), ("hi :wave:", ["hi"]),
+    ("whats up", ["what", "is", "up"]), ("i dont know", ["i", "do", "not", "know"]), ("its done", ["its", "done"]),
+    ("can u list my tix", ["can", "you", "list", "my", "tickets"]), ("hw r u", ["how", "are", "you"]),
+    ("primes below 10^7", ["primes", "below", "10^7"]), ("under 2**20", ["under", "2**20"]),
+    ("below 10⁶", ["below", "10⁶"]), ("kinda lost", ["kind", "of", "lost"]),
 ])
 def test_words_as_matching_reads_them(text: str, words: list[str]) -> None:
     assert [token.text for token in tokens(text)] == words
+
+
+def test_shorthand_keeps_its_place_in_the_text() -> None:
+    text = "list my tix"
+    assert [text[token.start:token.end] for token in tokens(text)] == ["list", "my", "tix"]
 
 
 def test_stems_meet_across_inflections() -> None:

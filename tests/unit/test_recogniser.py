@@ -127,6 +127,28 @@ def test_a_real_word_is_not_taken_for_a_typo_of_a_small_one(recogniser: Recognis
     assert [unit.typo for unit in said.units] == [None] * len(said.units)  # not "cast", not "would"
 
 
+@pytest.mark.parametrize(("text", "intent", "values"), [
+    ("helo", "hello", {}),  # a doubled letter typed once
+    ("rool a d8", "roll", {"sides": 8}),  # ... or doubled in the wrong place
+    ("shw my tickets", "my_tickets", {}),  # vowels left out, as in chat
+    ("mytickets", "my_tickets", {}),  # two words typed as one
+    ("openticket", "open_ticket", {}),
+    ("halp", "help", {}),  # chat shorthand
+    ("can u list my tix", "my_tickets", {}),
+    ("hw many primes below 2000", "primes", {"limit": 2000}),
+    ("how many primes are less than 10^7", "primes", {"limit": 10_000_000}),
+])
+def test_short_words_as_people_type_them_in_chat(recogniser: Recogniser, text: str, intent: str,
+                                                 values: dict) -> None:
+    best = confident(recogniser, text).best
+    assert best is not None and (best.intent.name, best.values) == (intent, values)
+
+
+def test_a_word_in_capitals_is_an_acronym_not_vowels_left_out(recogniser: Recogniser) -> None:
+    assert recogniser._reader.analyse("hlp").units[0].typo == "hlp"
+    assert recogniser._reader.analyse("HLP").units[0].typo is None
+
+
 def test_typos_are_read_as_the_word_one_edit_away(recogniser: Recogniser) -> None:
     assert confident(recogniser, "show my tickts").best.intent.name == "my_tickets"  # type: ignore[union-attr]
     assert confident(recogniser, "hlep").best.intent.name == "help"  # type: ignore[union-attr]
