@@ -4,6 +4,7 @@ synonyms that stand for its words, the names and anchors of its slots, the ways 
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from bot.conversation.intent import PLACEHOLDER, Intent
@@ -19,6 +20,7 @@ class ExampleWord:
     words: tuple[str, ...]
     weight: float
     past: bool = False
+    verb: bool = False  # the example's first word, followed by its object: "roll" of "roll a die", "echo {text}"
 
 
 @dataclass
@@ -109,6 +111,9 @@ def _example(reader: Reader, model: IntentModel, text: str) -> Example:
                 continue
             key = f"#{unit.number.value}" if unit.number else unit.key
             items.append(ExampleWord(key, unit.stems, unit.words, unit.weight, unit.past))
+    if len(items) > 1 and isinstance(items[0], ExampleWord) and (isinstance(items[1], str) or (
+            items[1].stems[-1] in reader.lexicon.objects)):  # a verb with its object, not a noun
+        items[0] = dataclasses.replace(items[0], verb=True)
     weight = sum(item.weight for item in items if isinstance(item, ExampleWord))
     names = [item for item in items if isinstance(item, str)]
     return Example(model, text, items, weight, slots=len(names),

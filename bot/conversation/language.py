@@ -183,6 +183,11 @@ WEAK = {
                      "anything", "about", "if", "out", "let", "like", "want", "need", "know", "got", "get", "go",
                      "going"), SOME),
 }
+# Words before a noun: an intent's verb after one of these is a noun ("I'm on a roll", "this link is broken"); a
+# verb followed by one has its object ("roll a die", "link my phone")
+DETERMINERS = frozenset({"a", "an", "the", "my", "your", "his", "her", "its", "our", "their", "this", "these", "those",
+                         "every", "each", "another", "some"})
+OBJECTS = frozenset({*DETERMINERS, "that", "me", "us", "them", "him", "it"})
 # Saying no to something turns a request around: an unexplained negation counts more than a word.
 NEGATIONS = frozenset({"not", "never", "no", "nobody", "nothing", "none"})
 NEGATION_WEIGHT = 1.2
@@ -212,7 +217,8 @@ SAME = (
     ("can", "able to", "capable of"),
     ("done", "finished", "complete", "completed", "ready"),
     ("job", "task"),
-    ("say", "repeat", "echo"),
+    ("say", "repeat", "echo", "parrot", "say back", "repeat back", "echo back", "parrot back", "read back",
+     "say it back", "repeat it back", "say that back", "repeat that back"),
 )
 # The verbs of SAME that read well in each other's place, for generated sample utterances ("throw a die" beside
 # "roll a die"): narrower than SAME, which also reads the looser ways people put it ("give me", "make a ticket").
@@ -288,6 +294,8 @@ class Lexicon:
         self.asking = {stems(phrase_words(phrase)) for phrase in ASKING}
         self.weak = {stem(word): weight for word, weight in WEAK.items()}
         self.negations = {stem(word) for word in NEGATIONS}
+        self.determiners = {stem(word) for word in DETERMINERS}
+        self.objects = {stem(word) for word in OBJECTS}
         self.particles = {stem(word) for word in PARTICLES}
         self.addressing = {stem(word) for word in ADDRESSING}
         self.trailing = {stems(phrase_words(phrase)) for phrase in TRAILING}
@@ -333,6 +341,11 @@ GLUE = ("make it", "make that", "make the", "change it to", "change that to", "c
 # Words that introduce free text in place of an example's own anchor ("a ticket for the printer", "a ticket on
 # the VPN", "a ticket saying it is down"), left out of the text
 STAND_INS = ("for", "on", "with", "that", "saying", "to", "because", "since", "as")
+# Words that frame the text to be said or written before a colon, rather than being part of it ("say this back to
+# me: ...", "parrot the following: ...", "a ticket about this: ...")
+FRAMING = ("this", "that", "it", "these", "these words", "the following", "following", "the words", "the text",
+           "this text", "this message", "the message", "back", "to me", "after me", "for me", "exactly", "verbatim",
+           "word for word", "out loud", "aloud", "the line", "this line")
 # What links a slot's name to its new value ("the topic is login", "set the priority to high")
 COPULA = ("is", "be", "should be", "will be", "to", "it is", "becomes", "equals")
 # What people say to steer a conversation rather than to answer it: never taken as a free-text answer outright

@@ -330,6 +330,8 @@ class Recogniser:
         for index, unit in enumerate(said.units):
             if index in taken or unit.filler:
                 continue
+            if item.verb and index and said.units[index - 1].stems[-1] in self._reader.lexicon.determiners:
+                continue  # "on a roll", "the echo in this room": the verb's word as a noun
             if item.key.startswith("#"):
                 credit = EXACT if unit.number is not None and f"#{unit.number.value}" == item.key else 0.0
             elif unit.key == item.key:

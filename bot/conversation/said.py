@@ -20,6 +20,7 @@ QUOTES = "\"'“”‘’«»"
 DOUBLED = re.compile(r"([^\W\d_])\1+")
 VOWELS = re.compile(r"[aeiou]")
 EDGE = ":,-–— \t\n"  # stripped from the ends of free text (not ";": "&gt;" ends with it)
+CLOSING = ".,;:!?)\"'…"  # what may close a sentence after its last word
 MAX_CACHED_TYPOS = 10_000
 
 
@@ -67,6 +68,14 @@ class Said:
         while len(value) >= 2 and value[0] in QUOTES and value[-1] in QUOTES:
             value = value[1:-1].strip()
         return value.rstrip(",:")
+
+
+    def closes(self, unit: int) -> bool:
+        """Whether only spaces and punctuation follow this unit up to the next one (or the end): "thanks!" closes,
+        "again 🎉" does not."""
+        end = self.tokens[self.units[unit].last - 1].end
+        upto = self.tokens[self.units[unit + 1].first].start if unit + 1 < len(self.units) else len(self.text)
+        return all(char.isspace() or char in CLOSING for char in self.text[end:upto])
 
 
 class Reader:
@@ -167,15 +176,15 @@ class Reader:
         return (found[0],)
 
     def _split(self, word: str) -> tuple[str, ...] | None:
-        """Two words typed without the space between them ("mytickets", "openticket"): both known, one of them an
-        intent's, neither shorter than two letters."""
+        """Two words typed without the space between them ("mytickets", "openticket"): both known, one of them a
+        word of an intent's that carries something (not "today": "to" and "day"), neither shorter than two letters."""
         if len(word) < 5:
             return None
         for cut in range(2, len(word) - 1):
             parts = (word[:cut], word[cut:])
             read = [SHORTHAND.get(part, (part,)) for part in parts]
             if all(self._known(words[-1]) for words in read) and any(
-                    self._intent(words[-1]) for words in read):
+                    self._intent(words[-1]) and self._carries(words[-1]) for words in read):
                 return (*read[0], *read[1])
         return None
 

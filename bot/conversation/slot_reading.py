@@ -15,7 +15,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.conversation.intent_model import Example, ExampleWord, IntentModel
-from bot.conversation.language import COPULA, GLUE, GLUE_OPENINGS, LIGHT, STAND_INS, breaks_before, phrase_stems
+from bot.conversation.language import (
+    COPULA,
+    FRAMING,
+    GLUE,
+    GLUE_OPENINGS,
+    LIGHT,
+    STAND_INS,
+    breaks_before,
+    phrase_stems,
+)
 from bot.conversation.said import Reader, Said
 from bot.conversation.slots import Number, Slot, SlotValueError, Text, quoted
 
@@ -24,6 +33,7 @@ ELSEWHERE = 0.6  # a number said neither where the example has its slot nor next
 # Words taken as free text explain less of themselves than words the example says ("open a ticket about X" is
 # better explained by that example than by "open {thing}"), and however long, they weigh at most TEXT_CAP
 TEXT_SHARE, TEXT_CAP = 0.7, 2.0
+MAX_FRAMING = 8  # words that may frame a text before its colon ("say this back to me word for word: ...")
 
 
 @dataclass
@@ -57,6 +67,7 @@ class SlotReader:
     def __init__(self, reader: Reader) -> None:
         self.reader = reader
         self._stand_ins = phrase_stems(STAND_INS)
+        self._framing = phrase_stems(FRAMING)
 
     def next_to(self, said: Said, unit_index: int, step: int) -> int | None:
         """The nearest unit before (step -1) or after (+1) that carries something, skipping fillers and "the"."""
@@ -241,6 +252,11 @@ class SlotReader:
             start, end = bounds
             if named:
                 reading.explain(named[0], start)  # "topic:" names the slot
+            elif start and model.markers.get(said.units[start - 1].stems[-1]) == item:
+                copula = phrase_stems(COPULA)
+                while start < end and said.units[start].stems in copula:  # "link code is 555 111"
+                    reading.explain(start, start + 1)
+                    start += 1
             end = next((index for index in range(start, end) if index in used), end)  # not over the example's words
             after = example.items[position + 1] if position + 1 < len(example.items) else None
             self.take_text(model, said, reading, spans, item, start, end, share=TEXT_SHARE,
@@ -306,16 +322,16 @@ class SlotReader:
         while start < end and said.units[start].filler and said.units[start].stems not in self.reader.lexicon.trailing:
             start += 1
         whole = end
-        while end > start and said.units[end - 1].stems in self.reader.lexicon.trailing:
-            end -= 1
+        while end > start and said.units[end - 1].stems in self.reader.lexicon.trailing and said.closes(end - 1):
+            end -= 1  # not "again 🎉": the text goes on after it
         if start >= end:  # "say thank you": the politeness is the text
             end = whole
         if start >= end:
             return
-        for index in range(start + 1, min(start + 4, end)):  # "repeat this: ship it", "after me: I am a bot"
-            if COLON.search(said.tokens[said.units[index].first].before):
-                start = index
-                break
+        text_start = self.after_colon(said, start, end)
+        if text_start is not None:
+            reading.explain(start, text_start)  # the words that frame it: "this back to me:"
+            start = text_start
         try:
             value = model.slot(slot).type.parse(said.chars(start, end - 1))  # type: ignore[union-attr]
             reading.values[slot] = value
@@ -325,6 +341,20 @@ class SlotReader:
             reading.notes.append(f"{slot}=?")
         reading.explain(start, end, share)
         reading.free.update(range(start, end))
+
+    def after_colon(self, said: Said, start: int, end: int) -> int | None:
+        """Where the text itself starts after a colon that follows the first few words ("repeat this: ship it",
+        "after me: I am a bot") or only words that frame what follows ("say this back to me: ...", "parrot the
+        following: ..."), or None."""
+        index, framed = start, True
+        while index < min(end, start + MAX_FRAMING):
+            if index > start and COLON.search(said.tokens[said.units[index].first].before):
+                return index if framed or index - start <= 3 else None
+            length = next((length for length in range(min(3, end - index), 0, -1) if tuple(
+                word for unit in said.units[index:index + length] for word in unit.stems) in self._framing), 0)
+            framed = framed and bool(length or said.units[index].filler)
+            index += length or 1
+        return None
 
     @staticmethod
     def lead(said: Said, phrases: Sequence[str]) -> int:

@@ -64,7 +64,8 @@ def test_what_people_type_is_understood(recogniser: Recogniser, text: str, inten
 @pytest.mark.parametrize("text", ["roll back the last deploy", "tickets for the concert", "open the pod bay doors",
                                   "roll over", "open a bank account", "is the pasta done?", "close my ticket",
                                   "help yourself to cookies", "", "?!", "I can't help it",
-                                  "hello kitty", "the die is cast", "count on me"])
+                                  "hello kitty", "the die is cast", "count on me", "we're on a roll this week",
+                                  "the echo in this room is terrible", "my echo dot won't connect"])
 def test_a_word_that_happens_to_be_an_intents_does_not_start_it(recogniser: Recogniser, text: str) -> None:
     assert recogniser.recognise(text).verdict == "unknown"
 
@@ -107,6 +108,11 @@ def test_two_intents_that_fit_alike_are_offered_as_a_choice() -> None:
     ("echo ¯\\_(ツ)_/¯", {"text": "¯\\_(ツ)_/¯"}),
     ("how many primes &lt; 1000", {"limit": 1000}),  # as Slack sends "<"
     ("echo &lt;https://example.com|a link&gt;", {"text": "&lt;https://example.com|a link&gt;"}),
+    ("say this back to me: lunch at noon", {"text": "lunch at noon"}),  # the words that frame the text
+    ("repeat the following back to me: meeting moved", {"text": "meeting moved"}),
+    ("echo back hello", {"text": "hello"}), ("parrot this: we ship friday", {"text": "we ship friday"}),
+    ("say I'm back again 🙂", {"text": "I'm back again 🙂"}),  # "again" is not politeness when the text goes on
+    ("say hi again!", {"text": "hi"}),
 ])
 def test_slots_are_read_where_people_put_them(recogniser: Recogniser, text: str, values: dict) -> None:
     best = confident(recogniser, text).best
