@@ -176,9 +176,10 @@ WEAK = {
     **dict.fromkeys(("a", "an", "the", "is", "am", "are", "was", "were", "be", "been", "being", "it", "its", "to",
                      "of", "do", "does", "did", "that", "this", "these", "those", "some", "any", "all", "and", "or",
                      "in", "on", "at", "with", "by", "for", "from", "as", "there", "here", "then", "too", "also",
-                     "one", "i", "me", "myself", "you", "we", "us", "they", "them", "he", "him", "she"), LIGHT),
+                     "one", "i", "me", "myself", "you", "we", "us", "they", "them", "he", "him", "she", "against",
+                     "into", "onto", "via", "per", "across", "through", "within", "toward", "towards"), LIGHT),
     **dict.fromkeys(("my", "mine", "your", "yours", "our", "ours", "their", "his", "her", "what", "which", "who",
-                     "how", "where", "when", "why", "can", "could", "would", "will", "should", "shall", "may",
+                     "how", "where", "when", "can", "could", "would", "will", "should", "shall", "may",
                      "might", "must", "have", "has", "had", "good", "number", "thing", "things", "something",
                      "anything", "about", "if", "out", "let", "like", "want", "need", "know", "got", "get", "go",
                      "going"), SOME),
@@ -346,6 +347,11 @@ STAND_INS = ("for", "on", "with", "that", "saying", "to", "because", "since", "a
 FRAMING = ("this", "that", "it", "these", "these words", "the following", "following", "the words", "the text",
            "this text", "this message", "the message", "back", "to me", "after me", "for me", "exactly", "verbatim",
            "word for word", "out loud", "aloud", "the line", "this line")
+# Questions that, set off at the end of a sentence, ask the listener about what it says ("echo $PATH is empty in my
+# container, any idea why?"): not part of a text to take down, and no request ("why" carries a whole word's weight)
+QUESTION_TAILS = ("why", "any idea why", "any idea", "any ideas", "any clue", "any clue why", "how come",
+                  "what gives", "what is wrong", "what is going on", "any thoughts", "any suggestions", "any advice",
+                  "is that normal", "is this normal", "is that a bug", "is this a bug", "why is that", "why not")
 # What links a slot's name to its new value ("the topic is login", "set the priority to high")
 COPULA = ("is", "be", "should be", "will be", "to", "it is", "becomes", "equals")
 # What people say to steer a conversation rather than to answer it: never taken as a free-text answer outright

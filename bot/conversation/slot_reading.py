@@ -10,7 +10,7 @@ values, problems, and how much of each unit the values explain.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +21,7 @@ from bot.conversation.language import (
     GLUE,
     GLUE_OPENINGS,
     LIGHT,
+    QUESTION_TAILS,
     STAND_INS,
     breaks_before,
     phrase_stems,
@@ -68,6 +69,7 @@ class SlotReader:
         self.reader = reader
         self._stand_ins = phrase_stems(STAND_INS)
         self._framing = phrase_stems(FRAMING)
+        self._questions = phrase_stems(QUESTION_TAILS)
 
     def next_to(self, said: Said, unit_index: int, step: int) -> int | None:
         """The nearest unit before (step -1) or after (+1) that carries something, skipping fillers and "the"."""
@@ -307,7 +309,9 @@ class SlotReader:
         politeness at its end ("... for me")."""
         for span in spans:
             first_unit = said.unit_of[span.first]
-            if start < first_unit < end and (span.marked or span.apart or any(
+            apart = span.apart and any(breaks_before(said.tokens[said.units[index].first])
+                                       for index in range(start + 1, first_unit + 1))  # not the text's own start
+            if start < first_unit < end and (span.marked or apart or any(
                     name in (stop or ()) for name, _ in span.slots)):
                 end = first_unit
                 before = self.next_to(said, first_unit, -1)
@@ -317,10 +321,11 @@ class SlotReader:
                 while end - 1 > start and not breaks_before(said.tokens[said.units[end].first]) and (
                         said.units[end - 1].filler or said.units[end - 1].weight <= LIGHT):
                     end -= 1  # the clause's light words go with the value: "payments, it's urgent"
-                if not breaks_before(said.tokens[said.units[end].first]) and span.apart and not span.marked:
+                if not breaks_before(said.tokens[said.units[end].first]) and apart and not span.marked:
                     end = first_unit  # no clause after all: keep the words
         while start < end and said.units[start].filler and said.units[start].stems not in self.reader.lexicon.trailing:
             start += 1
+        end = self.before_question(said, start, end)
         whole = end
         while end > start and said.units[end - 1].stems in self.reader.lexicon.trailing and said.closes(end - 1):
             end -= 1  # not "again 🎉": the text goes on after it
@@ -328,10 +333,11 @@ class SlotReader:
             end = whole
         if start >= end:
             return
-        text_start = self.after_colon(said, start, end)
+        text_start, framed = self.after_colon(said, start, end, spans, model.markers)
         if text_start is not None:
-            reading.explain(start, text_start)  # the words that frame it: "this back to me:"
-            start = text_start
+            if framed:
+                reading.explain(start, text_start)  # the words that frame it: "this back to me:"
+            start = text_start  # else a label, which may hold a choice: "normal priority: ..."
         try:
             value = model.slot(slot).type.parse(said.chars(start, end - 1))  # type: ignore[union-attr]
             reading.values[slot] = value
@@ -342,19 +348,33 @@ class SlotReader:
         reading.explain(start, end, share)
         reading.free.update(range(start, end))
 
-    def after_colon(self, said: Said, start: int, end: int) -> int | None:
-        """Where the text itself starts after a colon that follows the first few words ("repeat this: ship it",
-        "after me: I am a bot") or only words that frame what follows ("say this back to me: ...", "parrot the
-        following: ..."), or None."""
-        index, framed = start, True
+    def before_question(self, said: Said, start: int, end: int) -> int:
+        """Where a text ends before a question set off after it ("..., any idea why?"), which asks about it."""
+        for index in range(end - 1, start, -1):
+            if breaks_before(said.tokens[said.units[index].first]):
+                asked = tuple(word for unit in said.units[index:end] if not unit.filler for word in unit.stems)
+                return index if asked in self._questions else end
+        return end
+
+    def after_colon(self, said: Said, start: int, end: int, spans: Sequence[ChoiceSpan] = (),
+                    names: Collection[str] = ()) -> tuple[int | None, bool]:
+        """Where the text itself starts after a colon that follows the first few words ("repeat this: ship it"), a
+        label of choice values and function words ("against single sign-on: ...", "normal priority: ...") or only
+        words that frame what follows ("say this back to me: ...", "parrot the following: ..."), or None; and
+        whether the words before the colon only frame it (else a label, whose choices are read)."""
+        choices = {said.unit_of[token] for span in spans for token in range(span.first, span.last)}
+        index, framed, label = start, True, True
         while index < min(end, start + MAX_FRAMING):
             if index > start and COLON.search(said.tokens[said.units[index].first].before):
-                return index if framed or index - start <= 3 else None
+                return (index if framed or label or index - start <= 3 else None), framed
             length = next((length for length in range(min(3, end - index), 0, -1) if tuple(
                 word for unit in said.units[index:index + length] for word in unit.stems) in self._framing), 0)
-            framed = framed and bool(length or said.units[index].filler)
+            unit = said.units[index]
+            framed = framed and bool(length or unit.filler)
+            label = label and bool(length or unit.filler or unit.weight < 1.0 or index in choices
+                                   or unit.stems[-1] in names)
             index += length or 1
-        return None
+        return None, False
 
     @staticmethod
     def lead(said: Said, phrases: Sequence[str]) -> int:

@@ -65,7 +65,8 @@ def test_what_people_type_is_understood(recogniser: Recogniser, text: str, inten
                                   "roll over", "open a bank account", "is the pasta done?", "close my ticket",
                                   "help yourself to cookies", "", "?!", "I can't help it",
                                   "hello kitty", "the die is cast", "count on me", "we're on a roll this week",
-                                  "the echo in this room is terrible", "my echo dot won't connect"])
+                                  "the echo in this room is terrible", "my echo dot won't connect",
+                                  "echo $PATH is empty on my laptop, any idea why"])
 def test_a_word_that_happens_to_be_an_intents_does_not_start_it(recogniser: Recogniser, text: str) -> None:
     assert recogniser.recognise(text).verdict == "unknown"
 
@@ -113,6 +114,10 @@ def test_two_intents_that_fit_alike_are_offered_as_a_choice() -> None:
     ("echo back hello", {"text": "hello"}), ("parrot this: we ship friday", {"text": "we ship friday"}),
     ("say I'm back again 🙂", {"text": "I'm back again 🙂"}),  # "again" is not politeness when the text goes on
     ("say hi again!", {"text": "hi"}),
+    ("file a ticket: the mobile app logs me out", {"topic": "the mobile app logs me out"}),  # a choice in the topic
+    ("open a ticket, low priority: typo in the footer", {"topic": "typo in the footer", "priority": "low"}),
+    ("raise a ticket against the dashboard: charts don't render",  # a label before the colon
+     {"topic": "charts don't render", "component": "dashboard"}),
 ])
 def test_slots_are_read_where_people_put_them(recogniser: Recogniser, text: str, values: dict) -> None:
     best = confident(recogniser, text).best
