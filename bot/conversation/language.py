@@ -46,6 +46,7 @@ ENTITY = re.compile("|".join(map(re.escape, ENTITIES)), re.IGNORECASE)
 EMOJI = re.compile(r"(?<![\w:]):[a-z0-9_+'-]+:(?![\w:])", re.IGNORECASE)  # Slack's ":wave:": like an emoji, no word
 STRETCHED = re.compile(r"([^\W\d_])\1{2,}")  # "heyyy", "pleeease": a letter held for effect (kept doubled)
 SEPARATORS = frozenset(",;:!?()[]\"")  # what ends a stretch of free text when it sits between two words
+DASH = re.compile(r"(?:^|\s)-{1,2}\s")  # ... and a dash with a space after it (not "sign-on")
 
 
 @dataclass(frozen=True)
@@ -136,8 +137,8 @@ def tokens(text: str) -> list[Token]:
 
 
 def breaks_before(token: Token) -> bool:
-    """Whether punctuation stands between this token and the one before it ("login, high")."""
-    return any(char in SEPARATORS for char in token.before)
+    """Whether punctuation stands between this token and the one before it ("login, high", "ticket - the VPN")."""
+    return any(char in SEPARATORS for char in token.before) or DASH.search(token.before) is not None
 
 
 # --- what words carry -------------------------------------------------------------------------------------------
@@ -151,7 +152,8 @@ FILLERS = (
 # The ways of asking: they carry nothing at the start or the end of a request ("can you roll a die for me"), but
 # inside one they are words of it ("what can you do").
 ASKING = (
-    "so", "well", "now", "ok so", "okay so", "can you", "could you", "would you", "will you", "can u", "could u",
+    "so", "well", "now", "ok", "okay", "alright", "ok so", "okay so", "can you", "could you", "would you",
+    "will you", "can u", "could u",
     "would you mind", "do you mind", "would you please", "could you please", "can you please",
     "would you be able to", "are you able to", "help me", "can you help me", "could you help me",
     "please help me", "i would like to", "i would love to", "i want to", "i need to",

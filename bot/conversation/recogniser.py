@@ -45,6 +45,7 @@ EXACT, INFLECTED, SYNONYM, TYPO = 1.0, 0.9, 0.85, 0.75
 # ... and what a change of tense or number costs on top: "tickets I opened" are not "open a ticket"
 OTHER_TENSE, OTHER_NUMBER = 0.65, 0.75
 UNFILLED = 0.9  # an example with a slot the text does not fill is that much less said
+UNDERSTOOD = 0.75  # an example's word left out before a colon that introduces its text ("ticket pls: ...")
 PHRASAL = 0.6  # a verb of the example followed by a particle it does not have ("roll back", "roll over")
 TEXT_POWER = 1.5  # what the text leaves unexplained counts more than what the example misses
 EXAMPLE_POWER = 1.25
@@ -281,7 +282,8 @@ class Recogniser:
                     item = example.items[near] if 0 <= near < len(example.items) else None
                     if isinstance(item, ExampleWord) and near not in aligned.matched:
                         unsaid += item.weight
-        said = aligned.said + sum(SLOT_WEIGHT * reading.credit.get(name, 1.0) for name in filled)
+        said = aligned.said + sum(SLOT_WEIGHT * reading.credit.get(name, 1.0) for name in filled) + sum(
+            example.items[position].weight * UNDERSTOOD for position in reading.understood)  # type: ignore[union-attr]
         total = example.weight - unsaid + SLOT_WEIGHT * len(filled)
         return said / total if total > 0 else 0.0
 

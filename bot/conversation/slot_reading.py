@@ -30,6 +30,7 @@ from bot.conversation.said import Reader, Said
 from bot.conversation.slots import Number, Slot, SlotValueError, Text, quoted
 
 COLON = re.compile(r":\s")  # what introduces the text itself (not the "://" of a link)
+INTRODUCING = re.compile(r":\s|(?:^|\s)-{1,2}\s")  # ... and a dash: "ticket pls: ...", "open ticket - ..."
 ELSEWHERE = 0.6  # a number said neither where the example has its slot nor next to the slot's name
 # Words taken as free text explain less of themselves than words the example says ("open a ticket about X" is
 # better explained by that example than by "open {thing}"), and however long, they weigh at most TEXT_CAP
@@ -56,6 +57,7 @@ class Reading:
     notes: list[str] = field(default_factory=list)
     credit: dict[str, float] = field(default_factory=dict)  # slot -> how surely its words are its (default 1)
     free: set[int] = field(default_factory=set)  # units taken as free text
+    understood: set[int] = field(default_factory=set)  # example words a colon stands for ("ticket pls: ...")
 
     def explain(self, first_unit: int, last_unit: int, share: float = 1.0) -> None:
         for index in range(first_unit, last_unit):
@@ -249,9 +251,20 @@ class SlotReader:
                 continue
             named = self.named(model, said, item, used)
             bounds = named[1:] if named else self.text_bounds(said, example, matched, position)
+            if (bounds is None or bounds[0] >= bounds[1]) and position == len(example.items) - 1:
+                bounds = self.clause_before(said, matched)
             if bounds is None:
                 continue
             start, end = bounds
+            share = TEXT_SHARE
+            before = [matched[place] for place in matched if place < position]
+            if not named and position - 1 not in matched and before and self.introduced(
+                    said, max(before) + 1) == start and all(index in used or unit.filler or unit.weight <= LIGHT
+                                                            for index, unit in enumerate(said.units[:start])):
+                share = 1.0  # the colon says where the text is, and stands for the words left out before it:
+                # "ticket pls: the printer is on fire" (not for words said otherwise: "open ticket - ...")
+                reading.understood.update(place for place in range(position) if place not in matched
+                                          and isinstance(example.items[place], ExampleWord))
             if named:
                 reading.explain(named[0], start)  # "topic:" names the slot
             elif start and model.markers.get(said.units[start - 1].stems[-1]) == item:
@@ -259,9 +272,12 @@ class SlotReader:
                 while start < end and said.units[start].stems in copula:  # "link code is 555 111"
                     reading.explain(start, start + 1)
                     start += 1
-            end = next((index for index in range(start, end) if index in used), end)  # not over the example's words
+            words = used - set(matched.values()) | {  # the numbers read, and the example's words (an "a" found
+                matched[place] for place in matched  # out of order, inside the text, is the text's)
+                if example.items[place].weight > LIGHT or between(matched, place)}  # type: ignore[union-attr]
+            end = next((index for index in range(start, end) if index in words), end)  # not over the example's words
             after = example.items[position + 1] if position + 1 < len(example.items) else None
-            self.take_text(model, said, reading, spans, item, start, end, share=TEXT_SHARE,
+            self.take_text(model, said, reading, spans, item, start, end, share=share,
                             stop={after} if isinstance(after, str) else set())
 
     def named(self, model: IntentModel, said: Said, slot: str, used: set[int]) -> tuple[int, int, int] | None:
@@ -289,10 +305,12 @@ class SlotReader:
             start = matched[position - 1] + 1
         elif position - 2 in matched and isinstance(example.items[position - 1], ExampleWord) and all(
                 index in matched for index in literals if index != position - 1
-                and example.items[index].weight > LIGHT) and in_order(matched):  # type: ignore[union-attr]
+                and example.items[index].weight > LIGHT) and in_order(example, matched):  # type: ignore[union-attr]
             start = matched[position - 2] + 1  # only the anchor is missing: "raise a ticket: the printer ..."
             if start < len(said.units) and said.units[start].stems in self._stand_ins:
                 start += 1  # another word in its place: "a ticket for the broken printer"
+        elif (before := [place for place in matched if place < position]) and in_order(example, matched):
+            start = self.introduced(said, matched[max(before)] + 1)  # "ticket pls: the printer ...", "ticket - ..."
         end = len(said.units)
         if position + 1 in matched:
             end = matched[position + 1]
@@ -302,11 +320,63 @@ class SlotReader:
             return None
         return start, end
 
+    def past_values(self, model: IntentModel, said: Said, spans: list[ChoiceSpan], start: int, end: int) -> int:
+        """Where a text starts after the other slots' values it opens with, named and each a clause of its own
+        ("open ticket - priority: normal - SSO redirect fails"): they are theirs, not the text's."""
+        for span in sorted(spans, key=lambda each: each.first):
+            first_unit, last_unit = said.unit_of[span.first], said.unit_of[span.last - 1]
+            if first_unit < start:
+                continue
+            if not span.marked:
+                break  # a value alone is the text's: "about login, high priority"
+            lead, after = first_unit, last_unit + 1
+            before = self.next_to(said, first_unit, -1)
+            if before is not None and before >= start and model.markers.get(
+                    said.units[before].stems[-1]) == span.marked:
+                lead = before  # "priority: normal"
+            if after < end and model.markers.get(said.units[after].stems[-1]) == span.marked:
+                after += 1  # "normal priority"
+            if after >= end or not breaks_before(said.tokens[said.units[after].first]) or any(
+                    not (unit.filler or unit.weight <= LIGHT) for unit in said.units[start:lead]):
+                break
+            start = after
+        return start
+
+    def clause_before(self, said: Said, matched: dict[int, int]) -> tuple[int, int] | None:
+        """The clause before a request that would end with its text, when nothing follows it ("the VPN is down, can
+        you open a ticket?"): set off by punctuation, two words that carry something at least, greetings left out."""
+        if not matched:
+            return None
+        first = min(matched.values())
+        cut = first
+        while cut > 0 and not breaks_before(said.tokens[said.units[cut].first]):
+            if not (said.units[cut - 1].filler or said.units[cut - 1].weight <= LIGHT):
+                return None  # the request does not start a clause: "the printer is on fire" is a topic of none
+            cut -= 1
+        start = 0
+        while start < cut and (said.units[start].filler or said.units[start].key == self.reader.hello):
+            start += 1
+        if cut == 0 or sum(unit.weight >= 1.0 for unit in said.units[start:cut]) < 2:
+            return None
+        return start, cut
+
+    @staticmethod
+    def introduced(said: Said, index: int) -> int | None:
+        """The first word after these fillers, when a colon or a dash introduces it (or a filler before it)."""
+        introduced = False
+        while index < len(said.units):
+            introduced = introduced or INTRODUCING.search(said.tokens[said.units[index].first].before) is not None
+            if not said.units[index].filler:
+                return index if introduced else None
+            index += 1
+        return None
+
     def take_text(self, model: IntentModel, said: Said, reading: Reading, spans: list[ChoiceSpan], slot: str,
                    start: int, end: int, *, share: float = 1.0, stop: set[str] | None = None) -> None:
         """A Text slot's value from units [start, end): up to where another slot's value is set off ("about
         login, high priority") or where the example has the next slot ("order a {drink} {size}"), without the
         politeness at its end ("... for me")."""
+        start = self.past_values(model, said, spans, start, end)
         for span in spans:
             first_unit = said.unit_of[span.first]
             apart = span.apart and any(breaks_before(said.tokens[said.units[index].first])
@@ -440,6 +510,15 @@ class SlotReader:
             reading.problems[asked] = str(error)
 
 
-def in_order(matched: dict[int, int]) -> bool:
-    places = [matched[position] for position in sorted(matched)]
+def between(matched: dict[int, int], place: int) -> bool:
+    """Whether the example's word at `place` is said between the words said before and after it in the example."""
+    before = max((matched[each] for each in matched if each < place), default=-1)
+    after = min((matched[each] for each in matched if each > place), default=1 << 30)
+    return before < matched[place] < after
+
+
+def in_order(example: Example, matched: dict[int, int]) -> bool:
+    """Whether the example's words that carry something are said in its order (an "a" found later says nothing)."""
+    places = [matched[position] for position in sorted(matched)
+              if example.items[position].weight > LIGHT]  # type: ignore[union-attr]
     return places == sorted(places)

@@ -40,7 +40,7 @@ def test_echo_keeps_the_text_as_typed() -> None:
     assert say("echo Hello, *World*") == "Hello, *World*"
 
 
-@pytest.mark.parametrize("text", ["what is the meaning of life", "rol 6", "roll back the last deploy"])
+@pytest.mark.parametrize("text", ["what is the meaning of life", "bake 6 pies", "roll back the last deploy"])
 def test_unknown_text_gets_a_polite_fallback_pointing_to_help(text: str) -> None:
     reply = say(text)
     assert reply.startswith("Sorry, I can't do that yet.")

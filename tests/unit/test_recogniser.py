@@ -118,6 +118,10 @@ def test_two_intents_that_fit_alike_are_offered_as_a_choice() -> None:
     ("open a ticket, low priority: typo in the footer", {"topic": "typo in the footer", "priority": "low"}),
     ("raise a ticket against the dashboard: charts don't render",  # a label before the colon
      {"topic": "charts don't render", "component": "dashboard"}),
+    ("ticket: billing page shows wrong totals", {"topic": "billing page shows wrong totals"}),  # no verb
+    ("ticket please - the calendar won't load", {"topic": "the calendar won't load"}),
+    ("create ticket - priority: low - typo in the footer", {"topic": "typo in the footer", "priority": "low"}),
+    ("the export is broken, can you file a ticket?", {"topic": "the export is broken"}),  # the topic first
 ])
 def test_slots_are_read_where_people_put_them(recogniser: Recogniser, text: str, values: dict) -> None:
     best = confident(recogniser, text).best
