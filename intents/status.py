@@ -14,7 +14,8 @@ from bot.stores.jobs import JobStore
     description="Tell how the long job you asked for is going.",
     examples=["status", "what is the status", "is it done", "how is it going", "is my job done",
               "how is my job going", "any news on my job", "how far along is it", "what is happening with my job",
-              "how long will it take", "are you done", "are you still working on it", "is it ready"],
+              "how long will it take", "are you done", "are you still working on it", "is it ready",
+              "is it still running"],
     synonyms={"status": ("progress", "update", "news"), "job": ("request", "count", "result"),
               "going": ("coming along", "coming", "progressing", "getting on", "running")},
 )

@@ -147,7 +147,12 @@ def breaks_before(token: Token) -> bool:
 FILLERS = (
     "please", "pls", "plz", "kindly", "just", "um", "uh", "erm", "hmm", "oh", "ah", "maybe", "perhaps", "yet",
     "already", "quickly", "again", "actually", "really", "quite", "pretty", "very", "thanks", "thank you", "thx",
-    "cheers", "possibly", "still", "currently",
+    "cheers", "possibly", "still", "currently", "almost", "kind of", "sort of", "kinds of", "sorts of",
+    "type of", "types of", "btw", "by the way",
+    # when: "the tickets I opened last week" are my tickets
+    "today", "yesterday", "tonight", "this morning", "this afternoon", "this evening", "last night", "this week",
+    "last week", "this month", "last month", "this year", "last year", "recently", "so far", "earlier",
+    "the other day",
 )
 # The ways of asking: they carry nothing at the start or the end of a request ("can you roll a die for me"), but
 # inside one they are words of it ("what can you do").
@@ -191,6 +196,10 @@ WEAK = {
 DETERMINERS = frozenset({"a", "an", "the", "my", "your", "his", "her", "its", "our", "their", "this", "these", "those",
                          "every", "each", "another", "some"})
 OBJECTS = frozenset({*DETERMINERS, "that", "me", "us", "them", "him", "it"})
+# What a question may leave out at its start, understood ("[is it] still running?", "[are you] done yet?"): the
+# auxiliaries and the subject, never the question's word ("how", "what")
+ELLIPTIC = frozenset({"is", "are", "am", "was", "were", "do", "does", "did", "has", "have", "had", "will", "can",
+                      "it", "you", "i", "we", "they", "this", "that", "there"})
 # Saying no to something turns a request around: an unexplained negation counts more than a word.
 NEGATIONS = frozenset({"not", "never", "no", "nobody", "nothing", "none"})
 NEGATION_WEIGHT = 1.2
@@ -219,6 +228,13 @@ SAME = (
     ("help", "assist", "assistance", "help out", "help me out", "guidance", "tips", "hints", "support"),
     ("can", "able to", "capable of"),
     ("done", "finished", "complete", "completed", "ready"),
+    # the ways of asking how long something has left
+    ("eta", "how long will it take", "how long will it be", "how long will that take", "how long does it take",
+     "how much longer", "how much longer will it take", "how much longer will it be", "how long left",
+     "how long is left", "how much time is left", "how much time left", "how much more time", "how much time",
+     "how long until it is done", "how long till it is done", "how long until it is ready", "how long to go",
+     "when will it be done", "when will it be ready", "when will it finish", "when will it be finished",
+     "when will you be done", "when will you finish", "time left", "time remaining", "how soon"),
     ("job", "task"),
     ("say", "repeat", "echo", "parrot", "say back", "repeat back", "echo back", "parrot back", "read back",
      "say it back", "repeat it back", "say that back", "repeat that back"),
@@ -299,6 +315,7 @@ class Lexicon:
         self.negations = {stem(word) for word in NEGATIONS}
         self.determiners = {stem(word) for word in DETERMINERS}
         self.objects = {stem(word) for word in OBJECTS}
+        self.elliptic = {stem(word) for word in ELLIPTIC}
         self.particles = {stem(word) for word in PARTICLES}
         self.addressing = {stem(word) for word in ADDRESSING}
         self.trailing = {stems(phrase_words(phrase)) for phrase in TRAILING}

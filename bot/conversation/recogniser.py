@@ -53,6 +53,7 @@ EXAMPLE_POWER = 1.25
 # grammar: they count this much of their weight against it
 GRAMMAR = 0.4
 OWN_WORD = 0.5  # an intent's word from another of its examples explains this much of itself
+MODIFIER = 0.5  # ... and a known word that modifies a noun of the example ("my primes job")
 OUT_OF_ORDER = 0.25  # what a word said out of the example's order loses
 SLOT_WEIGHT = 1.0  # a filled slot of the example counts as one word said
 TEXT_EXPLAINED_WHEN_A_REQUEST = 0.5  # `read_slots`: a free-text answer that reads as a request of its own
@@ -218,6 +219,7 @@ class Recogniser:
         if not aligned.matched:
             return _Scored(example, 0.0, reading, 0)
         self._read(example, said, reading, aligned.matched, {} if spans is None else spans)
+        reading.understood.update(self._elided(example, said, aligned.matched))
         placeholders = [(position, item) for position, item in enumerate(example.items) if isinstance(item, str)]
         filled = [name for _, name in placeholders if name in reading.values or name in reading.problems]
         said_share = self._said_share(example, reading, aligned, placeholders, filled)
@@ -264,11 +266,37 @@ class Recogniser:
         self._slots.texts(model, said, reading, used, choices, example, matched)
         self._slots.choices(model, said, reading, choices, example, matched)
         self._greeted(said, reading)
+        self._modifiers(said, reading, matched)
         said_again, hello = {said.units[index].stems for index in matched.values()}, self._reader.hello
         for index, unit in enumerate(said.units):  # "hey hey", "hello, how are you": the same word again
             if index not in reading.explained and (unit.stems in said_again or (unit.key == hello and any(
                     said.units[each].key == hello for each in matched.values()))):
                 reading.explain(index, index + 1)
+
+    def _modifiers(self, said: Said, reading: Reading, matched: dict[int, int]) -> None:
+        """A known word between a determiner and a noun of the example says which one ("is my primes job done?",
+        "the prime count"): it explains MODIFIER of itself. Not an unknown word: "my flight status" is another's."""
+        nouns = set(matched.values())
+        determiners = self._reader.lexicon.determiners
+        for index in range(1, len(said.units) - 1):
+            unit = said.units[index]
+            if index not in reading.explained and index + 1 in nouns and unit.weight >= 1.0 and unit.number is None \
+                    and said.units[index - 1].stems[-1] in determiners and unit.stems[-1] in self._reader.known_stems:
+                reading.explain(index, index + 1, MODIFIER)
+
+    def _elided(self, example: Example, said: Said, matched: dict[int, int]) -> list[int]:
+        """The example's opening auxiliaries and subject that a question starting with the rest leaves out, understood:
+        "still running?" says "is it still running"."""
+        elided = []
+        for position, item in enumerate(example.items):
+            if position in matched:
+                first = matched[position]
+                opening = all(unit.filler or unit.key == self._reader.hello for unit in said.units[:first])
+                return elided if opening else []
+            if not isinstance(item, ExampleWord) or item.stems[-1] not in self._reader.lexicon.elliptic:
+                return []
+            elided.append(position)
+        return []
 
     @staticmethod
     def _said_share(example: Example, reading: Reading, aligned: _Aligned, placeholders: list[tuple[int, str]],

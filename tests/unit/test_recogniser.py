@@ -53,6 +53,13 @@ def confident(recogniser: Recogniser, text: str) -> Recognition:
     ("open a ticket about payments, it's urgent", "open_ticket", {"topic": "payments", "priority": "high"}),
     ("can you help me open a ticket?", "open_ticket", {}),
     ("can you help me?", "help", {}),
+    ("how long left?", "status", {}),  # the ways of asking how long something has left
+    ("when will it be finished?", "status", {}),
+    ("still going?", "status", {}),  # a question without its "is it"
+    ("almost done?", "status", {}),
+    ("is my prime count done?", "status", {}),  # a known word that says which job
+    ("tickets I filed yesterday", "my_tickets", {}),  # when, said of a listing
+    ("show my tickets from this week", "my_tickets", {}),
 ])
 def test_what_people_type_is_understood(recogniser: Recogniser, text: str, intent: str, values: dict) -> None:
     best = confident(recogniser, text).best
@@ -66,7 +73,9 @@ def test_what_people_type_is_understood(recogniser: Recogniser, text: str, inten
                                   "help yourself to cookies", "", "?!", "I can't help it",
                                   "hello kitty", "the die is cast", "count on me", "we're on a roll this week",
                                   "the echo in this room is terrible", "my echo dot won't connect",
-                                  "echo $PATH is empty on my laptop, any idea why"])
+                                  "echo $PATH is empty on my laptop, any idea why",
+                                  "how much longer is the meeting?", "how long is a piece of string",
+                                  "I'm running late", "what's my flight status"])
 def test_a_word_that_happens_to_be_an_intents_does_not_start_it(recogniser: Recogniser, text: str) -> None:
     assert recogniser.recognise(text).verdict == "unknown"
 
