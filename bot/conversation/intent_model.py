@@ -46,6 +46,7 @@ class IntentModel:
     anchors: dict[str, set[str]] = field(default_factory=dict)  # Text slot -> keys of the words before it
     longest_choice: int = 0
     words: set[str] = field(default_factory=set)  # every key and stem its examples, synonyms and slots may explain
+    plural: dict[str, bool] = field(default_factory=dict)  # a one-word synonym's key -> whether it was given plural
 
     def slot(self, name: str) -> Slot:
         return self.intent.slot(name)
@@ -63,6 +64,7 @@ def build(intent: Intent, reader: Reader) -> IntentModel:
             reader.know(words)
             if len(words) == 1:
                 group.add(reader.key_of(words[0]))
+                model.plural[reader.key_of(words[0])] = plural(words[0])
             else:
                 phrase_key = "~" + " ".join(stems(words))
                 reader.add_phrase(stems(words), phrase_key)
@@ -119,3 +121,8 @@ def _example(reader: Reader, model: IntentModel, text: str) -> Example:
     return Example(model, text, items, weight, slots=len(names),
                     numbers=sum(isinstance(model.slot(name).type, Number) for name in names),
                     free=any(isinstance(model.slot(name).type, Text) for name in names))
+
+
+def plural(word: str) -> bool:
+    """Whether a word is a plural ("tickets"; not "status", "progress")."""
+    return word.endswith("s") and not word.endswith("ss") and stem(word) != word

@@ -211,7 +211,8 @@ PARTICLES = frozenset({"back", "over", "out", "up", "down", "off", "away", "arou
 SAME = (
     ("open", "create", "file", "raise", "start", "make", "submit", "log", "lodge", "add", "open up"),
     ("show", "list", "display", "view", "see", "give", "fetch", "check", "find", "get", "pull up", "bring up",
-     "show me", "give me", "get me", "let me see", "let me know", "look up", "look at"),
+     "show me", "give me", "get me", "let me see", "let me know", "look up", "look at", "a list of", "list of",
+     "examples of", "an example of", "some examples of", "an overview of"),
     ("about", "regarding", "concerning", "re", "with regard to", "in regard to", "relating to", "related to",
      "on the subject of"),
     ("count", "how many", "number of", "tally", "calculate", "compute", "count up", "how much"),
@@ -226,7 +227,9 @@ SAME = (
      "nice to meet you", "pleased to meet you", "good to see you", "anyone there", "anybody there",
      "is anyone there", "is anybody there", "are you there", "you there"),
     ("help", "assist", "assistance", "help out", "help me out", "guidance", "tips", "hints", "support"),
-    ("can", "able to", "capable of"),
+    ("can", "able to", "capable of", "good at", "supposed to", "meant to"),
+    # what a question asks for, said as a noun: "things you can do" is "what you can do"
+    ("what", "things", "the things", "stuff", "the stuff", "kind of stuff", "kind of things"),
     ("done", "finished", "complete", "completed", "ready"),
     # the ways of asking how long something has left
     ("eta", "how long will it take", "how long will it be", "how long will that take", "how long does it take",

@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from bot.conversation.intent import Intent
-from bot.conversation.intent_model import Example, ExampleWord, IntentModel, build
-from bot.conversation.language import CONTROL, GLUE, LEADS, LIGHT, phrase_stems, stem
+from bot.conversation.intent_model import Example, ExampleWord, IntentModel, build, plural
+from bot.conversation.language import CONTROL, GLUE, LEADS, LIGHT, phrase_stems
 from bot.conversation.language import affirmation as _affirmation
 from bot.conversation.said import Reader, Said, Unit
 from bot.conversation.slot_reading import TEXT_CAP, ChoiceSpan, Reading, SlotReader
@@ -266,21 +266,23 @@ class Recogniser:
         self._slots.texts(model, said, reading, used, choices, example, matched)
         self._slots.choices(model, said, reading, choices, example, matched)
         self._greeted(said, reading)
-        self._modifiers(said, reading, matched)
+        self._modifiers(model, said, reading, matched)
         said_again, hello = {said.units[index].stems for index in matched.values()}, self._reader.hello
         for index, unit in enumerate(said.units):  # "hey hey", "hello, how are you": the same word again
             if index not in reading.explained and (unit.stems in said_again or (unit.key == hello and any(
                     said.units[each].key == hello for each in matched.values()))):
                 reading.explain(index, index + 1)
 
-    def _modifiers(self, said: Said, reading: Reading, matched: dict[int, int]) -> None:
-        """A known word between a determiner and a noun of the example says which one ("is my primes job done?",
-        "the prime count"): it explains MODIFIER of itself. Not an unknown word: "my flight status" is another's."""
+    def _modifiers(self, model: IntentModel, said: Said, reading: Reading, matched: dict[int, int]) -> None:
+        """A known word between a determiner and a noun of the example or the intent says which one ("is my primes
+        job done?", "how far along is the prime count?"): it explains MODIFIER of itself. Not an unknown word: "my
+        flight status" is another's."""
         nouns = set(matched.values())
         determiners = self._reader.lexicon.determiners
         for index in range(1, len(said.units) - 1):
             unit = said.units[index]
-            if index not in reading.explained and index + 1 in nouns and unit.weight >= 1.0 and unit.number is None \
+            if index not in reading.explained and (index + 1 in nouns or said.units[index + 1].key in model.own) \
+                    and unit.weight >= 1.0 and unit.number is None \
                     and said.units[index - 1].stems[-1] in determiners and unit.stems[-1] in self._reader.known_stems:
                 reading.explain(index, index + 1, MODIFIER)
 
@@ -369,7 +371,8 @@ class Recogniser:
                     INFLECTED if unit.stems == item.stems else SYNONYM)
                 credit *= _inflection(unit, item, number=unit.stems == item.stems)
             elif unit.key in aliases:
-                credit = (TYPO if unit.typo else SYNONYM) * _inflection(unit, item, number=True, tense=True)
+                credit = (TYPO if unit.typo else SYNONYM) * _inflection(unit, item, number=True, tense=True,
+                                                                        given=model.plural.get(unit.key))
             else:
                 continue
             if not credit:
@@ -448,18 +451,15 @@ class Recogniser:
         return min(1.0, explained / said.weight)
 
 
-def _plural(word: str) -> bool:
-    return word.endswith("s") and not word.endswith("ss") and stem(word) != word
-
-
-def _inflection(said: Unit, example: ExampleWord, *, number: bool, tense: bool = False) -> float:
+def _inflection(said: Unit, example: ExampleWord, *, number: bool, tense: bool = False,
+                given: bool | None = None) -> float:
     """What saying the example's word in another tense or number costs: "opened" or "did I open" for "open",
-    "tickets" for "ticket". Of the same word or an intent's synonym ("report" for "opened", "issues" for "ticket");
-    not of the general groups, whose words differ in form anyway ("finished" may well mean "done", "greetings"
-    "hello")."""
+    "tickets" for "ticket". Of the same word or an intent's synonym ("report" for "opened", "issues" for "ticket";
+    a synonym in the number the author gave it: "usage" for "commands" is no singular of it); not of the general
+    groups, whose words differ in form anyway ("finished" may well mean "done", "greetings" "hello")."""
     factor = 1.0
     if (tense or said.stems == example.stems) and said.past != example.past:
         factor *= OTHER_TENSE
-    if number and _plural(said.words[-1]) != _plural(example.words[-1]):
+    if number and plural(said.words[-1]) != (plural(example.words[-1]) if given is None else given):
         factor *= OTHER_NUMBER
     return factor

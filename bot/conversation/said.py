@@ -217,6 +217,7 @@ class Reader:
         for number, unit in enumerate(units):
             unit.past = len(unit.words) == 1 and (past(unit.words[0]) or (unit.weight >= 1.0 and any(
                 other.words == ("did",) for other in units[max(0, number - 2):number])))
+        self._relative_clauses(units)
         for number, unit in enumerate(units):
             for position in range(unit.first, unit.last):
                 unit_of[position] = number
@@ -241,6 +242,30 @@ class Reader:
                 typed[len(fixed_cut)] = word
                 fixed_cut.append(Token(part, token.start, token.end, token.before if number == 0 else ""))
         return fixed_cut, typed
+
+    def _relative_clauses(self, units: list[Unit]) -> None:
+        """"the job I started", "the tickets I've opened", "the count I kicked off": a thing with a clause of what I
+        did to it is mine. Its "the" reads as "my"; the clause carries little."""
+        for index in range(len(units) - 3):
+            if units[index].words not in (("the",), ("that",), ("those",)):
+                continue
+            for head in (index + 1, index + 2):  # the noun, or a word before it: "the prime count I started"
+                verb = head + 2
+                if verb >= len(units) or units[head + 1].words not in (("i",), ("we",)) or any(
+                        unit.filler or unit.number is not None or unit.weight <= LIGHT
+                        for unit in units[index + 1:head + 1]):
+                    continue
+                if units[verb].stems == ("have",) and verb + 1 < len(units):
+                    verb += 1
+                if not units[verb].past:
+                    continue
+                last = verb + 1 if verb + 1 < len(units) and (
+                    units[verb + 1].stems[-1] in self.lexicon.particles or units[verb + 1].words == ("for",)) else verb
+                units[index].key, units[index].stems = self.key_of("my"), ("my",)
+                units[index].weight = self.lexicon.weight(units[index].key)
+                for unit in units[head + 1:last + 1]:
+                    unit.weight = min(unit.weight, LIGHT)
+                break
 
     def _inside_asking(self, cut: list[Token], words: list[str], word_stems: list[str],
                        numbers: dict[int, FoundNumber], units: list[Unit]) -> list[Unit]:

@@ -60,6 +60,11 @@ def confident(recogniser: Recogniser, text: str) -> Recognition:
     ("is my prime count done?", "status", {}),  # a known word that says which job
     ("tickets I filed yesterday", "my_tickets", {}),  # when, said of a listing
     ("show my tickets from this week", "my_tickets", {}),
+    ("what sorts of things can you help me with?", "help", {}),  # "things" ask what, "sort of" hedges
+    ("show me some examples", "help", {}), ("any docs?", "help", {}),  # help's own words for itself
+    ("tell me what you're good at", "help", {}), ("what am I meant to say here", "help", {}),
+    ("is the job I started finished?", "status", {}),  # the thing I did something to is mine
+    ("list the tickets I've opened", "my_tickets", {}),
 ])
 def test_what_people_type_is_understood(recogniser: Recogniser, text: str, intent: str, values: dict) -> None:
     best = confident(recogniser, text).best
