@@ -26,6 +26,8 @@ DIGIT_WORDS = {"zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three"
     description="Get a one-time code that links the voice bot (a phone call, the web app) to you.",
     examples=["link voice", "link my voice", "link my phone", "voice link code", "connect my phone",
               "link my voice account"],
+    synonyms={"link": ("connect", "pair", "hook up", "set up"),
+              "voice": ("voice bot", "voice assistant", "phone bot", "calls")},
 )
 def link_voice(turn: Turn, links: LinkStore) -> Reply:
     if turn.person.via != "slack":
@@ -42,6 +44,7 @@ def link_voice(turn: Turn, links: LinkStore) -> Reply:
     title="Link this call",
     description="Link this call to your Slack account with the code Parley gave you in Slack.",
     examples=["link {code}", "link code {code}", "my code is {code}", "the code is {code}", "link me"],
+    synonyms={"link": ("use", "enter", "redeem")},
     slots=[Slot("code", Text(max_length=60), prompt="What is the six-digit code I gave you in Slack?",
                 example="123 456", secret=True)],
 )
@@ -64,6 +67,9 @@ def link(turn: Turn, code: str, links: LinkStore, limits: RateLimits) -> Reply:
     title="Unlink this call",
     description="Forget that this call is linked to a Slack account.",
     examples=["unlink", "unlink me", "unlink my account", "forget my link"],
+    synonyms={"unlink": ("disconnect", "unpair", "detach", "remove the link", "undo the link", "delete the link",
+                         "break the link", "stop linking"),
+              "account": ("phone", "call", "slack account", "slack")},
 )
 def unlink(turn: Turn, links: LinkStore) -> Reply:
     if turn.via != "lex" or not turn.caller_id:

@@ -1,16 +1,20 @@
 """What the recogniser knows of an intent, built from its declaration: its examples as words and slots, the
-synonyms that stand for its words, the names and anchors of its slots, the ways its choices are said.
+synonyms that stand for its words, the names and anchors of its slots, the ways its choices are said, and which of
+its Text slots are codes (their example is made of numbers, "123 456": free text without a number is none of them).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 
 from bot.conversation.intent import PLACEHOLDER, Intent
 from bot.conversation.language import phrase_words, stem, stems, tokens
 from bot.conversation.said import Reader
 from bot.conversation.slots import Choice, Number, Slot, Text
+
+NUMERIC = re.compile(r"[\d\s.,-]*\d[\d\s.,-]*")  # a Text slot's example that is a code, not words: "123 456"
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,7 @@ class IntentModel:
     longest_choice: int = 0
     words: set[str] = field(default_factory=set)  # every key and stem its examples, synonyms and slots may explain
     plural: dict[str, bool] = field(default_factory=dict)  # a one-word synonym's key -> whether it was given plural
+    numeric: set[str] = field(default_factory=set)  # Text slots whose example is made of numbers (a code: "123 456")
 
     def slot(self, name: str) -> Slot:
         return self.intent.slot(name)
@@ -74,6 +79,8 @@ def build(intent: Intent, reader: Reader) -> IntentModel:
     for example in intent.examples:
         model.examples.append(_example(reader, model, example))
     for slot in intent.slots:
+        if isinstance(slot.type, Text) and slot.example and NUMERIC.fullmatch(slot.example):
+            model.numeric.add(slot.name)
         for word in phrase_words(slot.name.replace("_", " ")):
             model.markers[stem(word)] = slot.name
             reader.know((word,))

@@ -256,6 +256,8 @@ class SlotReader:
             if bounds is None:
                 continue
             start, end = bounds
+            if item in model.numeric and all(unit.number is None for unit in said.units[start:end]):
+                continue  # a code is said in numbers: "the code is broken" gives none
             share = TEXT_SHARE
             before = [matched[place] for place in matched if place < position]
             if not named and position - 1 not in matched and before and self.introduced(
@@ -301,8 +303,8 @@ class SlotReader:
         literals = [index for index, item in enumerate(example.items) if isinstance(item, ExampleWord)]
         if position == 0:
             start = 0
-        elif position - 1 in matched:
-            start = matched[position - 1] + 1
+        elif position - 1 in matched and between(matched, position - 1):  # "here's my code: ..." is no "is" of
+            start = matched[position - 1] + 1  # "my code is {code}"
         elif position - 2 in matched and isinstance(example.items[position - 1], ExampleWord) and all(
                 index in matched for index in literals if index != position - 1
                 and example.items[index].weight > LIGHT) and in_order(example, matched):  # type: ignore[union-attr]
