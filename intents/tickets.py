@@ -69,7 +69,7 @@ def open_ticket(turn: Turn, topic: str, priority: str, component: str | None, ti
     examples=["my tickets", "list my tickets", "show my tickets", "what tickets do I have", "my open tickets",
               "tickets I opened", "which tickets did I open", "what is the status of my tickets"],
     synonyms={"tickets": ("issues", "bugs", "problems", "cases", "requests", "support tickets"),
-              "opened": ("reported",)},
+              "opened": ("reported",), "status": ("update", "updates", "news", "progress")},
 )
 def my_tickets(turn: Turn, tickets: TicketStore) -> Reply:
     found = tickets.mine(turn.person.key)

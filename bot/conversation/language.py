@@ -166,12 +166,12 @@ ASKING = (
     "i wish to", "i would love", "i would like to know", "i want to know", "i need to know", "i wonder",
     "i was wondering", "do you know", "can i", "could i", "may i", "let us", "go ahead and", "try to", "for me",
     "tell me", "for us", "me please", "if you can", "if you could", "if possible", "when you can", "real quick",
-    "right now", "you know",
+    "right now", "you know", "back to me", "back to us", "out loud",
 )
 # Politeness that closes a request, left out of the free text before it ("a ticket about the login page for me")
 TRAILING = ("please", "pls", "plz", "for me", "thanks", "thank you", "thx", "cheers", "now", "right now",
             "real quick", "quickly", "if you can", "if you could", "if possible", "when you can", "for us",
-            "me please", "again")
+            "me please", "again", "back to me", "back to us", "out loud", "aloud")
 # The names people call the bot by when they talk to it: addressing it says nothing about the request.
 ADDRESSING = frozenset({"parley", "bot", "everyone", "everybody", "team", "folks", "guys", "yall", "partner",
                         "friend", "buddy", "mate", "people"})
@@ -191,6 +191,9 @@ WEAK = {
                      "anything", "about", "if", "out", "let", "like", "want", "need", "know", "got", "get", "go",
                      "going"), SOME),
 }
+# Past forms that do not end in -ed ("the request I sent", "the count I ran")
+IRREGULAR_PAST = frozenset({"sent", "made", "got", "ran", "began", "gave", "wrote", "took", "brought", "bought",
+                            "found", "kept", "did", "said", "told", "saw", "left", "built", "threw", "rolled"})
 # Words before a noun: an intent's verb after one of these is a noun ("I'm on a roll", "this link is broken"); a
 # verb followed by one has its object ("roll a die", "link my phone")
 DETERMINERS = frozenset({"a", "an", "the", "my", "your", "his", "her", "its", "our", "their", "this", "these", "those",
@@ -227,7 +230,10 @@ SAME = (
      "nice to meet you", "pleased to meet you", "good to see you", "anyone there", "anybody there",
      "is anyone there", "is anybody there", "are you there", "you there"),
     ("help", "assist", "assistance", "help out", "help me out", "guidance", "tips", "hints", "support"),
-    ("can", "able to", "capable of", "good at", "supposed to", "meant to"),
+    ("can", "able to", "capable of", "good at", "good for", "supposed to", "meant to"),
+    # thanking for something asks for nothing: "thanks for the help" is no request for help
+    ("thanks for", "thank you for", "thx for", "cheers for", "thanks so much for", "thank you so much for",
+     "thanks again for", "appreciate the"),
     # what a question asks for, said as a noun: "things you can do" is "what you can do"
     ("what", "things", "the things", "stuff", "the stuff", "kind of stuff", "kind of things"),
     ("done", "finished", "complete", "completed", "ready"),
@@ -236,6 +242,7 @@ SAME = (
      "how much longer", "how much longer will it take", "how much longer will it be", "how long left",
      "how long is left", "how much time is left", "how much time left", "how much more time", "how much time",
      "how long until it is done", "how long till it is done", "how long until it is ready", "how long to go",
+     "how long until", "how long till", "how long before",
      "when will it be done", "when will it be ready", "when will it finish", "when will it be finished",
      "when will you be done", "when will you finish", "time left", "time remaining", "how soon"),
     ("job", "task"),

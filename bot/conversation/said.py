@@ -12,7 +12,17 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.conversation.language import LIGHT, SHORTHAND, WRAPPING_KEYS, Token, breaks_before, lexicon, stem, tokens
+from bot.conversation.language import (
+    IRREGULAR_PAST,
+    LIGHT,
+    SHORTHAND,
+    WRAPPING_KEYS,
+    Token,
+    breaks_before,
+    lexicon,
+    stem,
+    tokens,
+)
 from bot.conversation.numbers import FoundNumber, find_numbers
 from bot.conversation.slots import typo_distance
 
@@ -327,4 +337,4 @@ class Reader:
 
 
 def past(word: str) -> bool:
-    return word.endswith("ed") and stem(word) != word
+    return (word.endswith("ed") and stem(word) != word) or word in IRREGULAR_PAST

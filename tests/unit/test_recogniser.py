@@ -65,6 +65,10 @@ def confident(recogniser: Recogniser, text: str) -> Recognition:
     ("tell me what you're good at", "help", {}), ("what am I meant to say here", "help", {}),
     ("is the job I started finished?", "status", {}),  # the thing I did something to is mine
     ("list the tickets I've opened", "my_tickets", {}),
+    ("is the request I sent finished?", "status", {}),
+    ("how long till my job finishes?", "status", {}),
+    ("link 555 123", "link", {"code": "555 123"}),  # a code is said in numbers
+    ("disconnect me", "unlink", {}),
 ])
 def test_what_people_type_is_understood(recogniser: Recogniser, text: str, intent: str, values: dict) -> None:
     best = confident(recogniser, text).best
@@ -80,7 +84,8 @@ def test_what_people_type_is_understood(recogniser: Recogniser, text: str, inten
                                   "the echo in this room is terrible", "my echo dot won't connect",
                                   "echo $PATH is empty on my laptop, any idea why",
                                   "how much longer is the meeting?", "how long is a piece of string",
-                                  "I'm running late", "what's my flight status"])
+                                  "I'm running late", "what's my flight status", "thanks for the help",
+                                  "the code is broken", "link the PR to the issue", "this link is broken"])
 def test_a_word_that_happens_to_be_an_intents_does_not_start_it(recogniser: Recogniser, text: str) -> None:
     assert recogniser.recognise(text).verdict == "unknown"
 
@@ -127,7 +132,7 @@ def test_two_intents_that_fit_alike_are_offered_as_a_choice() -> None:
     ("repeat the following back to me: meeting moved", {"text": "meeting moved"}),
     ("echo back hello", {"text": "hello"}), ("parrot this: we ship friday", {"text": "we ship friday"}),
     ("say I'm back again 🙂", {"text": "I'm back again 🙂"}),  # "again" is not politeness when the text goes on
-    ("say hi again!", {"text": "hi"}),
+    ("say hi again!", {"text": "hi"}), ("can you say hello world back to me", {"text": "hello world"}),
     ("file a ticket: the mobile app logs me out", {"topic": "the mobile app logs me out"}),  # a choice in the topic
     ("open a ticket, low priority: typo in the footer", {"topic": "typo in the footer", "priority": "low"}),
     ("raise a ticket against the dashboard: charts don't render",  # a label before the colon
