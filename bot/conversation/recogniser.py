@@ -5,14 +5,23 @@ English (`language.py`): deterministic, no network, no model. Each example is co
 word, after both went through the same hands (contractions, fillers, stems, the words people use for the same
 request, typos read as the known word one edit away):
 
-- how much of the example the text says (its words by weight, in its order, and its slots filled), times
+- how much of the example the text says (its words by weight, in its order, and its slots filled; what a question
+  leaves out at its start is understood, "still running?" says "is it still running"; so are the words a colon
+  stands for, "ticket pls: ..."), times
 - how much of the text the example explains (its words, the slot values, fillers; an intent's own words from its
-  other examples count half; anything else counts against it: "roll back the last deploy" is not a die roll).
+  other examples count half, and so does a known word that says which of its nouns, "my primes job"; anything
+  else counts against it: "roll back the last deploy" is not a die roll).
+
+An example's first word followed by its object is a verb: after a determiner in the text it is a noun, not the
+request ("I'm on a roll", "this link is broken").
 
 Slots are read where people put them: a Number anywhere it fits (at the example's place, next to its name "8
 sides", or the only number said), a Choice value or synonym anywhere (or one edit away), a Text slot from the
-words after (or before) its anchor in the example ("a ticket about the printer" -> topic "the printer"), up to
-where the sentence turns to another slot ("about login, high priority").
+words after (or before) its anchor in the example ("a ticket about the printer" -> topic "the printer"), or after a
+colon or a dash in its place ("ticket - the printer is on fire"), or the clause before the request ("the printer is
+on fire, can you open a ticket?"), up to where the sentence turns to another slot ("about login, high priority") or
+to a question about it ("..., any idea why?"). A Text slot whose example is made of numbers is a code: free text
+without a number is none.
 
 Verdicts: `confident` (act on the best), `ambiguous` (offer the top two or three), `unknown` (the fallback, with
 the closest intents as suggestions). The thresholds are below; `make nlu` measures them on tests/nlu/.

@@ -1,6 +1,8 @@
 """Slot values where people put them, for one intent: a Number at the example's place, next to its name ("8 sides")
 or as the only number said; a Choice value, synonym or typo anywhere (the one named next to it first); a Text slot
-after its anchor or its name, up to where the sentence turns to another slot ("about login, high priority").
+after its anchor or its name (or a colon or a dash in the anchor's place, or in the clause before the request), past
+the words that frame it ("say this back to me: ...") and the values named before it, up to where the sentence turns
+to another slot ("about login, high priority") or to a question about it ("..., any idea why?").
 
 Used by the recogniser for each example it scores (`numbers`, `choice_spans`, `texts`, `choices`) and for a
 dialog in progress (`lead`, `named_texts`, `answer_text`, `explain_miss`). What is read goes into a Reading:
@@ -157,10 +159,14 @@ class SlotReader:
                       matched: dict[int, int], slot: Slot) -> None:
         """"roll abc": one unknown word (or one piece of text without a space, "roll <!here>") where the example has a
         number is a number mistyped, not another request ("roll back" is a phrasal verb, "roll the dice" a word of
-        the example)."""
+        the example); only when the request starts the sentence ("egg roll recipe" is no roll)."""
         position = example.items.index(slot.name) if slot.name in example.items else -1
         literals = [index for index, item in enumerate(example.items) if isinstance(item, ExampleWord)]
         if position < 1 or position - 1 not in matched or any(index not in matched for index in literals):
+            return
+        first = min(matched.values())
+        if any(not (unit.filler or unit.weight <= LIGHT or unit.key == self.reader.hello)
+               for unit in said.units[:first]):
             return
         start = matched[position - 1] + 1
         end = matched[position + 1] if position + 1 in matched else len(said.units)

@@ -85,7 +85,8 @@ def test_what_people_type_is_understood(recogniser: Recogniser, text: str, inten
                                   "echo $PATH is empty on my laptop, any idea why",
                                   "how much longer is the meeting?", "how long is a piece of string",
                                   "I'm running late", "what's my flight status", "thanks for the help",
-                                  "the code is broken", "link the PR to the issue", "this link is broken"])
+                                  "the code is broken", "link the PR to the issue", "this link is broken",
+                                  "egg roll recipe"])
 def test_a_word_that_happens_to_be_an_intents_does_not_start_it(recogniser: Recogniser, text: str) -> None:
     assert recogniser.recognise(text).verdict == "unknown"
 
