@@ -16,6 +16,7 @@ from tests.nlu.evaluate import HERE, OUT_OF_SCOPE, evaluate, load, main, render,
 
 THRESHOLD = 0.95
 DEMO_INTENTS = ("echo", "hello", "help", "my_tickets", "open_ticket", "primes", "roll", "status")
+LINK_INTENTS = ("link_voice", "link", "unlink")
 
 
 def test_the_demo_set_is_understood() -> None:
@@ -30,6 +31,8 @@ def test_the_demo_set_is_large_enough_to_mean_something() -> None:
     items = load([HERE / "demo.yml"])
     for name in DEMO_INTENTS:
         assert len([item for item in items if item.intent == name]) >= 20, name
+    for name in LINK_INTENTS:  # newer: fewer lines, written before the recogniser was tuned for them
+        assert len([item for item in items if item.intent == name]) >= 10, name
     assert len([item for item in items if item.intent == OUT_OF_SCOPE]) >= 60
 
 
