@@ -166,7 +166,7 @@ ASKING = (
     "i wish to", "i would love", "i would like to know", "i want to know", "i need to know", "i wonder",
     "i was wondering", "do you know", "can i", "could i", "may i", "let us", "go ahead and", "try to", "for me",
     "tell me", "for us", "me please", "if you can", "if you could", "if possible", "when you can", "real quick",
-    "right now", "you know", "back to me", "back to us", "out loud",
+    "right now", "you know", "back to me", "back to us", "out loud", "or not", "or what",
 )
 # Politeness that closes a request, left out of the free text before it ("a ticket about the login page for me")
 TRAILING = ("please", "pls", "plz", "for me", "thanks", "thank you", "thx", "cheers", "now", "right now",
@@ -199,6 +199,8 @@ IRREGULAR_PAST = frozenset({"sent", "made", "got", "ran", "began", "gave", "wrot
 DETERMINERS = frozenset({"a", "an", "the", "my", "your", "his", "her", "its", "our", "their", "this", "these", "those",
                          "every", "each", "another", "some"})
 OBJECTS = frozenset({*DETERMINERS, "that", "me", "us", "them", "him", "it"})
+# ... and the subjects before a verb that make it a statement, not a request ("who says that?")
+SUBJECTS = frozenset({"who", "he", "she", "they", "which", "someone", "somebody", "everyone", "nobody"})
 # What a question may leave out at its start, understood ("[is it] still running?", "[are you] done yet?"): the
 # auxiliaries and the subject, never the question's word ("how", "what")
 ELLIPTIC = frozenset({"is", "are", "am", "was", "were", "do", "does", "did", "has", "have", "had", "will", "can",
@@ -324,6 +326,7 @@ class Lexicon:
         self.weak = {stem(word): weight for word, weight in WEAK.items()}
         self.negations = {stem(word) for word in NEGATIONS}
         self.determiners = {stem(word) for word in DETERMINERS}
+        self.not_before_verbs = self.determiners | {stem(word) for word in SUBJECTS}
         self.objects = {stem(word) for word in OBJECTS}
         self.elliptic = {stem(word) for word in ELLIPTIC}
         self.particles = {stem(word) for word in PARTICLES}
@@ -380,7 +383,8 @@ FRAMING = ("this", "that", "it", "these", "these words", "the following", "follo
 # container, any idea why?"): not part of a text to take down, and no request ("why" carries a whole word's weight)
 QUESTION_TAILS = ("why", "any idea why", "any idea", "any ideas", "any clue", "any clue why", "how come",
                   "what gives", "what is wrong", "what is going on", "any thoughts", "any suggestions", "any advice",
-                  "is that normal", "is this normal", "is that a bug", "is this a bug", "why is that", "why not")
+                  "is that normal", "is this normal", "is that a bug", "is this a bug", "why is that", "why not",
+                  "right", "is it not", "is not it", "do not you think")
 # What links a slot's name to its new value ("the topic is login", "set the priority to high")
 COPULA = ("is", "be", "should be", "will be", "to", "it is", "becomes", "equals")
 # What people say to steer a conversation rather than to answer it: never taken as a free-text answer outright

@@ -36,7 +36,7 @@ from typing import Any, Literal
 
 from bot.conversation.intent import Intent
 from bot.conversation.intent_model import Example, ExampleWord, IntentModel, build, plural
-from bot.conversation.language import CONTROL, GLUE, LEADS, LIGHT, phrase_stems
+from bot.conversation.language import CONTROL, GLUE, LEADS, LIGHT, phrase_stems, stem
 from bot.conversation.language import affirmation as _affirmation
 from bot.conversation.said import Reader, Said, Unit
 from bot.conversation.slot_reading import TEXT_CAP, ChoiceSpan, Reading, SlotReader
@@ -371,8 +371,8 @@ class Recogniser:
         for index, unit in enumerate(said.units):
             if index in taken or unit.filler:
                 continue
-            if item.verb and index and said.units[index - 1].stems[-1] in self._reader.lexicon.determiners:
-                continue  # "on a roll", "the echo in this room": the verb's word as a noun
+            if item.verb and (_after(said, index, self._reader.lexicon.not_before_verbs) or _agrees(unit, item)):
+                continue  # "on a roll", "the echo in this room": a noun; "who says that?": a verb with a subject
             if item.key.startswith("#"):
                 credit = EXACT if unit.number is not None and f"#{unit.number.value}" == item.key else 0.0
             elif unit.key == item.key:
@@ -458,6 +458,17 @@ class Recogniser:
             return 0.0
         explained = sum(unit.weight * reading.explained.get(index, 0.0) for index, unit in enumerate(said.units))
         return min(1.0, explained / said.weight)
+
+
+def _after(said: Said, index: int, words: set[str]) -> bool:
+    return index > 0 and said.units[index - 1].stems[-1] in words
+
+
+def _agrees(said: Unit, example: ExampleWord) -> bool:
+    """Whether the text has the example's verb with a third person's -s ("says", "rolls"): said of someone, not
+    asked of the bot."""
+    word = said.words[-1]
+    return word != example.words[-1] and len(said.words) == 1 and word in (stem(word) + "s", stem(word) + "es")
 
 
 def _inflection(said: Unit, example: ExampleWord, *, number: bool, tense: bool = False,

@@ -32,6 +32,7 @@ from bot.conversation.said import Reader, Said
 from bot.conversation.slots import Number, Slot, SlotValueError, Text, quoted
 
 COLON = re.compile(r":\s")  # what introduces the text itself (not the "://" of a link)
+OPENING_QUOTE = re.compile(r"[\"'“‘]$")  # ... and a quote after the words that frame it
 INTRODUCING = re.compile(r":\s|(?:^|\s)-{1,2}\s")  # ... and a dash: "ticket pls: ...", "open ticket - ..."
 ELSEWHERE = 0.6  # a number said neither where the example has its slot nor next to the slot's name
 # Words taken as free text explain less of themselves than words the example says ("open a ticket about X" is
@@ -443,8 +444,11 @@ class SlotReader:
         choices = {said.unit_of[token] for span in spans for token in range(span.first, span.last)}
         index, framed, label = start, True, True
         while index < min(end, start + MAX_FRAMING):
-            if index > start and COLON.search(said.tokens[said.units[index].first].before):
+            before = said.tokens[said.units[index].first].before
+            if index > start and COLON.search(before):
                 return (index if framed or label or index - start <= 3 else None), framed
+            if index > start and framed and OPENING_QUOTE.search(before):
+                return index, True  # "say the words 'all good'"
             length = next((length for length in range(min(3, end - index), 0, -1) if tuple(
                 word for unit in said.units[index:index + length] for word in unit.stems) in self._framing), 0)
             unit = said.units[index]
