@@ -147,9 +147,12 @@ def breaks_before(token: Token) -> bool:
 FILLERS = (
     "please", "pls", "plz", "kindly", "just", "um", "uh", "erm", "hmm", "oh", "ah", "maybe", "perhaps", "yet",
     "already", "quickly", "again", "actually", "really", "quite", "pretty", "very", "thanks", "thank you", "thx",
-    "cheers", "possibly", "still", "currently", "almost", "kind of", "sort of", "kinds of", "sorts of",
-    "type of", "types of", "btw", "by the way",
-    # when: "the tickets I opened last week" are my tickets
+    "cheers", "possibly", "still", "currently", "btw", "by the way",
+)
+# Words that say when or how much, which carry nothing of a request ("the tickets I opened last week" are my tickets,
+# "almost done?" asks if it is done) but are words of a text that starts with them ("yesterday the VPN was down")
+QUALIFIERS = (
+    "almost", "kind of", "sort of", "kinds of", "sorts of", "type of", "types of",
     "today", "yesterday", "tonight", "this morning", "this afternoon", "this evening", "last night", "this week",
     "last week", "this month", "last month", "this year", "last year", "recently", "so far", "earlier",
     "the other day",
@@ -321,7 +324,8 @@ class Lexicon:
             key = stem(phrase_words(group[0])[0])
             for member in group:
                 self.same[stems(phrase_words(member))] = key
-        self.fillers = {stems(phrase_words(filler)) for filler in FILLERS}
+        self.qualifiers = {stems(phrase_words(phrase)) for phrase in QUALIFIERS}
+        self.fillers = {stems(phrase_words(filler)) for filler in FILLERS} | self.qualifiers
         self.asking = {stems(phrase_words(phrase)) for phrase in ASKING}
         self.weak = {stem(word): weight for word, weight in WEAK.items()}
         self.negations = {stem(word) for word in NEGATIONS}
@@ -344,7 +348,7 @@ class Lexicon:
     def words(self) -> set[str]:
         """Every word these tables name (the recogniser's vocabulary for typo matching)."""
         found = {word for group in SAME for member in group for word in phrase_words(member)}
-        found |= {word for filler in (*FILLERS, *ASKING) for word in phrase_words(filler)}
+        found |= {word for filler in (*FILLERS, *QUALIFIERS, *ASKING) for word in phrase_words(filler)}
         found |= {word for phrase in (*LEADS, *GLUE, *YES, *NO) for word in phrase_words(phrase)}
         return found | set(WEAK) | NEGATIONS | PARTICLES | ADDRESSING | NUMBER_WORDS
 

@@ -26,6 +26,7 @@ from bot.conversation.language import (
     QUESTION_TAILS,
     STAND_INS,
     breaks_before,
+    lexicon,
     phrase_stems,
 )
 from bot.conversation.said import Reader, Said
@@ -402,7 +403,9 @@ class SlotReader:
                     end -= 1  # the clause's light words go with the value: "payments, it's urgent"
                 if not breaks_before(said.tokens[said.units[end].first]) and apart and not span.marked:
                     end = first_unit  # no clause after all: keep the words
-        while start < end and said.units[start].filler and said.units[start].stems not in self.reader.lexicon.trailing:
+        lexicon = self.reader.lexicon
+        while start < end and said.units[start].filler and said.units[start].stems not in lexicon.trailing and (
+                said.units[start].stems not in lexicon.qualifiers):  # "yesterday the VPN was down" keeps its when
             start += 1
         end = self.before_question(said, start, end)
         whole = end
@@ -460,12 +463,14 @@ class SlotReader:
 
     @staticmethod
     def lead(said: Said, phrases: Sequence[str]) -> int:
-        """How many units at the start of the text are fillers or these phrases ("no,", "actually", "make it")."""
+        """How many units at the start of the text are fillers or these phrases ("no,", "actually", "make it"); not
+        what says when ("yesterday the VPN was down")."""
         known = phrase_stems(tuple(phrases))
         longest = max(len(phrase) for phrase in known)
+        qualifiers = lexicon().qualifiers
         lead = 0
         while lead < len(said.units):
-            if said.units[lead].filler:
+            if said.units[lead].filler and said.units[lead].stems not in qualifiers:
                 lead += 1
                 continue
             for length in range(min(longest, len(said.units) - lead), 0, -1):

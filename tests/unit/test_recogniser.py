@@ -254,6 +254,7 @@ ECHO = registry.get("echo")
     (TICKET, "high priority, about the login page", "topic", {"priority": "high", "topic": "the login page"}),
     (TICKET, "no, the printer is broken", "topic", {"topic": "the printer is broken"}),
     (TICKET, "login", "topic", {"topic": "login"}),
+    (TICKET, "yesterday the VPN was down", "topic", {"topic": "yesterday the VPN was down"}),  # when is the topic's
     (ROLL, "3", "sides", {"sides": 3}),
     (ROLL, "no, 8 sides", None, {"sides": 8}),
     (ROLL, "make it a d12", None, {"sides": 12}),
