@@ -277,6 +277,8 @@ IRREGULAR = {"dice": "die", "d": "die", "an": "a", "mine": "my",
              "morning": "morning", "evening": "evening", "during": "during", "anything": "anything",
              "something": "something", "nothing": "nothing", "everything": "everything", "thing": "thing",
              "things": "thing", "status": "status", "us": "us", "yes": "yes", "this": "this", "his": "his"}
+# Endings that make another word, not another form of it: "helpful" is no way of saying "help"
+DERIVED = ("ful", "fully", "fulness", "ness")
 _stems: dict[str, str] = {}
 _stemmer = None
 MAX_CACHED_STEMS = 50_000
@@ -292,7 +294,8 @@ def stem(word: str) -> str:
         import Stemmer  # PyStemmer: loaded with the first word, not on import
 
         _stemmer = Stemmer.Stemmer("english")
-    found = IRREGULAR.get(word) or (word if len(word) <= 2 or not word.isalpha() else _stemmer.stemWord(word))
+    found = IRREGULAR.get(word) or (word if len(word) <= 2 or not word.isalpha() or word.endswith(DERIVED)
+                                    else _stemmer.stemWord(word))
     if len(_stems) >= MAX_CACHED_STEMS:
         _stems.clear()
     _stems[word] = found

@@ -212,11 +212,12 @@ class Reader:
         words = [token.text for token in cut]
         word_stems = [stem(word) for word in words]
         numbers = {number.start: number for number in find_numbers(words)}
+        breaks = [breaks_before(token) for token in cut]
         units: list[Unit] = []
         unit_of = [0] * len(words)
         index = 0
         while index < len(words):
-            unit = self._unit_at(words, word_stems, numbers, index)
+            unit = self._unit_at(words, word_stems, numbers, index, breaks)
             if index in typed and unit.last == index + 1:
                 unit.typo = typed[index]
             for position in range(unit.first, unit.last):
@@ -289,7 +290,8 @@ class Reader:
                 continue
             index = unit.first
             while index < unit.last:
-                inner = self._unit_at(words[:unit.last], word_stems[:unit.last], numbers, index, asking=False)
+                inner = self._unit_at(words[:unit.last], word_stems[:unit.last], numbers, index,
+                                      [breaks_before(token) for token in cut], asking=False)
                 kept.append(inner)
                 index = inner.last
         return kept
@@ -311,13 +313,16 @@ class Reader:
         return after == len(units) or breaks_before(cut[units[after].first])
 
     def _unit_at(self, words: list[str], word_stems: list[str], numbers: dict[int, FoundNumber],
-                 index: int, *, asking: bool = True) -> Unit:
+                 index: int, breaks: list[bool], *, asking: bool = True) -> Unit:
         number = numbers.get(index)
         if number is not None:
             light = number.end - number.start == 1 and words[index] in ("one", "a", "an")
             return Unit("#", index, number.end, LIGHT if light else 1.0, tuple(word_stems[index:number.end]),
                          tuple(words[index:number.end]), number=number)
-        for length in range(min(self.longest_phrase, len(words) - index), 1, -1):
+        joined = 1  # a phrase does not go over punctuation: "echo: back in 5" is no "echo back"
+        while joined < self.longest_phrase and index + joined < len(words) and not breaks[index + joined]:
+            joined += 1
+        for length in range(min(joined, len(words) - index), 1, -1):
             found = self.phrases.get(tuple(word_stems[index:index + length]))
             if found is not None and not asking and tuple(word_stems[index:index + length]) in self.lexicon.asking:
                 found = None if found[1] else found

@@ -87,7 +87,7 @@ def test_what_people_type_is_understood(recogniser: Recogniser, text: str, inten
                                   "how much longer is the meeting?", "how long is a piece of string",
                                   "I'm running late", "what's my flight status", "thanks for the help",
                                   "the code is broken", "link the PR to the issue", "this link is broken",
-                                  "egg roll recipe", "who says that?"])
+                                  "egg roll recipe", "who says that?", "helpful bot"])
 def test_a_word_that_happens_to_be_an_intents_does_not_start_it(recogniser: Recogniser, text: str) -> None:
     assert recogniser.recognise(text).verdict == "unknown"
 
@@ -136,6 +136,7 @@ def test_two_intents_that_fit_alike_are_offered_as_a_choice() -> None:
     ("say I'm back again 🙂", {"text": "I'm back again 🙂"}),  # "again" is not politeness when the text goes on
     ("say hi again!", {"text": "hi"}), ("can you say hello world back to me", {"text": "hello world"}),
     ("say the words 'all good'", {"text": "all good"}),
+    ("echo: back in 5", {"text": "back in 5"}),  # no "echo back" over the colon
     ("file a ticket: the mobile app logs me out", {"topic": "the mobile app logs me out"}),  # a choice in the topic
     ("open a ticket, low priority: typo in the footer", {"topic": "typo in the footer", "priority": "low"}),
     ("raise a ticket against the dashboard: charts don't render",  # a label before the colon
