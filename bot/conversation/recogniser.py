@@ -54,7 +54,9 @@ EXACT, INFLECTED, SYNONYM, TYPO = 1.0, 0.9, 0.85, 0.75
 # ... and what a change of tense or number costs on top: "tickets I opened" are not "open a ticket"
 OTHER_TENSE, OTHER_NUMBER = 0.65, 0.75
 UNFILLED = 0.9  # an example with a slot the text does not fill is that much less said
-UNDERSTOOD = 0.75  # an example's word left out before a colon that introduces its text ("ticket pls: ...")
+# An example's word the text leaves out and means all the same: a question's opening ("[is it] still running?"),
+# the words before a colon that introduces the text ("[open a] ticket pls[ about]: ...")
+UNDERSTOOD = 0.75
 PHRASAL = 0.6  # a verb of the example followed by a particle it does not have ("roll back", "roll over")
 TEXT_POWER = 1.5  # what the text leaves unexplained counts more than what the example misses
 EXAMPLE_POWER = 1.25
@@ -461,6 +463,7 @@ class Recogniser:
 
 
 def _after(said: Said, index: int, words: set[str]) -> bool:
+    """Whether the unit before this one is one of these words."""
     return index > 0 and said.units[index - 1].stems[-1] in words
 
 

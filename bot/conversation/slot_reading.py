@@ -61,7 +61,7 @@ class Reading:
     notes: list[str] = field(default_factory=list)
     credit: dict[str, float] = field(default_factory=dict)  # slot -> how surely its words are its (default 1)
     free: set[int] = field(default_factory=set)  # units taken as free text
-    understood: set[int] = field(default_factory=set)  # example words a colon stands for ("ticket pls: ...")
+    understood: set[int] = field(default_factory=set)  # example words left out but meant ("ticket pls: ...")
 
     def explain(self, first_unit: int, last_unit: int, share: float = 1.0) -> None:
         for index in range(first_unit, last_unit):
