@@ -33,3 +33,20 @@ def test_the_ack_path_imports_nothing_heavy() -> None:
     assert outcome["status"] == 503  # nothing listens on port 9: the enqueue failed, and Slack is told
     loaded = [name for name in outcome["modules"] if name.split(".")[0] in HEAVY or name.startswith(HEAVY)]
     assert loaded == []
+
+
+SYNCHRONOUS_HEAVY = ("boto3", "botocore", "pydantic", "pydantic_settings", "slack_sdk", "slack_bolt",
+                     "aws_lambda_powertools", "rapidfuzz", "Stemmer", "bot.worker", "bot.settings",
+                     "bot.conversation.engine", "bot.conversation.recogniser")
+
+
+def test_the_answers_given_at_once_load_the_intents_but_not_the_engine() -> None:
+    """Form errors, menu options and shortcuts are answered inside Slack's 3 s by the ingress, which loads the intents
+    for them: declaring intents must not load the engine, the recogniser or Powertools."""
+    probe = "import json, sys\nimport bot.ingress.interactive\nprint(json.dumps(sorted(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env={"PATH": "/usr/bin:/bin"},
+                            capture_output=True, text=True, timeout=60, check=True)
+    modules = json.loads(result.stdout.strip().splitlines()[-1])
+    assert "intents" in modules
+    assert [name for name in modules if name.split(".")[0] in SYNCHRONOUS_HEAVY or name.startswith(SYNCHRONOUS_HEAVY)
+            ] == []
