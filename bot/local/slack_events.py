@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from bot.ingress.signature import compute_signature
-from bot.local.slack_standin import BOT_USER_ID, TEAM_ID
+from bot.local.standin.workspaces import BOT_USER_ID, TEAM_ID
 
 LOCAL_TEAM = TEAM_ID
 LOCAL_APP = "A0PARLEY"
