@@ -17,10 +17,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 from bot.ingress.signature import compute_signature
-from bot.local.standin.workspaces import BOT_USER_ID, TEAM_ID
+from bot.local.standin.workspaces import APP_ID, BOT_USER_ID, TEAM_ID
 
 LOCAL_TEAM = TEAM_ID
-LOCAL_APP = "A0PARLEY"
+LOCAL_APP = APP_ID
 LOCAL_USER = "U0LOCALUSER"
 LOCAL_DM = "D0LOCALDM"
 
@@ -32,20 +32,29 @@ def new_ts() -> str:
     return f"{time.time():.0f}.{next(_sequence) % 1_000_000:06d}"
 
 
-def event_callback(event: dict[str, Any], *, team: str = LOCAL_TEAM, event_id: str | None = None) -> dict[str, Any]:
-    """The Events API envelope around one event."""
-    return {
+def event_callback(event: dict[str, Any], *, team: str = LOCAL_TEAM, event_id: str | None = None,
+                   enterprise: str | None = None, app: str = LOCAL_APP, bot_user: str = BOT_USER_ID,
+                   org_install: bool = False, event_time: int | None = None) -> dict[str, Any]:
+    """The Events API envelope around one event, as the app installed in `team` (of `enterprise` on Enterprise
+    Grid) receives it; `org_install`: the app is installed org-wide, so its authorization names no team."""
+    envelope: dict[str, Any] = {
         "token": "legacy-verification-token-unused",
         "team_id": team,
-        "api_app_id": LOCAL_APP,
+        "context_team_id": team,
+        "context_enterprise_id": enterprise,
+        "api_app_id": app,
         "event": event,
         "type": "event_callback",
         "event_id": event_id or "Ev" + os.urandom(6).hex().upper(),
-        "event_time": int(time.time()),
-        "authorizations": [{"team_id": team, "user_id": BOT_USER_ID, "is_bot": True, "is_enterprise_install": False}],
+        "event_time": int(time.time()) if event_time is None else event_time,
+        "authorizations": [{"enterprise_id": enterprise, "team_id": None if org_install else team,
+                            "user_id": bot_user, "is_bot": True, "is_enterprise_install": org_install}],
         "is_ext_shared_channel": False,
         "event_context": "4-" + os.urandom(8).hex(),
     }
+    if enterprise is not None:
+        envelope["enterprise_id"] = enterprise
+    return envelope
 
 
 def _person_event(event_type: str, text: str, *, channel: str, user: str, thread_ts: str | None,

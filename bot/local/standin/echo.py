@@ -4,21 +4,22 @@ Real Slack sends a bot every message in the conversations it is subscribed to, i
 drop them talks to itself. The stand-in does the same to the ingress at the echo URL, one delivery per thread
 (Slack delivers concurrently and in no promised order), and only logs a delivery that fails or takes over 3 s
 (Slack would retry it): the echo never fails the Web API call that caused it.
+
+The envelope and the signature come from bot/local/slack_events.py, the builders the tests and the chat use for the
+people's requests: the ingress meets one shape of Slack request, whoever sent it.
 """
 
 from __future__ import annotations
 
 import copy
 import http.client
-import json
 import logging
-import secrets
 import threading
 import time
 import urllib.error
 import urllib.request
 
-from bot.ingress.signature import compute_signature
+from bot.local.slack_events import event_callback, signed_request
 from bot.local.standin.errors import Json
 from bot.local.standin.loopback import OPENER, check_loopback
 from bot.local.standin.workspaces import APP_ID, BOT_USER_ID, TEAM_ID
@@ -34,33 +35,15 @@ class Echo:
     def message_posted(self, channel: str, message: Json, channel_type: str) -> None:
         event = {k: copy.deepcopy(v) for k, v in message.items() if k not in ("edited",)}
         event.update({"channel": channel, "event_ts": message["ts"], "channel_type": channel_type})
-        payload = {
-            "token": "local-verification-token",
-            "team_id": TEAM_ID,
-            "context_team_id": TEAM_ID,
-            "context_enterprise_id": None,
-            "api_app_id": APP_ID,
-            "event": event,
-            "type": "event_callback",
-            "event_id": "Ev" + secrets.token_hex(5).upper(),
-            "event_time": int(float(message["ts"])),
-            "authorizations": [{"enterprise_id": None, "team_id": TEAM_ID, "user_id": BOT_USER_ID, "is_bot": True,
-                                "is_enterprise_install": False}],
-            "is_ext_shared_channel": False,
-            "event_context": "4-" + secrets.token_urlsafe(24),
-        }
+        payload = event_callback(event, team=TEAM_ID, app=APP_ID, bot_user=BOT_USER_ID,
+                                 event_time=int(float(message["ts"])))
         # one thread per delivery, as Slack delivers concurrently and in no promised order
         threading.Thread(target=self._deliver, args=(payload,), name="slack-standin-echo", daemon=True).start()
 
     def _deliver(self, payload: Json) -> None:
-        body = json.dumps(payload).encode()
-        timestamp = str(int(time.time()))
-        request = urllib.request.Request(self._url, data=body, method="POST", headers={
-            "Content-Type": "application/json",
-            "X-Slack-Request-Timestamp": timestamp,
-            "X-Slack-Signature": compute_signature(self._signing_secret, timestamp, body),
-            "User-Agent": "Slackbot 1.0 (+https://api.slack.com/robots)",
-        })
+        body, headers = signed_request(payload, self._signing_secret)
+        headers["User-Agent"] = "Slackbot 1.0 (+https://api.slack.com/robots)"
+        request = urllib.request.Request(self._url, data=body, method="POST", headers=headers)
         started = time.monotonic()
         try:
             try:
