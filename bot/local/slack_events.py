@@ -57,8 +57,25 @@ def event_callback(event: dict[str, Any], *, team: str = LOCAL_TEAM, event_id: s
     return envelope
 
 
+def tokens_revoked_event(*, bot: list[str] | tuple[str, ...] = (), oauth: list[str] | tuple[str, ...] = (),
+                         **context: Any) -> dict[str, Any]:
+    """Slack's `tokens_revoked`: the user ids whose bot (`bot`) and user (`oauth`) tokens were revoked; `context`
+    is event_callback's (team, enterprise, org_install, ...)."""
+    tokens: dict[str, list[str]] = {}
+    if oauth:
+        tokens["oauth"] = list(oauth)
+    if bot:
+        tokens["bot"] = list(bot)
+    return event_callback({"type": "tokens_revoked", "tokens": tokens}, **context)
+
+
+def app_uninstalled_event(**context: Any) -> dict[str, Any]:
+    """Slack's `app_uninstalled`: the app was removed from the workspace (or org) `context` names."""
+    return event_callback({"type": "app_uninstalled"}, **context)
+
+
 def _person_event(event_type: str, text: str, *, channel: str, user: str, thread_ts: str | None,
-                  **extra: str) -> dict[str, Any]:
+                  team: str = LOCAL_TEAM, **extra: str) -> dict[str, Any]:
     ts = new_ts()
     event: dict[str, Any] = {
         "type": event_type,
@@ -66,7 +83,7 @@ def _person_event(event_type: str, text: str, *, channel: str, user: str, thread
         "text": text,
         "user": user,
         "ts": ts,
-        "team": LOCAL_TEAM,
+        "team": team,
         "channel": channel,
         "event_ts": ts,
         **extra,
@@ -77,18 +94,25 @@ def _person_event(event_type: str, text: str, *, channel: str, user: str, thread
 
 
 def message_event(text: str, *, channel: str = LOCAL_DM, user: str = LOCAL_USER, thread_ts: str | None = None,
-                  channel_type: str = "im", event_id: str | None = None) -> dict[str, Any]:
-    """A person's message, by default a direct message to the bot (`message.im`)."""
-    event = _person_event("message", text, channel=channel, user=user, thread_ts=thread_ts,
+                  channel_type: str = "im", event_id: str | None = None, team: str = LOCAL_TEAM,
+                  enterprise: str | None = None, bot_user: str = BOT_USER_ID,
+                  org_install: bool = False) -> dict[str, Any]:
+    """A person's message, by default a direct message to the bot (`message.im`) in the first local workspace;
+    `team`, `enterprise`, `bot_user`, `org_install`: as the installation there receives it (see event_callback)."""
+    event = _person_event("message", text, channel=channel, user=user, thread_ts=thread_ts, team=team,
                           channel_type=channel_type)
-    return event_callback(event, event_id=event_id)
+    return event_callback(event, event_id=event_id, team=team, enterprise=enterprise, bot_user=bot_user,
+                          org_install=org_install)
 
 
 def app_mention_event(text: str, *, channel: str = "C0LOCALCHAN", user: str = LOCAL_USER, bot_user: str = BOT_USER_ID,
-                      thread_ts: str | None = None, event_id: str | None = None) -> dict[str, Any]:
-    """A mention of the bot in a channel: `<@bot> text`."""
-    event = _person_event("app_mention", f"<@{bot_user}> {text}", channel=channel, user=user, thread_ts=thread_ts)
-    return event_callback(event, event_id=event_id)
+                      thread_ts: str | None = None, event_id: str | None = None, team: str = LOCAL_TEAM,
+                      enterprise: str | None = None, org_install: bool = False) -> dict[str, Any]:
+    """A mention of the bot in a channel: `<@bot> text` (the workspace and installation as for message_event)."""
+    event = _person_event("app_mention", f"<@{bot_user}> {text}", channel=channel, user=user, thread_ts=thread_ts,
+                          team=team)
+    return event_callback(event, event_id=event_id, team=team, enterprise=enterprise, bot_user=bot_user,
+                          org_install=org_install)
 
 
 def slash_command(text: str, *, response_url: str, channel: str = "C0LOCALCHAN", user: str = LOCAL_USER,
