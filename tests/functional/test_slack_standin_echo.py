@@ -57,3 +57,25 @@ def test_echo_failure_is_only_logged(caplog: pytest.LogCaptureFixture) -> None:
 def test_echo_url_must_be_local() -> None:
     with pytest.raises(ValueError):
         SlackStandIn(TOKEN, echo_url="http://example.com/slack/events", signing_secret=SECRET)
+
+
+def test_echo_speaks_for_the_installation_that_posted() -> None:
+    with (Receiver() as receiver,
+          SlackStandIn(port=free_port(), echo_url=receiver.url, signing_secret=SECRET) as standin):
+        beta = standin.install(team="T0BETA")["access_token"]
+        org = standin.install(enterprise="E0GRID")["access_token"]
+        WebClient(token=beta, base_url=standin.api_url).chat_postMessage(channel="D0BETADM", text="beta")
+        (workspace,) = receiver.payloads(1)
+        WebClient(token=org, base_url=standin.api_url).chat_postMessage(channel="D0BRAVODM", text="bravo")
+        (org_wide,) = receiver.payloads(1)
+
+    assert workspace["team_id"] == "T0BETA" and "enterprise_id" not in workspace
+    assert workspace["authorizations"] == [{"enterprise_id": None, "team_id": "T0BETA", "user_id": "U0BETABOT",
+                                            "is_bot": True, "is_enterprise_install": False}]
+    assert (workspace["event"]["bot_id"], workspace["event"]["team"]) == ("B0BETABOT", "T0BETA")
+    assert workspace["event"]["channel_type"] == "im"
+    assert (org_wide["team_id"], org_wide["enterprise_id"], org_wide["context_team_id"]) == ("T0GRIDB", "E0GRID",
+                                                                                             "T0GRIDB")
+    assert org_wide["authorizations"] == [{"enterprise_id": "E0GRID", "team_id": None, "user_id": "W0GRIDBOT",
+                                           "is_bot": True, "is_enterprise_install": True}]
+    assert (org_wide["event"]["bot_id"], org_wide["event"]["user"]) == ("B0GRIDBOT", "W0GRIDBOT")

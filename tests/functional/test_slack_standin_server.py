@@ -18,6 +18,7 @@ from slack_sdk import WebClient
 from bot.local.processes import free_port, port_open
 from bot.local.standin.client import StandInClient
 from bot.local.standin.server import SlackStandIn
+from bot.local.standin.workspaces import CLIENT_ID
 from tests.support.standin import TOKEN
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,5 +75,35 @@ def test_cli_runs_in_the_foreground_and_stops_on_sigterm() -> None:
             process.kill()
             process.wait()
     assert process.returncode == 0
-    assert "/api/chat.postMessage -> 200 ok channel=C1" in output
+    assert "/api/chat.postMessage -> 200 ok channel=C1" in output and "team=T0LOCAL" in output
     assert TOKEN not in output
+
+
+def test_cli_without_a_token_installs_through_oauth_only() -> None:
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "bot.local.standin", "--port", str(port), "--token-ttl", "30",
+                                "--client-secret", "cli-secret"],
+                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               env={k: v for k, v in os.environ.items() if k != "SLACK_BOT_TOKEN"}
+                               | {"PYTHONUNBUFFERED": "1"})
+    try:
+        deadline = time.monotonic() + 10
+        while not port_open(port):
+            assert process.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        remote = StandInClient(f"http://127.0.0.1:{port}")
+        assert remote.installations() == [] and remote.token_ttl() == 30
+        installed = remote.install(team="T0BETA")
+        assert installed["expires_in"] == 30
+        answer = WebClient(base_url=f"http://127.0.0.1:{port}/api/").oauth_v2_access(
+            client_id=CLIENT_ID, client_secret="cli-secret", grant_type="refresh_token",
+            refresh_token=installed["refresh_token"])
+        assert answer["ok"]
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0 and "installed: nowhere yet; token rotation: every 30 s" in output
+    assert "cli-secret" not in output and installed["access_token"] not in output

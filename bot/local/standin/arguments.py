@@ -1,12 +1,15 @@
 """A Web API request's arguments and credentials, however the client encoded them.
 
 Slack accepts arguments in the query string, a form, a multipart form or a JSON body, and a token as a Bearer header
-or a `token` argument. slack_sdk uses several of these (JSON for chat.postMessage, forms for auth.test, multipart for
-uploads), so recordings are normalised here: JSON-in-form fields decoded, file contents summarised, the token taken out.
+or a `token` argument; OAuth clients send their id and secret as HTTP Basic auth or as form fields. slack_sdk uses
+several of these (JSON for chat.postMessage, forms for auth.test, multipart for uploads, Basic for oauth.v2.access),
+so recordings are normalised here: JSON-in-form fields decoded, file contents summarised, the token taken out.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
 import json
 import urllib.parse
@@ -54,6 +57,19 @@ def bearer(headers: Mapping[str, str]) -> str | None:
     if scheme.lower() != "bearer":
         return None
     return token.strip() or None
+
+
+def basic_auth(headers: Mapping[str, str]) -> tuple[str, str] | None:
+    """(client id, client secret) from `Authorization: Basic ...`, or None."""
+    scheme, _, encoded = (headers.get("Authorization") or "").partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    client_id, colon, secret = decoded.partition(":")
+    return (urllib.parse.unquote(client_id), urllib.parse.unquote(secret)) if colon else None
 
 
 def _parse_multipart(content_type: str, body: bytes) -> Json:

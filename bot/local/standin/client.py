@@ -36,10 +36,13 @@ class StandInClient:
 
     # -- recorded calls ------------------------------------------------------------------------------------------
 
-    def calls(self, method: str | None = None, after: int = 0) -> list[Json]:
+    def calls(self, method: str | None = None, after: int = 0, *, team: str | None = None) -> list[Json]:
+        """Recorded calls with seq > after, oldest first; only those of `method`, and of `team`, when given."""
         query = {"after": str(after)}
         if method is not None:
             query["method"] = method
+        if team is not None:
+            query["team"] = team
         calls: list[Json] = self._request("GET", "/_calls?" + urllib.parse.urlencode(query))["calls"]
         return calls
 
@@ -61,3 +64,46 @@ class StandInClient:
 
     def clear_faults(self) -> None:
         self._request("DELETE", "/_faults")
+
+    # -- workspaces, installs and tokens -------------------------------------------------------------------------
+
+    def workspaces(self) -> Json:
+        """The local Slack: the app (id, client id), enterprises, workspaces with their people, DMs and channels."""
+        return self._request("GET", "/_workspaces")
+
+    def installations(self) -> list[Json]:
+        installations: list[Json] = self._request("GET", "/_installations")["installations"]
+        return installations
+
+    def choose_next_install(self, team: str | None = None, enterprise: str | None = None, *,
+                            user: str | None = None, deny: bool = False) -> None:
+        """What the next authorize request installs: the workspace `team`, the org `enterprise` (an org-wide install),
+        as `user`; or `deny` (the redirect carries error=access_denied). Choices queue up, one per request."""
+        self._request("POST", "/_install/next", {"team": team, "enterprise": enterprise, "user": user, "deny": deny})
+
+    def install(self, team: str | None = None, enterprise: str | None = None, *, user: str | None = None,
+                scope: str | None = None, user_scope: str | None = None) -> Json:
+        """Install without the browser round trip: oauth.v2.access's answer, tokens included."""
+        return self._request("POST", "/_installations", {"team": team, "enterprise": enterprise, "user": user,
+                                                          "scope": scope, "user_scope": user_scope})
+
+    def uninstall(self, team: str | None = None, enterprise: str | None = None, *, notify: bool = True) -> Json:
+        """Remove the app from a workspace (or org): tokens revoked; with `notify`, tokens_revoked and app_uninstalled
+        are delivered to the ingress."""
+        query = {k: v for k, v in (("team", team), ("enterprise", enterprise)) if v is not None}
+        if not notify:
+            query["notify"] = "0"
+        return self._request("DELETE", "/_installations?" + urllib.parse.urlencode(query))
+
+    def set_token_ttl(self, seconds: int | None) -> None:
+        """Token rotation: tokens issued from now on expire after `seconds` (None: no rotation for new tokens)."""
+        self._request("POST", "/_token_rotation", {"expires_in": seconds})
+
+    def token_ttl(self) -> int | None:
+        ttl: int | None = self._request("GET", "/_token_rotation")["expires_in"]
+        return ttl
+
+    def expire_tokens(self, team: str | None = None, enterprise: str | None = None) -> int:
+        """Live expiring tokens (of one installation, or all) expire now: how many did."""
+        expired: int = self._request("POST", "/_tokens/expire", {"team": team, "enterprise": enterprise})["expired"]
+        return expired

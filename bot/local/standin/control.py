@@ -1,7 +1,21 @@
 """The control endpoints: how tests and the chat read and steer a stand-in. Not Slack's API.
 
-`GET /_health`, `GET /_calls[?after=N&method=M]`, `DELETE /_calls`, `GET|POST|DELETE /_faults`. Each answers JSON;
-a bad request is a 400 with `{"ok": false, "error": "<why>"}`, an unknown path a 404.
+    GET    /_health
+    GET    /_calls[?after=N&method=M&team=T]     recorded calls (each with its team and enterprise)
+    DELETE /_calls
+    GET|POST|DELETE /_faults                     injected failures (POST: {"method", "status", ...})
+    GET    /_workspaces                          the local Slack: app (no secret), enterprises, workspaces, people
+    GET    /_installations                       every installation, its tokens as fingerprints
+    POST   /_installations                       install without the browser: {"team"|"enterprise", "user",
+                                                 "scope", "user_scope"} -> oauth.v2.access's answer
+    DELETE /_installations?team=T|enterprise=E[&notify=0]
+                                                 uninstall: tokens revoked, tokens_revoked + app_uninstalled sent
+    GET|POST|DELETE /_install/next               what the next authorize installs: {"team"|"enterprise", "user",
+                                                 "deny"}; choices queue up, one per authorize
+    GET|POST /_token_rotation                    {"expires_in": N or null}: tokens issued from now on expire
+    POST   /_tokens/expire                       {"team"|"enterprise"} or {}: live expiring tokens expire now
+
+Each answers JSON; a bad request is a 400 with `{"ok": false, "error": "<why>"}`, an unknown path a 404.
 """
 
 from __future__ import annotations
@@ -13,6 +27,7 @@ from typing import TYPE_CHECKING
 from bot.local.standin.errors import Json
 from bot.local.standin.faults import make_fault
 from bot.local.standin.httpd import Reply
+from bot.local.standin.oauth import InstallChoice
 
 if TYPE_CHECKING:
     from bot.local.standin.server import SlackStandIn
@@ -46,7 +61,7 @@ def _get_calls(standin: SlackStandIn, query: Query, body: bytes) -> Reply:
         after = int(_last(query, "after") or 0)
     except ValueError:
         return _bad("after must be an integer")
-    return Reply(200, {"calls": standin.calls(_last(query, "method"), after)})
+    return Reply(200, {"calls": standin.calls(_last(query, "method"), after, team=_last(query, "team"))})
 
 
 def _clear_calls(standin: SlackStandIn, query: Query, body: bytes) -> Reply:
@@ -71,6 +86,79 @@ def _clear_faults(standin: SlackStandIn, query: Query, body: bytes) -> Reply:
     return Reply(200, {"ok": True})
 
 
+def _workspaces(standin: SlackStandIn, query: Query, body: bytes) -> Reply:
+    return Reply(200, {"ok": True, **standin.directory.describe()})
+
+
+def _installations(standin: SlackStandIn, query: Query, body: bytes) -> Reply:
+    return Reply(200, {"ok": True, "installations": standin.installations()})
+
+
+def _install(standin: SlackStandIn, query: Query, body: bytes) -> Reply:
+    try:
+        spec = _body(body)
+        unknown = set(spec) - {"team", "enterprise", "user", "scope", "user_scope"}
+        if unknown:
+            raise ValueError(f"unknown install fields: {', '.join(sorted(unknown))}")
+        options = {k: v for k, v in spec.items() if k in ("scope", "user_scope") and v is not None}
+        return Reply(200, standin.install(spec.get("team"), spec.get("enterprise"), user=spec.get("user"),
+                                          **options))
+    except ValueError as exc:
+        return _bad(str(exc))
+
+
+def _uninstall(standin: SlackStandIn, query: Query, body: bytes) -> Reply:
+    try:
+        result = standin.uninstall(_last(query, "team"), _last(query, "enterprise"),
+                                   notify=_last(query, "notify") not in ("0", "false"))
+    except LookupError as exc:
+        return Reply(404, {"ok": False, "error": str(exc)})
+    return Reply(200, {"ok": True, **result})
+
+
+def _pending_installs(standin: SlackStandIn, query: Query, body: bytes) -> Reply:
+    return Reply(200, {"ok": True, "next": standin.pending_installs()})
+
+
+def _choose_next_install(standin: SlackStandIn, query: Query, body: bytes) -> Reply:
+    try:
+        spec = _body(body)
+        choice = InstallChoice.from_spec(spec)
+        standin.choose_next_install(choice.team, choice.enterprise, user=choice.user, deny=choice.deny)
+    except ValueError as exc:
+        return _bad(str(exc))
+    return Reply(200, {"ok": True, "next": standin.pending_installs()})
+
+
+def _clear_pending_installs(standin: SlackStandIn, query: Query, body: bytes) -> Reply:
+    standin.clear_pending_installs()
+    return Reply(200, {"ok": True})
+
+
+def _token_rotation(standin: SlackStandIn, query: Query, body: bytes) -> Reply:
+    return Reply(200, {"ok": True, "expires_in": standin.token_ttl})
+
+
+def _set_token_rotation(standin: SlackStandIn, query: Query, body: bytes) -> Reply:
+    try:
+        spec = _body(body)
+        if "expires_in" not in spec:
+            raise ValueError("give expires_in: seconds, or null to stop rotating new tokens")
+        standin.set_token_ttl(spec["expires_in"])
+    except ValueError as exc:
+        return _bad(str(exc))
+    return Reply(200, {"ok": True, "expires_in": standin.token_ttl})
+
+
+def _expire_tokens(standin: SlackStandIn, query: Query, body: bytes) -> Reply:
+    try:
+        spec = _body(body)
+        expired = standin.expire_tokens(spec.get("team"), spec.get("enterprise"))
+    except ValueError as exc:
+        return _bad(str(exc))
+    return Reply(200, {"ok": True, "expired": expired})
+
+
 ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/_health"): _health,
     ("GET", "/_calls"): _get_calls,
@@ -78,6 +166,16 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/_faults"): _get_faults,
     ("POST", "/_faults"): _add_fault,
     ("DELETE", "/_faults"): _clear_faults,
+    ("GET", "/_workspaces"): _workspaces,
+    ("GET", "/_installations"): _installations,
+    ("POST", "/_installations"): _install,
+    ("DELETE", "/_installations"): _uninstall,
+    ("GET", "/_install/next"): _pending_installs,
+    ("POST", "/_install/next"): _choose_next_install,
+    ("DELETE", "/_install/next"): _clear_pending_installs,
+    ("GET", "/_token_rotation"): _token_rotation,
+    ("POST", "/_token_rotation"): _set_token_rotation,
+    ("POST", "/_tokens/expire"): _expire_tokens,
 }
 
 

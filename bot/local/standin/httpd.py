@@ -1,13 +1,14 @@
 """The stand-in's HTTP plumbing: a threaded server on 127.0.0.1 with keep-alive, and what an answer can be.
 
 Kept apart from what the stand-in answers: this file knows sockets, threads and HTTP/1.1, and nothing of Slack. A
-`Reply` is a JSON body (the Web API, the control endpoints) or a dropped connection (a fault); it may be delayed (a
-fault).
+`Reply` is a JSON body (the Web API, the control endpoints), a short HTML page (OAuth's pages and redirects) or a
+dropped connection (a fault); it may be delayed (a fault).
 """
 
 from __future__ import annotations
 
 import contextlib
+import html
 import json
 import logging
 import socket
@@ -29,10 +30,15 @@ log = logging.getLogger("bot.local.standin")
 @dataclass
 class Reply:
     status: int
-    body: Json | None  # None with drop=True
+    body: Json | None  # None with drop=True, or with `page`
     headers: dict[str, str] = field(default_factory=dict)
     drop: bool = False
     delay: float = 0.0
+    page: str | None = None  # plain text, shown as a small HTML page instead of a JSON body
+
+
+def page(status: int, text: str, headers: dict[str, str] | None = None) -> Reply:
+    return Reply(status, None, headers or {}, page=text)
 
 
 Handle = Callable[[str, str, Mapping[str, str], bytes], Reply]
@@ -128,9 +134,14 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(reply)
 
     def _send(self, reply: Reply) -> None:
-        data = json.dumps(reply.body).encode()
+        if reply.page is not None:
+            data = f"<!doctype html><title>Slack (local)</title><p>{html.escape(reply.page)}</p>\n".encode()
+            content_type = "text/html; charset=utf-8"
+        else:
+            data = json.dumps(reply.body).encode()
+            content_type = "application/json; charset=utf-8"
         self.send_response(reply.status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         for name, value in reply.headers.items():
             self.send_header(name, value)

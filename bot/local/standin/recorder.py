@@ -2,7 +2,10 @@
 
 Each call gets a sequence number that keeps counting across `clear()`, so `after=<seq>` bookmarks stay valid. A
 waiter blocks on a condition rather than polling, so a call recorded between a read and a wait cannot be missed.
-Secrets never enter the record: the token is taken out before the arguments are recorded.
+Each call names the team and enterprise it acted for (the token's installation, and the workspace of the conversation
+it reached), so a test can prove a workspace's replies went out with that workspace's token.
+Secrets never enter the record: the token is taken out of the arguments before they are recorded, and OAuth's client
+secret, codes and the tokens oauth.v2.access hands out are replaced by "(redacted)".
 One line per call goes to the log, for `make run`'s `.parley/logs/slack.log`.
 """
 
@@ -17,6 +20,11 @@ from collections.abc import Callable
 from bot.local.standin.errors import Json
 
 log = logging.getLogger("bot.local.standin")
+
+REDACTED = "(redacted)"
+# arguments of OAuth calls that are secrets; and the fields of oauth.v2.access's answer that carry tokens
+_SECRET_ARGS = frozenset({"client_secret", "code", "code_verifier", "refresh_token"})
+_TOKEN_FIELDS = frozenset({"access_token", "refresh_token"})
 
 
 class Recorder:
@@ -35,11 +43,12 @@ class Recorder:
         log.info("%s", log_line(verb, call))
         return call
 
-    def calls(self, method: str | None = None, after: int = 0) -> list[Json]:
-        """Recorded calls with seq > after, oldest first; only those of `method` when given."""
+    def calls(self, method: str | None = None, after: int = 0, team: str | None = None) -> list[Json]:
+        """Recorded calls with seq > after, oldest first; only those of `method`, and of `team`, when given."""
         with self._changed:
-            return copy.deepcopy([c for c in self._calls
-                                  if c["seq"] > after and (method is None or c["method"] == method)])
+            return copy.deepcopy([c for c in self._calls if c["seq"] > after
+                                  and (method is None or c["method"] == method)
+                                  and (team is None or c.get("team") == team)])
 
     def clear(self) -> None:
         with self._changed:
@@ -65,6 +74,15 @@ def wait_for_calls(fetch: Callable[[], list[Json]], wait: Callable[[float], obje
         wait(remaining)
 
 
+def redact(values: Json) -> Json:
+    """Arguments or an answer fit for the record: OAuth's secrets and issued tokens replaced, nothing else touched
+    (a message's blocks may well hold a field called `code`)."""
+    out = {k: (REDACTED if v and (k in _SECRET_ARGS or k in _TOKEN_FIELDS) else v) for k, v in values.items()}
+    if isinstance(out.get("authed_user"), dict):
+        out["authed_user"] = {k: (REDACTED if v and k in _TOKEN_FIELDS else v) for k, v in out["authed_user"].items()}
+    return out
+
+
 def log_line(verb: str, call: Json) -> str:
     response = call["response"]
     if response is None:
@@ -85,4 +103,8 @@ def log_line(verb: str, call: Json) -> str:
         line += f" text={(text[:77] + '...') if len(text) > 80 else text!r}"
     if "fault" in call:
         line += f" fault={call['fault']['status']}"
+    if call.get("team") or call.get("enterprise"):
+        line += f" team={call.get('team') or '-'}"
+        if call.get("enterprise"):
+            line += f" enterprise={call['enterprise']}"
     return line
