@@ -30,8 +30,8 @@ from report import progress, summary  # noqa: E402
 
 from bot.local.processes import free_port  # noqa: E402
 from bot.local.slack_events import app_mention_event, post, signed_request  # noqa: E402
-from bot.local.slack_standin import StandInClient  # noqa: E402
 from bot.local.stack import LocalStack  # noqa: E402
+from bot.local.standin.client import StandInClient  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 
 REPLY_TIMEOUT = 60.0  # the first event waits for the worker's cold start

@@ -24,7 +24,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
-from bot.local.slack_standin import BOT_ID, BOT_USER_ID, BOT_USER_NAME, TEAM_ID, TEAM_NAME
+from bot.local.standin.workspaces import BOT_ID, BOT_USER_ID, BOT_USER_NAME, TEAM_ID, TEAM_NAME
 
 ACCOUNT = "123456789012"
 QUEUE_NAME = "bench-jobs"

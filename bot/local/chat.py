@@ -30,7 +30,7 @@ from bot.local.slack_events import (
     signed_request,
     slash_command,
 )
-from bot.local.slack_standin import StandInClient
+from bot.local.standin.client import StandInClient
 from bot.text import unescape_mrkdwn
 
 FIRST_REPLY_TIMEOUT = 60.0  # a cold worker imports Bolt and the intents first

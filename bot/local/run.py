@@ -22,8 +22,8 @@ from bot.channels.lex.caller import ATTRIBUTE as CALLER_ATTRIBUTE
 from bot.channels.lex.caller import sign_caller
 from bot.local.chat import Said, SlackChat
 from bot.local.lex_emulator import LexEmulator, load_bot
-from bot.local.slack_standin import StandInClient
 from bot.local.stack import ROOT, LocalStack
+from bot.local.standin.client import StandInClient
 from bot.settings import Settings
 
 LOG_DIR = ROOT / ".parley" / "logs"

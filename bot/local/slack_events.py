@@ -17,10 +17,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 from bot.ingress.signature import compute_signature
-from bot.local.slack_standin import BOT_USER_ID, TEAM_ID
+from bot.local.standin.workspaces import APP_ID, BOT_USER_ID, TEAM_ID
 
 LOCAL_TEAM = TEAM_ID
-LOCAL_APP = "A0PARLEY"
+LOCAL_APP = APP_ID
 LOCAL_USER = "U0LOCALUSER"
 LOCAL_DM = "D0LOCALDM"
 
@@ -32,24 +32,50 @@ def new_ts() -> str:
     return f"{time.time():.0f}.{next(_sequence) % 1_000_000:06d}"
 
 
-def event_callback(event: dict[str, Any], *, team: str = LOCAL_TEAM, event_id: str | None = None) -> dict[str, Any]:
-    """The Events API envelope around one event."""
-    return {
+def event_callback(event: dict[str, Any], *, team: str = LOCAL_TEAM, event_id: str | None = None,
+                   enterprise: str | None = None, app: str = LOCAL_APP, bot_user: str = BOT_USER_ID,
+                   org_install: bool = False, event_time: int | None = None) -> dict[str, Any]:
+    """The Events API envelope around one event, as the app installed in `team` (of `enterprise` on Enterprise
+    Grid) receives it; `org_install`: the app is installed org-wide, so its authorization names no team."""
+    envelope: dict[str, Any] = {
         "token": "legacy-verification-token-unused",
         "team_id": team,
-        "api_app_id": LOCAL_APP,
+        "context_team_id": team,
+        "context_enterprise_id": enterprise,
+        "api_app_id": app,
         "event": event,
         "type": "event_callback",
         "event_id": event_id or "Ev" + os.urandom(6).hex().upper(),
-        "event_time": int(time.time()),
-        "authorizations": [{"team_id": team, "user_id": BOT_USER_ID, "is_bot": True, "is_enterprise_install": False}],
+        "event_time": int(time.time()) if event_time is None else event_time,
+        "authorizations": [{"enterprise_id": enterprise, "team_id": None if org_install else team,
+                            "user_id": bot_user, "is_bot": True, "is_enterprise_install": org_install}],
         "is_ext_shared_channel": False,
         "event_context": "4-" + os.urandom(8).hex(),
     }
+    if enterprise is not None:
+        envelope["enterprise_id"] = enterprise
+    return envelope
+
+
+def tokens_revoked_event(*, bot: list[str] | tuple[str, ...] = (), oauth: list[str] | tuple[str, ...] = (),
+                         **context: Any) -> dict[str, Any]:
+    """Slack's `tokens_revoked`: the user ids whose bot (`bot`) and user (`oauth`) tokens were revoked; `context`
+    is event_callback's (team, enterprise, org_install, ...)."""
+    tokens: dict[str, list[str]] = {}
+    if oauth:
+        tokens["oauth"] = list(oauth)
+    if bot:
+        tokens["bot"] = list(bot)
+    return event_callback({"type": "tokens_revoked", "tokens": tokens}, **context)
+
+
+def app_uninstalled_event(**context: Any) -> dict[str, Any]:
+    """Slack's `app_uninstalled`: the app was removed from the workspace (or org) `context` names."""
+    return event_callback({"type": "app_uninstalled"}, **context)
 
 
 def _person_event(event_type: str, text: str, *, channel: str, user: str, thread_ts: str | None,
-                  **extra: str) -> dict[str, Any]:
+                  team: str = LOCAL_TEAM, **extra: str) -> dict[str, Any]:
     ts = new_ts()
     event: dict[str, Any] = {
         "type": event_type,
@@ -57,7 +83,7 @@ def _person_event(event_type: str, text: str, *, channel: str, user: str, thread
         "text": text,
         "user": user,
         "ts": ts,
-        "team": LOCAL_TEAM,
+        "team": team,
         "channel": channel,
         "event_ts": ts,
         **extra,
@@ -68,18 +94,25 @@ def _person_event(event_type: str, text: str, *, channel: str, user: str, thread
 
 
 def message_event(text: str, *, channel: str = LOCAL_DM, user: str = LOCAL_USER, thread_ts: str | None = None,
-                  channel_type: str = "im", event_id: str | None = None) -> dict[str, Any]:
-    """A person's message, by default a direct message to the bot (`message.im`)."""
-    event = _person_event("message", text, channel=channel, user=user, thread_ts=thread_ts,
+                  channel_type: str = "im", event_id: str | None = None, team: str = LOCAL_TEAM,
+                  enterprise: str | None = None, bot_user: str = BOT_USER_ID,
+                  org_install: bool = False) -> dict[str, Any]:
+    """A person's message, by default a direct message to the bot (`message.im`) in the first local workspace;
+    `team`, `enterprise`, `bot_user`, `org_install`: as the installation there receives it (see event_callback)."""
+    event = _person_event("message", text, channel=channel, user=user, thread_ts=thread_ts, team=team,
                           channel_type=channel_type)
-    return event_callback(event, event_id=event_id)
+    return event_callback(event, event_id=event_id, team=team, enterprise=enterprise, bot_user=bot_user,
+                          org_install=org_install)
 
 
 def app_mention_event(text: str, *, channel: str = "C0LOCALCHAN", user: str = LOCAL_USER, bot_user: str = BOT_USER_ID,
-                      thread_ts: str | None = None, event_id: str | None = None) -> dict[str, Any]:
-    """A mention of the bot in a channel: `<@bot> text`."""
-    event = _person_event("app_mention", f"<@{bot_user}> {text}", channel=channel, user=user, thread_ts=thread_ts)
-    return event_callback(event, event_id=event_id)
+                      thread_ts: str | None = None, event_id: str | None = None, team: str = LOCAL_TEAM,
+                      enterprise: str | None = None, org_install: bool = False) -> dict[str, Any]:
+    """A mention of the bot in a channel: `<@bot> text` (the workspace and installation as for message_event)."""
+    event = _person_event("app_mention", f"<@{bot_user}> {text}", channel=channel, user=user, thread_ts=thread_ts,
+                          team=team)
+    return event_callback(event, event_id=event_id, team=team, enterprise=enterprise, bot_user=bot_user,
+                          org_install=org_install)
 
 
 def slash_command(text: str, *, response_url: str, channel: str = "C0LOCALCHAN", user: str = LOCAL_USER,

@@ -157,7 +157,7 @@ class LocalStack:
                 self.sqs().create_queue(QueueName=IDLE_QUEUE)
             slack = Child(
                 "slack",
-                [sys.executable, "-m", "bot.local.slack_standin", "--port", str(settings.slack_port),
+                [sys.executable, "-m", "bot.local.standin", "--port", str(settings.slack_port),
                  "--token", settings.bot_token.get_secret_value(),
                  # as in Slack, the bot's own posts come back as events; the ingress must drop them
                  "--echo-url", self.ingress_url, "--signing-secret", settings.signing_secret.get_secret_value()],

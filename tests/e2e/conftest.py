@@ -11,8 +11,8 @@ import pytest
 
 from bot.local.chat import SlackChat
 from bot.local.processes import free_port
-from bot.local.slack_standin import StandInClient
 from bot.local.stack import LocalStack
+from bot.local.standin.client import StandInClient
 from bot.settings import Settings
 
 

@@ -16,8 +16,8 @@ import pytest
 
 from bot.local.chat import SlackChat
 from bot.local.slack_events import message_event, post, signed_request
-from bot.local.slack_standin import StandInClient
 from bot.local.stack import LocalStack
+from bot.local.standin.client import StandInClient
 from tests.e2e.conftest import log_records, stack_settings
 from tests.support.aws_proxy import AwsProxy
 

@@ -14,8 +14,8 @@ from bot.lex.hook import ON_IT
 from bot.local.chat import SlackChat
 from bot.local.lex_emulator import LexEmulator, load_bot
 from bot.local.processes import free_port
-from bot.local.slack_standin import StandInClient
 from bot.local.stack import LocalStack
+from bot.local.standin.client import StandInClient
 from tests.support.lex_rules import response_problems
 
 pytestmark = pytest.mark.e2e

@@ -19,8 +19,8 @@ from bot.ingress.handler import SlackIngress
 from bot.ingress.log import JsonLog
 from bot.local.poller import SqsPoller
 from bot.local.slack_events import http_api_event, message_event, signed_request
-from bot.local.slack_standin import SlackStandIn
 from bot.local.stack import create_resources, stage_resources
+from bot.local.standin.server import SlackStandIn
 from bot.settings import Settings
 from bot.stores.markers import DynamoMarkers
 from bot.worker.handler import Worker, build_engine

@@ -12,7 +12,7 @@ from bot.lex.handler import build_hook
 from bot.lex.hook import ON_IT, LexHook
 from bot.local.lex_emulator import LexEmulator, load_bot
 from bot.local.poller import SqsPoller
-from bot.local.slack_standin import SlackStandIn
+from bot.local.standin.server import SlackStandIn
 from bot.settings import Settings
 from bot.stores.bundle import dynamodb_stores
 from bot.testing import person, turn

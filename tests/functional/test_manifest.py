@@ -19,7 +19,7 @@ import intents  # noqa: F401 - declares the real intents
 from bot.channels.slack import surface as slack_surface
 from bot.conversation import Registry, Reply, Slot, Text, Turn, registry
 from bot.local.slack_events import LOCAL_TEAM, LOCAL_USER, event_callback, form, message_event, new_ts, signed_request
-from bot.local.slack_standin import SlackStandIn
+from bot.local.standin.server import SlackStandIn
 from bot.settings import Settings
 from bot.tools import manifest as manifest_module
 from bot.tools.manifest import ManifestError, build_manifest, main, resolved_config

@@ -13,7 +13,7 @@ import re
 from bot.lex.handler import build_hook
 from bot.local.lex_emulator import LexEmulator, load_bot
 from bot.local.slack_events import message_event
-from bot.local.slack_standin import SlackStandIn
+from bot.local.standin.server import SlackStandIn
 from bot.settings import Settings
 from bot.testing import Conversation
 from bot.worker.handler import Worker, build_engine

@@ -14,7 +14,8 @@ import pytest
 
 from bot.conversation import Person, Registry, registry
 from bot.local.slack_events import app_mention_event, message_event, signed_request
-from bot.local.slack_standin import BOT_ID, BOT_USER_ID, SlackStandIn
+from bot.local.standin.server import SlackStandIn
+from bot.local.standin.workspaces import BOT_ID, BOT_USER_ID
 from bot.queue.envelope import slack_job
 from bot.settings import Settings
 from bot.worker.handler import Worker, build_engine

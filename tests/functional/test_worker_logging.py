@@ -19,7 +19,7 @@ import yaml
 
 from bot.local.processes import free_port
 from bot.local.slack_events import signed_request, slash_command
-from bot.local.slack_standin import SlackStandIn
+from bot.local.standin.server import SlackStandIn
 from bot.queue.envelope import slack_job
 from bot.settings import Settings
 from tests.conftest import load_event

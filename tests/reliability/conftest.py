@@ -23,8 +23,8 @@ from dataclasses import asdict, dataclass, field
 import pytest
 
 from bot.local.slack_events import message_event, post, signed_request
-from bot.local.slack_standin import StandInClient
 from bot.local.stack import ROOT, LocalStack
+from bot.local.standin.client import StandInClient
 from tests.e2e.conftest import stack_settings
 
 SOAK = os.environ.get("PARLEY_SOAK") == "1"

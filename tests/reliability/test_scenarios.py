@@ -12,8 +12,8 @@ from pathlib import Path
 
 import boto3
 
-from bot.local.slack_standin import StandInClient
 from bot.local.stack import LocalStack
+from bot.local.standin.client import StandInClient
 from tests.conftest import load_event
 from tests.reliability.conftest import Counts, Ledger, assert_accounted, injected, record, scale
 from tests.support.lex_rules import response_problems
