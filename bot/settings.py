@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     results_table: str = Field("", validation_alias="PARLEY_RESULTS_TABLE")
     links_table: str = Field("", validation_alias="PARLEY_LINKS_TABLE")
     limits_table: str = Field("", validation_alias="PARLEY_LIMITS_TABLE")
+    installations_table: str = Field("", validation_alias="PARLEY_INSTALLATIONS_TABLE")
+    oauth_states_table: str = Field("", validation_alias="PARLEY_OAUTH_STATES_TABLE")
     # How long a dialog waits for its next turn before it is forgotten
     dialog_ttl_seconds: int = Field(60 * 60, validation_alias="PARLEY_DIALOG_TTL_SECONDS")
 
@@ -88,9 +90,11 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _stage_names(self) -> Settings:
-        for kind in ("dedup", "idempotency", "dialogs", "tickets", "results", "links", "limits"):
-            if not getattr(self, f"{kind}_table"):
-                setattr(self, f"{kind}_table", defaults.table_name(self.stage, kind))
+        for kind in ("dedup", "idempotency", "dialogs", "tickets", "results", "links", "limits", "installations",
+                     "oauth-states"):
+            attribute = kind.replace("-", "_") + "_table"
+            if not getattr(self, attribute):
+                setattr(self, attribute, defaults.table_name(self.stage, kind))
         return self
 
     def slack_bot_token(self) -> str:

@@ -29,14 +29,25 @@ def memory_stores() -> Stores:
     return Stores(MemoryDialogStore(), MemoryTicketStore(), MemoryJobStore(), MemoryLinkStore(), MemoryRateLimits())
 
 
-def dynamodb_stores(settings: Settings) -> Stores:
-    """The stage's tables (named by `settings`), through one lean DynamoDB client: no network until first used."""
+_clients: dict[tuple[str, str | None, str], object] = {}
+
+
+def dynamodb_table(settings: Settings, name: str) -> DynamoTable:
+    """One of the stage's tables, through the lean DynamoDB client this process shares for the stage."""
     from bot.aws.dynamodb import DynamoClient
 
-    client = DynamoClient(region=settings.region, endpoint_url=settings.aws_endpoint_url, stage=settings.stage)
+    place = (settings.region, settings.aws_endpoint_url, settings.stage)
+    if place not in _clients:
+        _clients[place] = DynamoClient(region=settings.region, endpoint_url=settings.aws_endpoint_url,
+                                       stage=settings.stage)
+    return DynamoTable(_clients[place], name)  # type: ignore[arg-type]
+
+
+def dynamodb_stores(settings: Settings) -> Stores:
+    """The stage's tables (named by `settings`), through one lean DynamoDB client: no network until first used."""
 
     def table(name: str) -> DynamoTable:
-        return DynamoTable(client, name)
+        return dynamodb_table(settings, name)
 
     return Stores(
         dialogs=DynamoDialogStore(table(settings.dialogs_table), settings.dialog_ttl_seconds),

@@ -9,7 +9,9 @@ import pytest
 
 from bot.conversation.identity import Person
 from bot.settings import Settings
-from bot.stores.bundle import Stores, dynamodb_stores, memory_stores
+from bot.stores.bundle import Stores, dynamodb_stores, dynamodb_table, memory_stores
+from bot.stores.installations import DynamoInstallationRecords, MemoryInstallationRecords
+from bot.stores.oauth_states import DynamoOAuthStates, MemoryOAuthStates
 from tests.conftest import stage_in_moto
 
 STAGE = "local-stores"
@@ -97,3 +99,78 @@ def test_rate_limits_count_within_a_window(stores: Stores) -> None:
 def test_the_same_user_id_in_two_workspaces_never_shares_a_record() -> None:
     assert len({ALICE.key, ALICE_ELSEWHERE.key, ALICE_IN_GRID.key}) == 3
     assert Person("lex", "U1", team_id="T1").key != ALICE.key  # a Lex caller and a Slack user neither
+
+
+# --- installations and OAuth states (issue 12) --------------------------------------------------------------------
+
+
+
+def oauth_tables(settings: Settings) -> None:
+    """The OAuth mode's tables, which a single-mode stage does not deploy."""
+    import boto3
+
+    dynamodb = boto3.client("dynamodb", endpoint_url=settings.aws_endpoint_url, region_name="us-east-1")
+    existing = dynamodb.list_tables()["TableNames"]
+    for name in (settings.installations_table, settings.oauth_states_table):
+        if name not in existing:
+            dynamodb.create_table(TableName=name, BillingMode="PAY_PER_REQUEST",
+                                  AttributeDefinitions=[{"AttributeName": "key", "AttributeType": "S"}],
+                                  KeySchema=[{"AttributeName": "key", "KeyType": "HASH"}])
+
+
+@pytest.fixture(params=["memory", "dynamodb"])
+def installations(request: pytest.FixtureRequest, settings: Settings) -> object:
+    oauth_tables(settings)
+    if request.param == "memory":
+        return MemoryInstallationRecords()
+    return DynamoInstallationRecords(dynamodb_table(settings, settings.installations_table))
+
+
+def record(team: str | None, enterprise: str | None = None, org: bool = False, token: str = "xoxb-1") -> dict:
+    return {"team_id": team, "enterprise_id": enterprise, "is_enterprise_install": org, "bot_token": token,
+            "bot_id": "B1", "bot_user_id": "U0BOT", "bot_scopes": "chat:write", "installed_at": 1}
+
+
+def test_an_installation_is_found_by_its_workspace_and_an_org_install_serves_its_teams(installations) -> None:
+    suffix = str(time.time_ns())
+    installations.save(record("T1" + suffix))
+    installations.save(record(None, "E1" + suffix, org=True, token="xoxb-org"))
+    assert installations.find(None, "T1" + suffix)["bot_token"] == "xoxb-1"
+    assert installations.find("E1" + suffix, "TA" + suffix)["bot_token"] == "xoxb-org"  # a team of the org
+    assert installations.find("E1" + suffix, None, True)["bot_token"] == "xoxb-org"
+    assert installations.find(None, "T2" + suffix) is None  # never another workspace's token
+    installations.delete(None, "T1" + suffix)
+    assert installations.find(None, "T1" + suffix) is None
+
+
+def test_a_token_refresh_is_claimed_by_one_and_lands_once(installations) -> None:
+    team = "T3" + str(time.time_ns())
+    installations.save(record(team))
+    found = installations.find(None, team)
+    key, version = found["key"], found["version"]
+    assert installations.claim_refresh(key, version, 10)
+    assert not installations.claim_refresh(key, version, 10)  # someone is at it
+    new = installations.replace_tokens(key, version, {"bot_token": "xoxb-2", "bot_token_expires_at": 99})
+    assert new["bot_token"] == "xoxb-2" and new["version"] == version + 1 and new["bot_id"] == "B1"
+    assert installations.replace_tokens(key, version, {"bot_token": "xoxb-stale"}) is None  # an old version: refused
+    assert installations.find(None, team)["bot_token"] == "xoxb-2"
+
+
+@pytest.fixture(params=["memory", "dynamodb"])
+def states(request: pytest.FixtureRequest, settings: Settings) -> object:
+    oauth_tables(settings)
+    if request.param == "memory":
+        return MemoryOAuthStates("client-secret")
+    return DynamoOAuthStates(dynamodb_table(settings, settings.oauth_states_table), "client-secret")
+
+
+def test_an_oauth_state_is_good_once_and_a_forged_or_expired_one_never(states) -> None:
+    state = states.issue()
+    assert states.consume(state)
+    assert not states.consume(state)  # replayed
+    nonce, expires, mac = states.issue().split(".")
+    assert not states.consume(f"{nonce}.{int(expires) + 3600}.{mac}")  # a longer life, forged
+    assert not states.consume("made-up.1.abc")
+    assert not states.consume(states.issue(ttl_seconds=-1))  # expired
+    other = MemoryOAuthStates("another-app-secret")
+    assert not states.consume(other.issue())  # signed by someone else
