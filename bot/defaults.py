@@ -13,6 +13,9 @@ DEFAULT_REGION = "us-east-1"
 SLACK_API_URL = "https://slack.com/api/"
 LOCAL_SIGNING_SECRET = "parley-local-signing-secret"  # noqa: S105 - local only
 LOCAL_BOT_TOKEN = "xoxb-parley-local-token"  # noqa: S105 - local only
+# The local Slack stand-in's app (bot/local/standin/workspaces.py): what OAuth mode uses on a local stage
+LOCAL_CLIENT_ID = "1000000000001.2000000000002"
+LOCAL_CLIENT_SECRET = "parley-local-client-secret"  # noqa: S105 - local only
 LOCAL_CALLER_KEY = "parley-local-caller-key"  # local only: the Lex emulator signs callers with it
 LOCAL_ACCOUNT_ID = "123456789012"
 # Slack bodies are small; the job envelope must also fit SQS's 256 KiB message limit.

@@ -17,6 +17,8 @@ which the 3-second Slack ack cannot afford. It reads the few values it needs thr
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -39,6 +41,12 @@ class Settings(BaseSettings):
     signing_secret_param: str | None = Field(None, validation_alias="SLACK_SIGNING_SECRET_PARAM")
     bot_token_param: str | None = Field(None, validation_alias="SLACK_BOT_TOKEN_PARAM")
     slack_api_url: str = Field(defaults.SLACK_API_URL, validation_alias="SLACK_API_URL")
+    # `single`: one workspace, its bot token in SSM; `oauth`: installed through OAuth into any number of workspaces,
+    # each installation's token in the installations table (then the app's client id and secret are needed instead)
+    slack_mode: Literal["single", "oauth"] = Field("single", validation_alias="PARLEY_SLACK_MODE")
+    slack_client_id: str = Field("", validation_alias="SLACK_CLIENT_ID")
+    client_secret: SecretStr = Field(SecretStr(""), validation_alias="SLACK_CLIENT_SECRET")
+    client_secret_param: str | None = Field(None, validation_alias="SLACK_CLIENT_SECRET_PARAM")
     # Lex: the key that signs caller assertions (bot.channels.lex.caller), or its SSM parameter's name; neither
     # set means no caller is verified (each is anonymous to their session until linked)
     lex_caller_key_value: SecretStr | None = Field(None, validation_alias="PARLEY_LEX_CALLER_KEY")
@@ -72,11 +80,17 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _fail_closed(self) -> Settings:
+        oauth = self.slack_mode == "oauth"
         problems = [problem for problem in (
             defaults.secret_problem(self.stage, "SLACK_SIGNING_SECRET", self.signing_secret_param,
                                     self.signing_secret.get_secret_value()),
-            defaults.secret_problem(self.stage, "SLACK_BOT_TOKEN", self.bot_token_param,
-                                    self.bot_token.get_secret_value()),
+            # one bot token in single mode; in oauth mode each installation has its own, and the app's secret is used
+            None if oauth else defaults.secret_problem(self.stage, "SLACK_BOT_TOKEN", self.bot_token_param,
+                                                       self.bot_token.get_secret_value()),
+            defaults.secret_problem(self.stage, "SLACK_CLIENT_SECRET", self.client_secret_param,
+                                    self.client_secret.get_secret_value()) if oauth else None,
+            "oauth mode needs SLACK_CLIENT_ID" if oauth and not self.slack_client_id
+            and not defaults.is_local_stage(self.stage) else None,
             defaults.insecure_endpoint(self.stage, self.aws_endpoint_url),
         ) if problem]
         if problems:
@@ -86,6 +100,10 @@ class Settings(BaseSettings):
                 self.signing_secret = SecretStr(defaults.LOCAL_SIGNING_SECRET)
             if not self.bot_token.get_secret_value():
                 self.bot_token = SecretStr(defaults.LOCAL_BOT_TOKEN)
+            if not self.client_secret.get_secret_value():
+                self.client_secret = SecretStr(defaults.LOCAL_CLIENT_SECRET)
+            if not self.slack_client_id:
+                self.slack_client_id = defaults.LOCAL_CLIENT_ID
         return self
 
     @model_validator(mode="after")
@@ -105,6 +123,14 @@ class Settings(BaseSettings):
         from aws_lambda_powertools.utilities import parameters
 
         return str(parameters.get_parameter(self.bot_token_param, decrypt=True, max_age=SECRET_MAX_AGE_SECONDS))
+
+    def slack_client_secret(self) -> str:
+        """The app's client secret (oauth mode): the named SSM parameter's (cached five minutes), else the setting's."""
+        if not self.client_secret_param:
+            return self.client_secret.get_secret_value()
+        from aws_lambda_powertools.utilities import parameters
+
+        return str(parameters.get_parameter(self.client_secret_param, decrypt=True, max_age=SECRET_MAX_AGE_SECONDS))
 
     def lex_caller_key(self) -> str | None:
         """The caller-assertion key: the named SSM parameter's (cached five minutes), else the setting's; on a

@@ -82,3 +82,22 @@ class DynamoTable:
             start = page.last_key
             if start is None or limit is not None:
                 return items
+
+    def scan_prefix(self, attribute: str, prefix: str) -> list[dict[str, Any]]:
+        """Every item whose `attribute` starts with `prefix`: a whole-table scan, for rare work (an uninstall)."""
+        items: list[dict[str, Any]] = []
+        start: dict[str, object] | None = None
+        while True:
+            params: dict[str, object] = {
+                "TableName": self.name, "FilterExpression": "begins_with(#a, :prefix)",
+                "ExpressionAttributeNames": {"#a": attribute},
+                "ExpressionAttributeValues": {":prefix": {"S": prefix}}, "ConsistentRead": True,
+            }
+            if start is not None:
+                params["ExclusiveStartKey"] = start
+            doc = self.client.call("Scan", params)
+            items.extend(from_item(item) for item in doc.get("Items") or [] if isinstance(item, dict))
+            last = doc.get("LastEvaluatedKey")
+            if not isinstance(last, dict) or not last:
+                return items
+            start = last

@@ -32,6 +32,10 @@ class Ticket:
 class TicketStore(Protocol):
     def open(self, owner: str, topic: str, priority: str, component: str | None) -> Ticket: ...
     def mine(self, owner: str, limit: int = LISTED) -> list[Ticket]: ...
+    def forget(self, owner_prefix: str) -> int:
+        """Delete the tickets of every owner whose key starts with `owner_prefix` (an uninstalled workspace's
+        people: `slack:E:T#`, or an org's: `slack:E:`); how many went."""
+        ...
 
 
 def new_ticket(owner: str, topic: str, priority: str, component: str | None) -> Ticket:
@@ -50,6 +54,12 @@ class MemoryTicketStore:
     def mine(self, owner: str, limit: int = LISTED) -> list[Ticket]:
         return [ticket for ticket in reversed(self._tickets) if ticket.owner == owner][:limit]
 
+    def forget(self, owner_prefix: str) -> int:
+        kept = [ticket for ticket in self._tickets if not ticket.owner.startswith(owner_prefix)]
+        gone = len(self._tickets) - len(kept)
+        self._tickets = kept
+        return gone
+
 
 class DynamoTicketStore:
     """Partition `user_id` (the owner key), sort `ticket` (`<opened_at>#<id>`, so a query lists newest first)."""
@@ -66,6 +76,12 @@ class DynamoTicketStore:
             item["component"] = component
         self.table.put(item)
         return ticket
+
+    def forget(self, owner_prefix: str) -> int:
+        found = self.table.scan_prefix("user_id", owner_prefix)
+        for item in found:
+            self.table.delete({"user_id": item["user_id"], "ticket": item["ticket"]})
+        return len(found)
 
     def mine(self, owner: str, limit: int = LISTED) -> list[Ticket]:
         items = self.table.query("user_id", owner, newest_first=True, limit=limit)

@@ -32,7 +32,7 @@ from bot.conversation.engine import Engine
 from bot.conversation.turn import Turn
 from bot.queue.job import Job
 from bot.settings import Settings
-from bot.worker.authorize import current_token_authorize
+from bot.worker.access import SlackAccess
 
 log = Logger(child=True)  # shares the worker Logger's configuration and correlation id
 
@@ -53,17 +53,18 @@ def build_web_client(settings: Settings, token: str | None = None) -> WebClient:
     )
 
 
-def build_app(settings: Settings, engine: Engine) -> App:
-    client = build_web_client(settings)
+def build_app(settings: Settings, engine: Engine, access: SlackAccess) -> App:
+    """The Bolt app, authorized by the stage's mode (`access`: one workspace's token, or each installation's)."""
     app = App(
-        client=client,
-        authorize=current_token_authorize(settings.slack_bot_token, client),
+        client=access.client,
+        **access.app_arguments(),
         process_before_response=True,  # listeners finish before dispatch returns: the job's outcome is known
         request_verification_enabled=False,
         token_verification_enabled=False,
         ssl_check_enabled=False,
         url_verification_enabled=False,
     )
+    access.configure(app)
 
     def converse(turn: Turn, replies: Replies, context: BoltContext) -> None:
         step = engine.step(replace(turn, progress=replies.progress, deadline=context.get("deadline")))

@@ -48,6 +48,7 @@ from bot.queue.job import Job, LexRequest
 from bot.settings import Settings
 from bot.stores.bundle import dynamodb_stores
 from bot.stores.markers import DynamoMarkers
+from bot.worker.access import SlackAccess
 from bot.worker.app import build_app, build_web_client, dispatch
 from bot.worker.logs import OPT_IN as SLACK_LIBRARY_DEBUG
 from bot.worker.logs import route_slack_library_logs
@@ -78,7 +79,8 @@ class Worker:
 
     def __init__(self, settings: Settings, engine: Engine) -> None:
         self.settings = settings
-        self.app = build_app(settings, engine)
+        self.access = SlackAccess(settings, build_web_client(settings), engine.work.stores)
+        self.app = build_app(settings, engine, self.access)
         self.engine = engine
         self.markers = DynamoMarkers(DynamoClient(region=settings.region, endpoint_url=settings.aws_endpoint_url,
                                                   stage=settings.stage), settings.dedup_table)
@@ -104,10 +106,10 @@ class Worker:
         turn = Turn(text="", via="lex", person=person, conversation_id=request.session_id,
                     workspace=request.workspace, correlation_id=job_id, deadline=deadline)
         reply = self.engine.run_job(turn, request.intent, request.slots, job_id)
-        if person.slack_user_id:
-            client = build_web_client(self.settings, self.settings.slack_bot_token())
-            ConversationReplies(client, person.slack_user_id, None).send(reply)
-        return {"lex_result": "stored", "dm": bool(person.slack_user_id)}
+        token = self.access.token_for(person) if person.slack_user_id else None
+        if person.slack_user_id and token:
+            ConversationReplies(build_web_client(self.settings, token), person.slack_user_id, None).send(reply)
+        return {"lex_result": "stored", "dm": bool(person.slack_user_id and token)}
 
     def handle_record(self, record: SQSRecord, context: LambdaContext | None = None, started: float = 0.0) -> None:
         logger.set_correlation_id(None)

@@ -249,21 +249,13 @@ MESSAGE_CHANNELS = {"im": ("im", "D0MANIFEST"), "channels": ("channel", "C0MANIF
 @pytest.fixture(scope="module")
 def worker(slack: SlackStandIn, shortcut_registry: Registry) -> Any:
     """The worker's Bolt app, built as bot.worker.handler builds it, against the Slack stand-in."""
-    try:
-        from bot.worker.app import build_app
-    except ImportError as error:
-        pytest.skip(f"bot.worker.app does not import ({error}); it is being changed")
-    settings = Settings(slack_api_url=slack.api_url, bot_token=TOKEN, signing_secret=SECRET)
-    try:
-        from bot.conversation.engine import Engine
+    from bot.conversation.engine import Engine
+    from bot.worker.access import SlackAccess
+    from bot.worker.app import build_app, build_web_client
 
-        answers: Any = Engine(shortcut_registry)
-    except ImportError:  # a worker that takes the registry itself
-        answers = shortcut_registry
-    try:
-        return build_app(settings, answers)
-    except TypeError as error:
-        pytest.skip(f"bot.worker.app.build_app has a new signature ({error}); update this fixture")
+    settings = Settings(slack_api_url=slack.api_url, bot_token=TOKEN, signing_secret=SECRET)
+    engine = Engine(shortcut_registry)
+    return build_app(settings, engine, SlackAccess(settings, build_web_client(settings), engine.work.stores))
 
 
 def bot_event_request(name: str) -> dict[str, Any]:

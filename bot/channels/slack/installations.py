@@ -162,14 +162,14 @@ class RecordsInstallationStore(InstallationStore):
     def find_bot(self, *, enterprise_id: str | None, team_id: str | None,
                  is_enterprise_install: bool | None = False) -> Bot | None:
         record = self._fresh(enterprise_id, team_id, bool(is_enterprise_install))
-        return bot_of(record) if record and record.get("bot_token") else None
+        return bot_of(_handed_out(record)) if record and record.get("bot_token") else None
 
     def find_installation(self, *, enterprise_id: str | None, team_id: str | None, user_id: str | None = None,
                           is_enterprise_install: bool | None = False) -> Installation | None:
         if user_id is not None:
             return None  # Parley keeps no user tokens: an installation per user does not exist
         record = self._fresh(enterprise_id, team_id, bool(is_enterprise_install))
-        return installation_of(record) if record else None
+        return installation_of(_handed_out(record)) if record else None
 
     def delete_bot(self, *, enterprise_id: str | None, team_id: str | None) -> None:
         self.delete_all(enterprise_id=enterprise_id, team_id=team_id)
@@ -196,6 +196,12 @@ class RecordsInstallationStore(InstallationStore):
         if record is None or self.refresher is None:
             return record
         return self.refresher.fresh(record)
+
+
+def _handed_out(record: Record) -> Record:
+    """What leaves the store: the fresh token, without the refresh token and its expiry. The store refreshes
+    (once, across workers); Bolt, seeing a refresh token, would rotate it itself, each worker on its own."""
+    return {**record, "bot_refresh_token": None, "bot_token_expires_at": None}
 
 
 class RecordsOAuthStateStore(OAuthStateStore):

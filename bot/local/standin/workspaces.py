@@ -18,6 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from bot import defaults
+
 Json = dict[str, Any]
 
 
@@ -141,8 +143,8 @@ BOT_USER_NAME = "parley"
 BOT_ID = "B0PARLEYBOT"
 APP_ID = "A0PARLEYAPP"
 # The app's OAuth credentials, well known because they are local; a stack may pass its own
-CLIENT_ID = "1000000000001.2000000000002"
-CLIENT_SECRET = "parley-local-client-secret"  # noqa: S105 - the local stand-in's built-in value
+CLIENT_ID = defaults.LOCAL_CLIENT_ID  # what a local stage's settings expect
+CLIENT_SECRET = defaults.LOCAL_CLIENT_SECRET
 
 LOCAL = Workspace(
     TEAM_ID, TEAM_NAME, TEAM_DOMAIN, BOT_USER_ID, BOT_ID,
