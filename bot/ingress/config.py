@@ -18,13 +18,13 @@ from bot import defaults
 
 
 class IngressConfig:
-    __slots__ = ("bot_token", "bot_token_param", "dedup_table", "max_body_bytes", "problems", "queue_url",
-                 "signing_secret", "signing_secret_param", "slack_api_url", "stage")
+    __slots__ = ("bot_token", "bot_token_param", "dedup_table", "installations_table", "max_body_bytes", "problems",
+                 "queue_url", "signing_secret", "signing_secret_param", "slack_api_url", "slack_mode", "stage")
 
     def __init__(self, signing_secret: str, queue_url: str, max_body_bytes: int, stage: str, *,
                  dedup_table: str = "", bot_token: str = "", slack_api_url: str = defaults.SLACK_API_URL,
                  signing_secret_param: str | None = None, bot_token_param: str | None = None,
-                 problems: tuple[str, ...] = ()) -> None:
+                 problems: tuple[str, ...] = (), slack_mode: str = "single", installations_table: str = "") -> None:
         # A secret's SSM parameter name, when set, wins over its value (bot.ingress.secrets reads it)
         self.signing_secret = signing_secret
         self.signing_secret_param = signing_secret_param
@@ -37,6 +37,9 @@ class IngressConfig:
         self.bot_token = bot_token
         self.slack_api_url = slack_api_url
         self.problems = problems  # why this configuration cannot serve (empty when it can)
+        # oauth: each workspace's bot token is its installation's (bot.ingress.installations), not the one above
+        self.slack_mode = slack_mode
+        self.installations_table = installations_table or defaults.table_name(stage, "installations")
 
     def __repr__(self) -> str:  # the secrets stay out of any log line or traceback
         return (f"IngressConfig(stage={self.stage!r}, queue_url={self.queue_url!r}, "
@@ -53,9 +56,12 @@ class IngressConfig:
         bot_token_param = env.get("SLACK_BOT_TOKEN_PARAM") or None
         signing_secret = env.get("SLACK_SIGNING_SECRET") or (defaults.LOCAL_SIGNING_SECRET if local else "")
         bot_token = env.get("SLACK_BOT_TOKEN") or (defaults.LOCAL_BOT_TOKEN if local else "")
+        slack_mode = env.get("PARLEY_SLACK_MODE") or "single"
         problems = [problem for problem in (
             defaults.secret_problem(stage, "SLACK_SIGNING_SECRET", signing_secret_param, signing_secret),
-            defaults.secret_problem(stage, "SLACK_BOT_TOKEN", bot_token_param, bot_token),
+            None if slack_mode == "oauth" else defaults.secret_problem(stage, "SLACK_BOT_TOKEN", bot_token_param,
+                                                                        bot_token),
+            None if slack_mode in ("single", "oauth") else f"PARLEY_SLACK_MODE is {slack_mode!r}: single or oauth",
             defaults.insecure_endpoint(stage, env.get("AWS_ENDPOINT_URL")),
         ) if problem]
         return cls(
@@ -74,4 +80,6 @@ class IngressConfig:
             signing_secret_param=signing_secret_param,
             bot_token_param=bot_token_param,
             problems=tuple(problems),
+            slack_mode=slack_mode,
+            installations_table=env.get("PARLEY_INSTALLATIONS_TABLE", ""),
         )

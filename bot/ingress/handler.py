@@ -42,12 +42,15 @@ from bot.aws.ssm import SsmClient
 from bot.defaults import SQS_MAX_MESSAGE_BYTES
 from bot.ingress.config import IngressConfig
 from bot.ingress.http import HttpRequest, error_response, response
+from bot.ingress.installations import InstallationTokens, NotInstalled
 from bot.ingress.log import JsonLog
 from bot.ingress.secrets import Secrets
 from bot.ingress.signature import MAX_CLOCK_SKEW_SECONDS, header_problem, hmac_problem
 from bot.ingress.slack_request import BadRequest, Decision, decide
 from bot.queue.envelope import slack_job
+from bot.stores.installations import DynamoInstallationRecords
 from bot.stores.markers import DynamoMarkers, Markers, MemoryMarkers, dedup_key
+from bot.stores.table import DynamoTable
 
 # Slack's 3 s less API Gateway's share and the answer's way back
 ACK_BUDGET_SECONDS = 2.5
@@ -62,7 +65,8 @@ class SlackIngress:
     """The ack path for one configuration; tests build their own, Lambda uses the module's."""
 
     def __init__(self, config: IngressConfig, queue: SqsClient, markers: Markers, log: JsonLog,
-                 secrets: Secrets | None = None, recent: Markers | None = None) -> None:
+                 secrets: Secrets | None = None, recent: Markers | None = None,
+                 installations: InstallationTokens | None = None) -> None:
         if config.problems:
             raise ValueError("; ".join(config.problems))
         self.config = config
@@ -72,6 +76,7 @@ class SlackIngress:
         self.recent = MemoryMarkers(RECENTLY_QUEUED_SECONDS, RECENTLY_QUEUED_MAX) if recent is None else recent
         self.log = log
         self.secrets = secrets or Secrets(config, SsmClient())  # no SSM call unless a parameter is named
+        self.installations = installations  # oauth mode: each workspace's own bot token
         self.cold_start = True
 
     @classmethod
@@ -83,9 +88,15 @@ class SlackIngress:
             raise ValueError("; ".join(config.problems))
         log = JsonLog()
         credentials = CredentialProvider()  # one credentials fetch serves every client
-        markers = DynamoMarkers(DynamoClient(credentials=credentials, stage=config.stage), config.dedup_table)
+        dynamodb = DynamoClient(credentials=credentials, stage=config.stage)
+        markers = DynamoMarkers(dynamodb, config.dedup_table)
         secrets = Secrets(config, SsmClient(credentials=credentials, stage=config.stage))
-        return cls(config, SqsClient(credentials=credentials, stage=config.stage), markers, log, secrets)
+        installations = None
+        if config.slack_mode == "oauth":
+            table = DynamoTable(dynamodb, config.installations_table)
+            installations = InstallationTokens(DynamoInstallationRecords(table))
+        return cls(config, SqsClient(credentials=credentials, stage=config.stage), markers, log, secrets,
+                   installations=installations)
 
     def __call__(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
         deadline = deadline_after(ACK_BUDGET_SECONDS, context)
@@ -138,6 +149,9 @@ class SlackIngress:
         if decision.answer_now:
             try:
                 decision = self._answer_now(decision, deadline)
+            except NotInstalled as error:  # oauth: nothing to answer this workspace with; acknowledged, dropped
+                self.log.warning("no installation for the workspace: dropped", kind=decision.kind, code=error.code)
+                return self._ok("", answer_headers)
             except AwsCallFailed as error:
                 self.log.error("bot token unavailable", kind=decision.kind, code=error.code)
                 return error_response(503, "temporarily unavailable, retry later", headers=answer_headers)
@@ -192,13 +206,24 @@ class SlackIngress:
 
     def _answer_now(self, decision: Decision, deadline: float) -> Decision:
         """Forms, menus and shortcuts: answered in the HTTP response, by code only they load. Only a shortcut
-        fetches the bot token (AwsCallFailed when it cannot be had)."""
+        fetches a bot token (AwsCallFailed when it cannot be had; NotInstalled, in oauth mode, when the workspace
+        has no usable installation)."""
         from bot.ingress import interactive
 
-        answer = interactive.answer(decision.payload or {}, lambda: self.secrets.bot_token(deadline),
-                                    self.config.slack_api_url, deadline)
+        payload = decision.payload or {}
+        answer = interactive.answer(payload, lambda: self._bot_token(payload, deadline), self.config.slack_api_url,
+                                    deadline)
         return Decision(decision.kind, enqueue=answer.enqueue, body=answer.body, correlation_id=decision.correlation_id,
                         slack_id=decision.slack_id, workspace=decision.workspace, note=answer.note)
+
+    def _bot_token(self, payload: dict[str, Any], deadline: float) -> str:
+        """The token to open a form with: the stage's (single), or the installation's of where the payload came from."""
+        if self.installations is None:
+            return self.secrets.bot_token(deadline)
+        team = payload.get("team") if isinstance(payload.get("team"), dict) else {}
+        enterprise = payload.get("enterprise") if isinstance(payload.get("enterprise"), dict) else {}
+        return self.installations.bot_token(enterprise.get("id") or None, team.get("id") or None,
+                                            payload.get("is_enterprise_install") is True, deadline)
 
     @staticmethod
     def _ok(body: str, headers: dict[str, str]) -> dict[str, Any]:

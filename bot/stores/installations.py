@@ -50,8 +50,10 @@ class InstallationRecords(Protocol):
         """Store an installation (a new one, or a reinstall replacing the old one)."""
         ...
 
-    def find(self, enterprise_id: str | None, team_id: str | None, is_enterprise_install: bool = False
-             ) -> Record | None: ...
+    def find(self, enterprise_id: str | None, team_id: str | None, is_enterprise_install: bool = False, *,
+             deadline: float | None = None) -> Record | None:
+        """The installation serving this workspace (`deadline`: the request's, a time.monotonic() instant)."""
+        ...
 
     def delete(self, enterprise_id: str | None, team_id: str | None, is_enterprise_install: bool = False) -> None: ...
 
@@ -83,8 +85,8 @@ class MemoryInstallationRecords:
             version = int(self._records.get(key, {}).get("version", 0)) + 1
             self._records[key] = {**record, "key": key, "version": version}
 
-    def find(self, enterprise_id: str | None, team_id: str | None, is_enterprise_install: bool = False
-             ) -> Record | None:
+    def find(self, enterprise_id: str | None, team_id: str | None, is_enterprise_install: bool = False, *,
+             deadline: float | None = None) -> Record | None:
         for key in candidate_keys(enterprise_id, team_id, is_enterprise_install):
             if key in self._records:
                 return dict(self._records[key])
@@ -125,10 +127,10 @@ class DynamoInstallationRecords:
                           names={"#record": "record", "#version": "version"},
                           values={":record": {**record, "key": key}, ":one": 1})
 
-    def find(self, enterprise_id: str | None, team_id: str | None, is_enterprise_install: bool = False
-             ) -> Record | None:
+    def find(self, enterprise_id: str | None, team_id: str | None, is_enterprise_install: bool = False, *,
+             deadline: float | None = None) -> Record | None:
         for key in candidate_keys(enterprise_id, team_id, is_enterprise_install):
-            item = self.table.get({"key": key})
+            item = self.table.get({"key": key}, deadline=deadline)
             if item and isinstance(item.get("record"), dict):
                 return {**item["record"], "key": key, "version": int(item.get("version", 0))}
         return None

@@ -33,8 +33,9 @@ class DynamoTable:
         self.client = client
         self.name = name
 
-    def get(self, key: Mapping[str, object]) -> dict[str, Any] | None:
-        item = self.client.get_item(self.name, to_item(key), consistent_read=True)
+    def get(self, key: Mapping[str, object], *, deadline: float | None = None) -> dict[str, Any] | None:
+        """The item with `key` (`deadline`: a time.monotonic() instant bounding the call, retries included)."""
+        item = self.client.get_item(self.name, to_item(key), consistent_read=True, deadline=deadline)
         return from_item(item) if item is not None else None
 
     def put(self, item: Mapping[str, object], condition: Condition | None = None) -> bool:

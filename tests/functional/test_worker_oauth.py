@@ -79,7 +79,7 @@ def test_each_workspace_is_answered_with_its_own_installation(worker: Worker, sl
     for where in (BETA, LOCAL, GRID_A, GRID_B):
         assert worker.process_batch(sqs_event(dm(where, "hello")), FakeLambdaContext()) == {"batchItemFailures": []}
         [post] = posts(slack, where[3], after)
-        assert post["response"]["ok"] and post["team"] == where[0] or post["enterprise"] == "E0GRID"
+        assert (post["response"]["ok"] and post["team"] == where[0]) or post["enterprise"] == "E0GRID"
         assert post["args"]["text"].startswith("Hello!")
 
 
