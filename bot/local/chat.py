@@ -21,7 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from bot.local.slack_events import (
+    BOT_USER_ID,
     LOCAL_DM,
+    LOCAL_TEAM,
+    LOCAL_USER,
     app_mention_event,
     block_actions,
     button_names,
@@ -80,6 +83,23 @@ class Place:
     thread_ts: str | None = None
 
 
+@dataclass(frozen=True)
+class Someone:
+    """Who is typing: a person of one of the local Slack's workspaces, as the app installed there sees them."""
+
+    team: str = LOCAL_TEAM
+    user: str = LOCAL_USER
+    dm: str = LOCAL_DM
+    channel: str = LOCAL_CHANNEL
+    bot_user: str = BOT_USER_ID
+    enterprise: str | None = None
+    org_install: bool = False  # the app is installed org-wide (its events name the org, not the team)
+
+    def where(self) -> dict[str, Any]:
+        """The workspace part of every request this person sends."""
+        return {"team": self.team, "enterprise": self.enterprise, "org_install": self.org_install}
+
+
 @dataclass
 class SlackChat:
     ingress_url: str
@@ -91,6 +111,29 @@ class SlackChat:
     pressed_ts: str | None = None  # the bot takes a pressed message's buttons away: not a reply
     worker_log: Path | None = None  # serverless offline's log, where the worker says when a job ended
     on_said: Callable[[Said], None] | None = None  # told of each thing the bot says as it says it (make run)
+    who: Someone = field(default_factory=Someone)
+
+    def become(self, team: str, user: str | None = None) -> Someone:
+        """Type as a person of another local workspace (the first one of it, unless `user` names one), in their DM
+        with the bot; how the app is installed there (its own install, or its org's) comes from the stand-in."""
+        directory = self.slack.workspaces()
+        workspace = next((each for each in directory["workspaces"] if each["id"] == team), None)
+        if workspace is None:
+            raise RuntimeError(f"no workspace {team}: " + ", ".join(each["id"] for each in directory["workspaces"]))
+        person = next((each for each in workspace["users"] if user in (None, each["id"], each["name"])), None)
+        if person is None:
+            raise RuntimeError(f"no person {user} in {team}")
+        enterprise = workspace.get("enterprise_id")
+        org = next((each for each in directory.get("enterprises", []) if each["id"] == enterprise), None)
+        org_wide = bool(enterprise) and any(
+            (each.get("enterprise") or {}).get("id") == enterprise and each.get("is_enterprise_install")
+            for each in self.slack.installations())
+        channels = workspace.get("channels") or [LOCAL_CHANNEL]
+        bot_user = org["bot_user_id"] if org_wide and org else workspace["bot_user_id"]
+        self.who = Someone(team=team, user=person["id"], dm=person["dm"], channel=channels[0], bot_user=bot_user,
+                           enterprise=enterprise, org_install=org_wide)
+        self.place = Place(self.who.dm)
+        return self.who
 
     @property
     def where(self) -> str:
@@ -108,22 +151,26 @@ class SlackChat:
         after = self._last_seq()
         response_url = None
         if line == "/top":
-            self.place = Place()
+            self.place = Place(self.who.dm)
             return []
         if line.isdigit() and self.last and any(said.buttons for said in self.last):
             payload, channel, response_url = self._press(int(line))
         elif line.startswith("/parley"):
             response_url = f"{self.slack_url}/response/chat-{next(_responses)}"
-            channel = LOCAL_CHANNEL
-            payload = slash_command(line.removeprefix("/parley").strip(), response_url=response_url, channel=channel)
+            channel = self.who.channel
+            payload = slash_command(line.removeprefix("/parley").strip(), response_url=response_url, channel=channel,
+                                    user=self.who.user, **self.who.where())
         elif line.startswith("@parley"):
-            event = app_mention_event(line.removeprefix("@parley").strip(), channel=LOCAL_CHANNEL)
+            channel = self.who.channel
+            event = app_mention_event(line.removeprefix("@parley").strip(), channel=channel, user=self.who.user,
+                                      bot_user=self.who.bot_user, **self.who.where())
             # the bot answers a mention in a thread; the next lines continue there
-            self.place = Place(LOCAL_CHANNEL, "channel", event["event"]["ts"])
-            payload, channel = event, LOCAL_CHANNEL
+            self.place = Place(channel, "channel", event["event"]["ts"])
+            payload = event
         else:
             payload = message_event(line, channel=self.place.channel, channel_type=self.place.channel_type,
-                                    thread_ts=self.place.thread_ts)
+                                    thread_ts=self.place.thread_ts, user=self.who.user, bot_user=self.who.bot_user,
+                                    **self.who.where())
             channel = self.place.channel
         offset = self._log_size()
         status, correlation_id, answer = self.send(payload)
@@ -203,8 +250,8 @@ class SlackChat:
             raise RuntimeError(f"there is no button {number}")
         said, label = buttons[number - 1]
         self.pressed_ts = said.message["ts"]
-        return (block_actions(said.message, label, channel=said.channel, response_url=said.response_url),
-                said.channel, said.response_url)
+        return (block_actions(said.message, label, channel=said.channel, response_url=said.response_url,
+                              user=self.who.user, **self.who.where()), said.channel, said.response_url)
 
     def _last_seq(self) -> int:
         calls = self.slack.calls()

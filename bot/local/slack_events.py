@@ -116,14 +116,18 @@ def app_mention_event(text: str, *, channel: str = "C0LOCALCHAN", user: str = LO
 
 
 def slash_command(text: str, *, response_url: str, channel: str = "C0LOCALCHAN", user: str = LOCAL_USER,
-                  command: str = "/parley") -> str:
+                  command: str = "/parley", team: str = LOCAL_TEAM, enterprise: str | None = None,
+                  org_install: bool = False) -> str:
     """A slash command as Slack posts it (form-encoded); the answer goes to `response_url`."""
-    return form({
-        "token": "legacy-verification-token-unused", "team_id": LOCAL_TEAM, "team_domain": "parley-local",
+    fields = {
+        "token": "legacy-verification-token-unused", "team_id": team, "team_domain": team.lower(),
         "channel_id": channel, "channel_name": "local", "user_id": user, "user_name": "you", "command": command,
-        "text": text, "api_app_id": LOCAL_APP, "is_enterprise_install": "false", "response_url": response_url,
-        "trigger_id": _trigger_id(),
-    })
+        "text": text, "api_app_id": LOCAL_APP, "is_enterprise_install": "true" if org_install else "false",
+        "response_url": response_url, "trigger_id": _trigger_id(),
+    }
+    if enterprise:
+        fields.update(enterprise_id=enterprise, enterprise_name=enterprise)
+    return form(fields)
 
 
 def _trigger_id() -> str:
@@ -137,7 +141,8 @@ def button_names(blocks: list[dict[str, Any]]) -> list[str]:
 
 
 def block_actions(message: dict[str, Any], label: str, *, channel: str, user: str = LOCAL_USER,
-                  response_url: str | None = None) -> str:
+                  response_url: str | None = None, team: str = LOCAL_TEAM, enterprise: str | None = None,
+                  org_install: bool = False) -> str:
     """Pressing the button labelled `label` on a message (`ts`, `text`, `blocks`, maybe `thread_ts`) the
     bot posted; an ephemeral message (a slash command's answer) is reached through its `response_url`."""
     block, button = next((block, element) for block in message["blocks"] if block.get("type") == "actions"
@@ -148,12 +153,14 @@ def block_actions(message: dict[str, Any], label: str, *, channel: str, user: st
         container["thread_ts"] = message["thread_ts"]
     payload: dict[str, Any] = {
         "type": "block_actions",
-        "user": {"id": user, "username": "you", "name": "you", "team_id": LOCAL_TEAM},
+        "user": {"id": user, "username": "you", "name": "you", "team_id": team},
         "api_app_id": LOCAL_APP,
         "token": "legacy-verification-token-unused",
         "container": container,
         "trigger_id": _trigger_id(),
-        "team": {"id": LOCAL_TEAM, "domain": "parley-local"},
+        "team": {"id": team, "domain": team.lower()},
+        "enterprise": {"id": enterprise, "name": enterprise} if enterprise else None,
+        "is_enterprise_install": org_install,
         "channel": {"id": channel, "name": "local"},
         "message": {"type": "message", "ts": message["ts"], "text": message.get("text", ""),
                     "blocks": message["blocks"], **({"thread_ts": message["thread_ts"]}
