@@ -17,7 +17,6 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import ValidationError
 from slack_sdk import WebClient
 from slack_sdk.oauth import InstallationStore, OAuthStateStore
 
@@ -39,12 +38,17 @@ REDIRECT_ROUTE = f"GET {OAUTH_REDIRECT_PATH}"
 
 
 def stage_stores(settings: Settings) -> tuple[InstallationStore, OAuthStateStore]:
-    """The stage's installation store and OAuth state store: DynamoDB, slack_sdk's interfaces (issue 12).
+    """The stage's installation store and OAuth state store: Parley's DynamoDB tables behind slack_sdk's interfaces
+    (bot/channels/slack/installations.py), the states signed with the app's client secret. This function is where the
+    stores plug in; the flow takes whatever it is given."""
+    from bot.channels.slack.installations import RecordsInstallationStore, RecordsOAuthStateStore
+    from bot.stores.bundle import dynamodb_table
+    from bot.stores.installations import DynamoInstallationRecords
+    from bot.stores.oauth_states import DynamoOAuthStates
 
-    The lead's adapters (bot/worker/installations.py: `DynamoInstallationStore`, `DynamoOAuthStateStore`) plug in
-    here, and only here; until they land, the function has no stores to serve with and answers 503.
-    """
-    raise NotImplementedError("the DynamoDB installation and OAuth state stores are not wired in yet")
+    records = DynamoInstallationRecords(dynamodb_table(settings, settings.installations_table))
+    states = DynamoOAuthStates(dynamodb_table(settings, settings.oauth_states_table), settings.slack_client_secret())
+    return RecordsInstallationStore(records), RecordsOAuthStateStore(states)
 
 
 class OAuthHandler:
@@ -94,7 +98,7 @@ def serve(event: dict[str, Any]) -> dict[str, Any]:
         return html(404, not_found_page())
     try:
         handler_now = current_handler()
-    except (NotServing, ValidationError, NotImplementedError) as problem:
+    except (NotServing, ValueError) as problem:  # the settings' refusals (ValidationError is one) name what to set
         logger.error("cannot install the app", extra={"problem": str(problem)})
         return html(503, unavailable_page())
     except Exception:

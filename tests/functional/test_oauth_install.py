@@ -6,7 +6,7 @@ with what Slack sent back. The stand-in runs oauth.v2.access with Slack's docume
 minutes, client credentials, redirect_uri), so what is stored is what Slack issued: each workspace's own token, an
 org-wide install for an Enterprise Grid org, refresh tokens when tokens rotate. The stores are the memory
 installation store of tests/support (keyed as the DynamoDB one) and slack_sdk's file state store, injected as the
-lead's DynamoDB stores will be (bot/oauth/handler.py: `stage_stores`).
+stage's DynamoDB ones are (bot/oauth/handler.py: `stage_stores`); the Lambda entry's tests use those, in moto.
 """
 
 from __future__ import annotations
@@ -28,7 +28,10 @@ from bot.oauth import handler as oauth_function
 from bot.oauth.config import InstallConfig
 from bot.oauth.handler import OAuthHandler
 from bot.settings import Settings
-from tests.conftest import FakeLambdaContext
+from bot.stores.bundle import dynamodb_table
+from bot.stores.installations import DynamoInstallationRecords
+from tests.conftest import FakeLambdaContext, stage_in_moto
+from tests.functional.test_stores import oauth_tables
 from tests.support.oauth import Answer, Browser, MemoryInstallationStore, at_slack, get_event, query_of
 
 pytestmark = pytest.mark.usefixtures("no_proxies")
@@ -197,12 +200,20 @@ def test_a_replayed_redirect_is_refused(slack: SlackStandIn, browser: Browser, s
     assert len(slack.calls("oauth.v2.access")) == 1 and store.saves == 1
 
 
-# --- the Lambda entry, as API Gateway calls it ----------------------------------------------------------------------
+# --- the Lambda entry, as API Gateway calls it: the stage's own stores, in DynamoDB (moto) --------------------------
+
+
+@pytest.fixture(scope="module")
+def staged(moto_endpoint: str) -> Iterator[Settings]:
+    """The stage's tables in moto (the Lambda entry finds them by the stage's name, as in AWS)."""
+    with stage_in_moto(moto_endpoint, STAGE, slack_mode="oauth") as settings:
+        oauth_tables(settings)
+        yield settings
 
 
 @pytest.fixture
-def lambda_env(monkeypatch: pytest.MonkeyPatch, slack: SlackStandIn) -> Iterator[pytest.MonkeyPatch]:
-    for name, value in {"PARLEY_STAGE": STAGE, "PARLEY_SLACK_MODE": "oauth", "SLACK_API_URL": slack.api_url,
+def lambda_env(monkeypatch: pytest.MonkeyPatch, slack: SlackStandIn, staged: Settings) -> Iterator[pytest.MonkeyPatch]:
+    for name, value in {"PARLEY_SLACK_MODE": "oauth", "SLACK_API_URL": slack.api_url,
                         "PARLEY_HTTP_PORT": str(HTTP_PORT)}.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setattr(oauth_function, "_handler", None)
@@ -210,32 +221,52 @@ def lambda_env(monkeypatch: pytest.MonkeyPatch, slack: SlackStandIn) -> Iterator
     oauth_function._handler = None
 
 
-def call(event: dict[str, Any]) -> Answer:
-    return Answer.of(oauth_function.handler(event, FakeLambdaContext("parley-local-oauth-install-oauth")))
+def lambda_browser() -> Browser:
+    return Browser(lambda event: oauth_function.handler(event, FakeLambdaContext("parley-local-oauth-install-oauth")))
 
 
-def test_the_lambda_entry_installs_with_the_stores_the_stage_wires_in(lambda_env: pytest.MonkeyPatch,
-                                                                      store: MemoryInstallationStore,
-                                                                      states: FileOAuthStateStore) -> None:
-    lambda_env.setattr(oauth_function, "stage_stores", lambda settings: (store, states))
-    browser = Browser(lambda event: oauth_function.handler(event, FakeLambdaContext()))
-    started = browser.get("/slack/install")
+def test_the_lambda_entry_installs_into_the_stages_tables(lambda_env: pytest.MonkeyPatch, staged: Settings,
+                                                          slack: SlackStandIn) -> None:
+    browser = lambda_browser()
+    started = browser.get("/slack/install", {"team": "T0BETA"})
     assert started.status == 302
+    state = query_of(started.location or "")["state"]
+    assert state.count(".") == 2  # <random>.<expires>.<hmac>, signed with the client secret
     _, back = at_slack(started.location or "")
     assert back.startswith(f"http://127.0.0.1:{HTTP_PORT}/slack/oauth_redirect?")
-    assert browser.follow(back).status == 200
-    assert set(store.records) == {"slack:-:T0LOCAL"}
+    answer = browser.follow(back)
+    assert answer.status == 200, answer.body
+    records = DynamoInstallationRecords(dynamodb_table(staged, staged.installations_table))
+    stored = records.find(None, "T0BETA")
+    assert stored is not None and stored["bot_user_id"] == "U0BETABOT"
+    assert team_of(slack, stored["bot_token"])["team_id"] == "T0BETA"
+    assert records.find(None, "T0LOCAL") is None
+    # the same redirect again, cookie and all: the state was consumed
+    browser.cookies["slack-app-oauth-state"] = state
+    assert browser.follow(back).status == 400
+    assert len(slack.calls("oauth.v2.access")) == 1
 
 
-def test_the_lambda_entry_refuses_politely_until_it_can_serve(lambda_env: pytest.MonkeyPatch,
-                                                              caplog: pytest.LogCaptureFixture) -> None:
-    # the DynamoDB stores are not wired in yet: 503, and the log says why
-    answer = call(get_event("/slack/install"))
-    assert answer.status == 503 and "not available" in answer.body
-    assert "not wired in yet" in logged(caplog)
-    # a stage in single mode has no install function to speak of
-    lambda_env.setenv("PARLEY_SLACK_MODE", "single")
-    assert call(get_event("/slack/oauth_redirect", {"code": "c", "state": "s"})).status == 503
-    assert "in single mode" in logged(caplog)
-    # and anything but the two routes is not found, whatever the mode
+def test_the_lambda_entry_refuses_a_state_it_did_not_sign(lambda_env: pytest.MonkeyPatch, slack: SlackStandIn,
+                                                          staged: Settings) -> None:
+    browser = lambda_browser()
+    started = browser.get("/slack/install")
+    nonce, expires, _ = query_of(started.location or "")["state"].split(".")
+    forged = f"{nonce}.{int(expires) + 3600}.{'0' * 32}"  # a longer life, and no key to sign it with
+    browser.cookies["slack-app-oauth-state"] = forged
+    answer = browser.get("/slack/oauth_redirect", {"code": "any", "state": forged})
+    assert answer.status == 400 and "expired or was already used" in answer.body
+    assert slack.calls("oauth.v2.access") == []
+
+
+def test_the_lambda_entry_serves_only_its_routes_and_only_in_oauth_mode(lambda_env: pytest.MonkeyPatch,
+                                                                        caplog: pytest.LogCaptureFixture) -> None:
     assert call(get_event("/slack/events")).status == 404
+    lambda_env.setenv("PARLEY_SLACK_MODE", "single")
+    answer = call(get_event("/slack/oauth_redirect", {"code": "c", "state": "s"}))
+    assert answer.status == 503 and "not available" in answer.body
+    assert "in single mode" in logged(caplog)
+
+
+def call(event: dict[str, Any]) -> Answer:
+    return Answer.of(oauth_function.handler(event, FakeLambdaContext("parley-local-oauth-install-oauth")))
