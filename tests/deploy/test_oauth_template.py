@@ -38,7 +38,7 @@ OAUTH_PERMISSIONS = {
     "OAuthFunctionRole": {
         ("logs:CreateLogStream", "OauthLogGroup"), ("logs:PutLogEvents", "OauthLogGroup"),
         ("dynamodb:PutItem", "OAuthStatesTable"), ("dynamodb:DeleteItem", "OAuthStatesTable"),
-        ("dynamodb:PutItem", "InstallationsTable"),
+        ("dynamodb:UpdateItem", "InstallationsTable"),
         *((action, "InstallationsKey") for action in KEY_WRITE),
         ("ssm:GetParameter", SSM + "client-secret"),
     },
@@ -47,6 +47,7 @@ OAUTH_PERMISSIONS = {
         ("dynamodb:DeleteItem", "InstallationsTable"),
         *((action, "InstallationsKey") for action in KEY_WRITE),
         ("ssm:GetParameter", SSM + "client-secret"),
+        ("dynamodb:Scan", "TicketsTable"), ("dynamodb:DeleteItem", "TicketsTable"),
     },
     "SlackInstallationsPolicy": {
         ("dynamodb:GetItem", "InstallationsTable"),
