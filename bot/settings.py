@@ -18,11 +18,13 @@ which the 3-second Slack ack cannot afford. It reads the few values it needs thr
 from __future__ import annotations
 
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot import defaults
+from bot.channels.slack.surface import OAUTH_REDIRECT_PATH
 
 SECRET_MAX_AGE_SECONDS = 300
 
@@ -47,6 +49,12 @@ class Settings(BaseSettings):
     slack_client_id: str = Field("", validation_alias="SLACK_CLIENT_ID")
     client_secret: SecretStr = Field(SecretStr(""), validation_alias="SLACK_CLIENT_SECRET")
     client_secret_param: str | None = Field(None, validation_alias="SLACK_CLIENT_SECRET_PARAM")
+    # oauth mode, the oauth function: where Slack sends an installer back (the stage's API URL + /slack/oauth_redirect,
+    # https); a local stage without one uses serverless offline's. A value that is not an http(s) URL (offline's
+    # "[object Object]") counts as unset.
+    oauth_redirect_url_setting: str | None = Field(None, validation_alias="PARLEY_OAUTH_REDIRECT_URL")
+    # oauth mode: Slack's token rotation (bot tokens expire after 12 hours and are refreshed with a refresh token)
+    token_rotation: bool = Field(False, validation_alias="PARLEY_SLACK_TOKEN_ROTATION")
     # Lex: the key that signs caller assertions (bot.channels.lex.caller), or its SSM parameter's name; neither
     # set means no caller is verified (each is anonymous to their session until linked)
     lex_caller_key_value: SecretStr | None = Field(None, validation_alias="PARLEY_LEX_CALLER_KEY")
@@ -131,6 +139,25 @@ class Settings(BaseSettings):
         from aws_lambda_powertools.utilities import parameters
 
         return str(parameters.get_parameter(self.client_secret_param, decrypt=True, max_age=SECRET_MAX_AGE_SECONDS))
+
+    @property
+    def oauth_redirect_url(self) -> str:
+        """Where Slack sends an installer back (the oauth function): the setting, else on a local stage serverless
+        offline's. ValueError when a deployed stage has none, or one that is not https."""
+        given = (self.oauth_redirect_url_setting or "").strip()
+        local = defaults.is_local_stage(self.stage)
+        if given.startswith("https://") or (local and given.startswith("http://")):
+            return given
+        if local and not given.startswith("http"):
+            return f"http://127.0.0.1:{self.http_port}{OAUTH_REDIRECT_PATH}"
+        raise ValueError(f"stage {self.stage!r} needs an https PARLEY_OAUTH_REDIRECT_URL (the stage's API URL + "
+                         f"{OAUTH_REDIRECT_PATH}) to install the app with OAuth")
+
+    @property
+    def slack_authorize_url(self) -> str:
+        """Slack's OAuth authorize page, on the Web API's host: slack.com's, or the local stand-in's."""
+        parts = urlsplit(self.slack_api_url)
+        return f"{parts.scheme}://{parts.netloc}/oauth/v2/authorize"
 
     def lex_caller_key(self) -> str | None:
         """The caller-assertion key: the named SSM parameter's (cached five minutes), else the setting's; on a

@@ -25,8 +25,9 @@ from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVERLESS = ROOT / "node_modules" / ".bin" / "serverless"
-# What the stage needs from `resources` locally; alarms and the like only make sense in AWS.
-LOCAL_RESOURCE_TYPES = {"AWS::SQS::Queue", "AWS::DynamoDB::Table", "AWS::SSM::Parameter"}
+# What the stage needs from `resources` locally; alarms and the like only make sense in AWS. The KMS key too: in oauth
+# mode the installations table names it (moto takes the table's encryption settings and ignores them).
+LOCAL_RESOURCE_TYPES = {"AWS::SQS::Queue", "AWS::DynamoDB::Table", "AWS::SSM::Parameter", "AWS::KMS::Key"}
 
 
 def stage_resources(stage: str, env: dict[str, str] | None = None) -> dict[str, Any]:

@@ -1,11 +1,17 @@
 """The Slack app manifest of a stage, generated from serverless.yml and the intents.
 
     python -m bot.tools.manifest --stage dev --url https://abc.execute-api.us-east-1.amazonaws.com [--out FILE]
+                                 [--param slackMode=oauth ...]
 
 prints it as YAML, ready for api.slack.com/apps -> Create New App -> From an app manifest. Events, the
 slash command and interactivity all go to the one httpApi route of the `slack` function, read from the
 resolved serverless config; the command, events, scopes and callback ids come from `slack_surface`
 and the shortcuts from the intents. So the manifest cannot ask Slack for anything the code does not serve.
+
+A stage in oauth mode (its `slackMode` param, or `--param slackMode=oauth` as for a deploy) has the `oauth`
+function: the manifest then names its redirect URL (OAuth & Permissions > Redirect URLs), turns on org-wide
+deployment (Enterprise Grid orgs can install it for all their workspaces) and Slack's token rotation as the stage's
+`slackTokenRotation` says. A single-mode stage's manifest has none of it.
 
 `build_manifest` is pure; only `main` runs `serverless print` and needs PyYAML (a development
 dependency, never imported on Lambda).
@@ -28,6 +34,8 @@ from urllib.parse import urlsplit
 from bot.channels.slack.surface import (
     BOT_EVENTS,
     BOT_SCOPES,
+    INSTALL_PATH,
+    OAUTH_REDIRECT_PATH,
     SLASH_COMMAND,
     SLASH_COMMAND_DESCRIPTION,
     SLASH_COMMAND_USAGE,
@@ -40,6 +48,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SERVERLESS = ROOT / "node_modules" / ".bin" / "serverless"
 
 INGRESS_FUNCTION = "slack"  # the function whose httpApi route Slack calls
+OAUTH_FUNCTION = "oauth"  # oauth mode only: the install link and the OAuth redirect
 APP_NAME = "Parley"
 BOT_NAME = "parley"
 APP_DESCRIPTION = "Ask Parley in a direct message, with /parley, or by mentioning it in a channel."
@@ -77,12 +86,9 @@ def request_base(base_url: str) -> str:
     return base_url.strip().rstrip("/")
 
 
-def ingress_path(config: dict[str, Any]) -> str:
-    """The path of the `slack` function's httpApi POST route in the resolved serverless config."""
-    function = (config.get("functions") or {}).get(INGRESS_FUNCTION)
-    if not isinstance(function, dict):
-        raise ManifestError(f"the serverless config has no {INGRESS_FUNCTION!r} function")
-    paths: set[str] = set()
+def http_routes(function: dict[str, Any]) -> list[tuple[str, str]]:
+    """A function's httpApi routes as (METHOD, path), in either of the framework's forms."""
+    routes = []
     for event in function.get("events") or []:
         route = event.get("httpApi") if isinstance(event, dict) else None
         if isinstance(route, str):  # the shorthand form: httpApi: 'POST /slack/events'
@@ -91,14 +97,42 @@ def ingress_path(config: dict[str, Any]) -> str:
             method, path = str(route.get("method", "")), str(route.get("path", ""))
         else:
             continue
-        # a path parameter or a catch-all cannot be turned into the one URL Slack needs
-        if method.upper() in {"POST", "ANY", "*"} and path.startswith("/") and "{" not in path:
-            paths.add(path)
+        routes.append((method.upper(), path))
+    return routes
+
+
+def ingress_path(config: dict[str, Any]) -> str:
+    """The path of the `slack` function's httpApi POST route in the resolved serverless config."""
+    function = (config.get("functions") or {}).get(INGRESS_FUNCTION)
+    if not isinstance(function, dict):
+        raise ManifestError(f"the serverless config has no {INGRESS_FUNCTION!r} function")
+    # a path parameter or a catch-all cannot be turned into the one URL Slack needs
+    paths = {path for method, path in http_routes(function)
+             if method in {"POST", "ANY", "*"} and path.startswith("/") and "{" not in path}
     if len(paths) != 1:
         found = ", ".join(sorted(paths)) or "none"
         raise ManifestError(f"the {INGRESS_FUNCTION!r} function needs exactly one httpApi POST route with a fixed "
                             f"path (events, commands and interactivity share it); found {found}")
     return paths.pop()
+
+
+def oauth_redirect_path(config: dict[str, Any]) -> str | None:
+    """oauth mode: the path Slack sends installers back to, served by the `oauth` function; None in single mode."""
+    function = (config.get("functions") or {}).get(OAUTH_FUNCTION)
+    if function is None:
+        return None
+    served = set(http_routes(function)) if isinstance(function, dict) else set()
+    missing = {("GET", INSTALL_PATH), ("GET", OAUTH_REDIRECT_PATH)} - served
+    if missing:
+        routes = ", ".join(f"{method} {path}" for method, path in sorted(missing))
+        raise ManifestError(f"the {OAUTH_FUNCTION!r} function does not serve {routes}: the install flow needs both")
+    return OAUTH_REDIRECT_PATH
+
+
+def token_rotation(config: dict[str, Any]) -> bool:
+    """The stage's PARLEY_SLACK_TOKEN_ROTATION (its slackTokenRotation param), as the functions read it."""
+    value = ((config.get("provider") or {}).get("environment") or {}).get("PARLEY_SLACK_TOKEN_ROTATION", False)
+    return str(value).strip().lower() in {"true", "1", "yes", "on"}
 
 
 def app_name(stage: str) -> str:
@@ -151,7 +185,9 @@ def build_manifest(*, base_url: str, stage: str, registry: Registry, config: dic
 
     `config` is the resolved serverless config, as `serverless print --format json` gives it.
     """
-    url = request_base(base_url) + ingress_path(config)
+    base = request_base(base_url)
+    url = base + ingress_path(config)
+    redirect_path = oauth_redirect_path(config)
     features: dict[str, Any] = {
         # the messages tab is where people DM the bot; read-only would stop them writing
         "app_home": {"home_tab_enabled": False, "messages_tab_enabled": True, "messages_tab_read_only_enabled": False},
@@ -169,24 +205,35 @@ def build_manifest(*, base_url: str, stage: str, registry: Registry, config: dic
         "display_information": {"name": app_name(stage), "description": APP_DESCRIPTION,
                                 "background_color": BACKGROUND_COLOR},
         "features": features,
-        "oauth_config": {"scopes": {"bot": list(BOT_SCOPES)}},
+        "oauth_config": oauth_config(base, redirect_path),
         "settings": {
             "event_subscriptions": {"request_url": url, "bot_events": list(BOT_EVENTS)},
             # message_menu_options_url is where Slack asks for external select options (block_suggestion)
             "interactivity": {"is_enabled": True, "request_url": url, "message_menu_options_url": url},
-            "org_deploy_enabled": False,
+            # oauth mode: an Enterprise Grid org may install it org-wide (Bolt and the stores handle such installs)
+            "org_deploy_enabled": redirect_path is not None,
             "socket_mode_enabled": False,
-            "token_rotation_enabled": False,
+            "token_rotation_enabled": redirect_path is not None and token_rotation(config),
         },
     }
 
 
-def resolved_config(stage: str) -> dict[str, Any]:
-    """serverless.yml for `stage` with its variables resolved, from `serverless print` (as bot/local/stack.py does)."""
+def oauth_config(base: str, redirect_path: str | None) -> dict[str, Any]:
+    """The scopes the code needs, and in oauth mode the one redirect URL the install flow sends (Slack refuses any
+    other redirect_uri)."""
+    config: dict[str, Any] = {"scopes": {"bot": list(BOT_SCOPES)}}
+    if redirect_path is not None:
+        config = {"redirect_urls": [base + redirect_path], **config}
+    return config
+
+
+def resolved_config(stage: str, params: Sequence[str] = ()) -> dict[str, Any]:
+    """serverless.yml for `stage` with its variables resolved, from `serverless print` (as bot/local/stack.py does);
+    `params` ("slackMode=oauth") are given as `--param`, as to a deploy."""
     env = {**os.environ, "SLS_TELEMETRY_DISABLED": "1", "SLS_NOTIFICATIONS_MODE": "off"}
     try:
         result = subprocess.run(
-            [str(SERVERLESS), "print", "--stage", stage, "--format", "json"],
+            [str(SERVERLESS), "print", "--stage", stage, "--format", "json", *(f"--param={each}" for each in params)],
             cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
         )
     except FileNotFoundError:
@@ -216,6 +263,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--url", required=True,
                         help="the stage's HTTP API base URL, e.g. https://abc.execute-api.us-east-1.amazonaws.com")
     parser.add_argument("--out", type=Path, help="write the manifest to this file instead of standard output")
+    parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
+                        help="a serverless param for this stage, as `serverless deploy --param` takes it "
+                             "(e.g. slackMode=oauth); repeatable")
     args = parser.parse_args(argv)
 
     try:
@@ -223,8 +273,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ManifestError as error:
         print(f"{parser.prog}: error: {error}", file=sys.stderr)
         return 2
+    if any("=" not in each for each in args.param):
+        print(f"{parser.prog}: error: --param takes KEY=VALUE", file=sys.stderr)
+        return 2
     try:
-        config = resolved_config(args.stage)
+        config = resolved_config(args.stage, args.param) if args.param else resolved_config(args.stage)
         importlib.import_module("intents")  # declares every intent in the registry below
         from bot.conversation.registry import registry
 

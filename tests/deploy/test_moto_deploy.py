@@ -10,69 +10,21 @@ DeployLexBot parameter (serverless.yml). The template itself is checked in test_
 from __future__ import annotations
 
 import json
-import subprocess
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
 
-import boto3
 import pytest
 
-from bot.local.moto import start_moto
-from bot.local.processes import free_port
-from tests.deploy.stack import SERVERLESS, require_toolchain, serverless_env, service_copy
+from tests.deploy.stack import Deployed, deploy_into_moto
 
 pytestmark = pytest.mark.deploy
 
 STAGE = "ci"
-REGION = "us-east-1"
 TABLES = {"dedup", "idempotency", "dialogs", "tickets", "results", "links", "limits"}
-
-
-@dataclass(frozen=True)
-class Deployed:
-    endpoint: str
-    seconds: float
-    output: str
-
-    def client(self, service: str) -> Any:
-        return boto3.client(service, endpoint_url=self.endpoint, region_name=REGION,
-                            aws_access_key_id="testing", aws_secret_access_key="testing")
 
 
 @pytest.fixture(scope="module")
 def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployed]:
-    python_dir = require_toolchain()
-    work = tmp_path_factory.mktemp("deploy-ci")
-    service = service_copy(work / "service")
-    port = free_port()
-    moto = start_moto(port, work / "logs")
-    try:
-        endpoint = f"http://127.0.0.1:{port}"
-        env = serverless_env(
-            python_dir,
-            AWS_ENDPOINT_URL=endpoint,
-            AWS_ACCESS_KEY_ID="testing",
-            AWS_SECRET_ACCESS_KEY="testing",  # moto takes any
-            AWS_REGION=REGION,
-            AWS_DEFAULT_REGION=REGION,
-            # no profile, no config or credentials file of the machine's: only the fake keys above
-            AWS_CONFIG_FILE=str(work / "no-aws-config"),
-            AWS_SHARED_CREDENTIALS_FILE=str(work / "no-aws-credentials"),
-            SLS_AWS_MONITORING_FREQUENCY="200",  # ms between stack status polls (the framework's default: 5 s)
-        )
-        for name in [name for name in env if name.startswith("AWS_ENDPOINT_URL_")] + ["AWS_PROFILE",
-                                                                                      "AWS_SESSION_TOKEN"]:
-            env.pop(name, None)
-        started = time.monotonic()
-        result = subprocess.run([str(SERVERLESS), "deploy", "--stage", STAGE], cwd=service, env=env,
-                                capture_output=True, text=True, timeout=600, check=False)
-        took = time.monotonic() - started
-        assert result.returncode == 0, f"serverless deploy failed:\n{result.stdout}\n{result.stderr}"
-        yield Deployed(endpoint, took, result.stdout + result.stderr)
-    finally:
-        moto.stop()
+    yield from deploy_into_moto(tmp_path_factory, STAGE)
 
 
 def test_the_stack_deploys(deployed: Deployed) -> None:

@@ -24,6 +24,11 @@ BOT_SCOPES = (
     "im:write",
 )
 
+# OAuth mode (bot/oauth/): where "Add to Slack" starts, and where Slack sends the installer back (the manifest's
+# redirect URL). GET routes of the `oauth` function, on the same HTTP API as the events.
+INSTALL_PATH = "/slack/install"
+OAUTH_REDIRECT_PATH = "/slack/oauth_redirect"
+
 # action_id of every button Parley renders; the value says what pressing it means
 BUTTON_ACTION_PREFIX = "parley:button:"
 # callback_id of the form (modal) that runs an intent, and of the shortcuts that open it
