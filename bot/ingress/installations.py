@@ -32,15 +32,25 @@ class InstallationTokens:
         key = installation_key(enterprise_id, team_id, is_enterprise_install)
         now = time.time()
         cached = self._cache.get(key)
-        if cached is None or now - cached[0] > self.cache_seconds:
-            record = self.records.find(enterprise_id, team_id, is_enterprise_install, deadline=deadline)
-            if record is None or not record.get("bot_token"):
-                self._cache.pop(key, None)
-                raise NotInstalled("NotInstalled", f"no installation for {key}", None, 1, operation="installation")
-            cached = (now, str(record["bot_token"]), float(record.get("bot_token_expires_at") or 0))
-            self._cache[key] = cached
-        _, token, expires_at = cached
-        if expires_at and expires_at - now < EXPIRY_MARGIN_SECONDS:
+        if cached is not None and (now - cached[0] > self.cache_seconds or _expiring(cached[2], now)):
+            cached = None  # stale, or its token is ending: the worker may have refreshed it by now
+        if cached is None:
+            cached = self._read(key, enterprise_id, team_id, is_enterprise_install, deadline, now)
+        if _expiring(cached[2], now):
             self._cache.pop(key, None)
             raise NotInstalled("TokenExpired", f"the token of {key} is expiring", None, 1, operation="installation")
-        return token
+        return cached[1]
+
+    def _read(self, key: str, enterprise_id: str | None, team_id: str | None, is_enterprise_install: bool,
+              deadline: float | None, now: float) -> tuple[float, str, float]:
+        record = self.records.find(enterprise_id, team_id, is_enterprise_install, deadline=deadline)
+        if record is None or not record.get("bot_token"):
+            self._cache.pop(key, None)
+            raise NotInstalled("NotInstalled", f"no installation for {key}", None, 1, operation="installation")
+        cached = (now, str(record["bot_token"]), float(record.get("bot_token_expires_at") or 0))
+        self._cache[key] = cached
+        return cached
+
+
+def _expiring(expires_at: float, now: float) -> bool:
+    return bool(expires_at) and expires_at - now < EXPIRY_MARGIN_SECONDS

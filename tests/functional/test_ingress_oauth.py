@@ -100,3 +100,23 @@ def test_an_expired_token_is_never_used(slack: SlackStandIn, records) -> None:
     after = last(slack)
     assert press(door, shortcut("T0BETA")) == 200
     assert opened(slack, after) == []
+
+
+def test_a_cached_token_near_its_end_is_read_again_and_a_refreshed_one_used(slack: SlackStandIn, records,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import bot.ingress.installations as ingress_installations
+
+    record = records.find(None, "T0BETA")
+    records.replace_tokens(record["key"], record["version"], {"bot_token_expires_at": int(time.time()) + 30})
+    door, _ = ingress(slack, records)
+    after = last(slack)
+    assert press(door, shortcut("T0BETA")) == 200  # read and cached, 30 s left
+    # the worker refreshes it; then the cached copy nears its end (a wider margin stands for the time passing)
+    fresh = installation_from(slack.install(team="T0BETA"))
+    record = records.find(None, "T0BETA")
+    records.replace_tokens(record["key"], record["version"], {"bot_token": fresh.bot_token,
+                                                              "bot_token_expires_at": int(time.time()) + 3600})
+    monkeypatch.setattr(ingress_installations, "EXPIRY_MARGIN_SECONDS", 60.0)
+    assert press(door, shortcut("T0BETA")) == 200  # read again at once: the fresh token, not "no form"
+    calls = opened(slack, after)
+    assert [call["response"]["ok"] for call in calls] == [True, True]
