@@ -4,11 +4,17 @@
 local Lex emulator and the `lex` function (`VOICE=1` speaks the bot's SSML with espeak-ng). On a
 terminal it prompts; otherwise it reads one line at a time and prints each reply, so
 `printf 'hello\\nhelp\\n' | make run` works. Progress and errors go to stderr, the conversation to stdout.
+
+`PARLEY_SLACK_MODE=oauth make run` runs the stage in oauth mode: the app starts installed nowhere, `/install T0BETA`
+(or an org, `/install E0GRID`) installs it through the real `/slack/install` and `/slack/oauth_redirect`, `/as T0BETA`
+types as a person of that workspace, `/uninstall T0BETA` removes it. `PARLEY_LOCAL_TOKEN_TTL=30` turns Slack's token
+rotation on, every token expiring after 30 s.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import signal
 import subprocess
@@ -21,7 +27,9 @@ from typing import Protocol
 from bot.channels.lex.caller import ATTRIBUTE as CALLER_ATTRIBUTE
 from bot.channels.lex.caller import sign_caller
 from bot.local.chat import Said, SlackChat
+from bot.local.install import Installer
 from bot.local.lex_emulator import LexEmulator, load_bot
+from bot.local.slack_events import LOCAL_TEAM
 from bot.local.stack import ROOT, LocalStack
 from bot.local.standin.client import StandInClient
 from bot.settings import Settings
@@ -29,6 +37,11 @@ from bot.settings import Settings
 LOG_DIR = ROOT / ".parley" / "logs"
 SLACK_USAGE = ("Type to DM the bot (try `help`); `@parley ...` mentions it in a channel, `/parley ...` is the\n"
                "slash command, a number presses that button, `/top` leaves a thread. Ctrl-D or Ctrl-C ends.")
+WORKSPACE_USAGE = ("`/workspaces` lists the local Slack's workspaces and where the app is installed;\n"
+                   "`/as <team> [user]` types as a person of another workspace.")
+OAUTH_USAGE = ("oauth mode: the app is installed nowhere yet. `/install <team>` installs it into a workspace (try\n"
+               "`/install T0LOCAL`, then `/install T0BETA`), `/install <org>` org-wide (`/install E0GRID`), through\n"
+               "/slack/install and /slack/oauth_redirect as a browser would; `/uninstall <team or org>` removes it.")
 LEX_USAGE = ("You are a Lex caller (try `help`, `open a ticket`, `count primes below 300000000`, then `status`);\n"
              "a number presses that card button. `/slack <text>` says something to the bot in Slack instead (try\n"
              "`/slack link voice`, then `link <code>` here); `/caller +15550100` makes the client vouch for your\n"
@@ -49,14 +62,53 @@ def _buttons(labels: list[str]) -> str:
 class SlackConversation:
     def __init__(self, stack: LocalStack) -> None:
         settings = stack.settings
+        self.standin = StandInClient(stack.slack_url)
         self.chat = SlackChat(stack.ingress_url, settings.signing_secret.get_secret_value(),
-                              StandInClient(stack.slack_url), stack.slack_url,
+                              self.standin, stack.slack_url,
                               worker_log=stack.log_dir / "offline.log", on_said=self._show)
+        self.installer = Installer(f"http://127.0.0.1:{settings.http_port}", self.standin) if stack.oauth else None
         self.speaker = "parley"
         self.labels: list[str] = []
 
     def prompt(self) -> str:
-        return "you> " if self.chat.where == "dm" else f"you ({self.chat.where})> "
+        where = "" if self.chat.where == "dm" else self.chat.where
+        team = "" if self.chat.who.team == LOCAL_TEAM else self.chat.who.team
+        shown = ", ".join(part for part in (team, where) if part)
+        return f"you ({shown})> " if shown else "you> "
+
+    def installed_here(self) -> bool:
+        """Whether the app is installed in the workspace the chat types in (its own install, or its org's)."""
+        who = self.chat.who
+        return any((each.get("team") or {}).get("id") == who.team
+                   or (each.get("is_enterprise_install") and (each.get("enterprise") or {}).get("id") == who.enterprise
+                       and who.enterprise)
+                   for each in self.standin.installations())
+
+    def local_command(self, line: str) -> bool:
+        """The chat's own commands (workspaces, installs): True when `line` was one of them."""
+        command, _, rest = line.partition(" ")
+        args = rest.split()
+        if command == "/workspaces":
+            print(describe_workspaces(self.standin), flush=True)
+        elif command == "/as" and args:
+            who = self.chat.become(args[0], args[1] if len(args) > 1 else None)
+            print(f"(you are {who.user} of {who.team}, in your DM with the bot)", flush=True)
+        elif command in ("/install", "/uninstall") and args:
+            if self.installer is None:
+                print("(single mode: the app is installed in T0LOCAL only; start with PARLEY_SLACK_MODE=oauth to "
+                      "install it elsewhere)", flush=True)
+            elif command == "/install":
+                team, enterprise = (None, args[0]) if args[0].startswith("E") else (args[0], None)
+                result = self.installer.install(team, enterprise, user=args[1] if len(args) > 1 else None)
+                print(f"(install {'done' if result.ok else 'failed'}: {result.page})", flush=True)
+            else:
+                team, enterprise = (None, args[0]) if args[0].startswith("E") else (args[0], None)
+                self.standin.uninstall(team, enterprise)
+                print(f"(the app is removed from {args[0]}; Slack told the bot: app_uninstalled, tokens_revoked)",
+                      flush=True)
+        else:
+            return False
+        return True
 
     def _show(self, said: Said) -> None:
         """Each thing the bot says, as it says it (a long count's progress included)."""
@@ -65,7 +117,13 @@ class SlackConversation:
 
     def take(self, line: str, speaker: str = "parley") -> None:
         self.speaker, self.labels = speaker, []
+        if self.local_command(line):
+            return
         if not self.chat.say(line) and not line.startswith("/top"):
+            if self.installer is not None and not self.installed_here():
+                print(f"{speaker}> (nothing: the app is not installed in {self.chat.who.team}; `/install "
+                      f"{self.chat.who.team}` installs it)", flush=True)
+                return
             print(f"{speaker}> (nothing: in a channel thread the bot answers a mention, or the answer to its own "
                   "question; `@parley ...` mentions it, `/top` goes back to the DM)", flush=True)
         if self.labels:
@@ -121,6 +179,23 @@ class LexConversation:
                 subprocess.run([self.speaker, "-m", each.ssml], check=False, capture_output=True, timeout=60)
 
 
+def describe_workspaces(standin: StandInClient) -> str:
+    """The local Slack's workspaces, their people, and where the app is installed."""
+    installed = standin.installations()
+    teams = {(each.get("team") or {}).get("id") for each in installed if not each.get("is_enterprise_install")}
+    orgs = {(each.get("enterprise") or {}).get("id") for each in installed if each.get("is_enterprise_install")}
+    directory = standin.workspaces()
+    lines = []
+    for workspace in directory["workspaces"]:
+        org = workspace.get("enterprise_id")
+        how = ("installed" if workspace["id"] in teams else f"installed org-wide ({org})" if org in orgs
+               else "not installed")
+        people = ", ".join(f"{each['id']} ({each['name']})" for each in workspace["users"])
+        lines.append(f"  {workspace['id']} {workspace.get('name', '')}{f' of {org}' if org else ''}: {how}; "
+                     f"people: {people}")
+    return "\n".join(["(workspaces of the local Slack)", *lines])
+
+
 def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(128 + signum)  # unwinds through the stack's cleanup
 
@@ -145,13 +220,14 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     settings = Settings()
+    token_ttl = int(os.environ.get("PARLEY_LOCAL_TOKEN_TTL") or 0) or None
     interactive = sys.stdin.isatty()
     for old in LOG_DIR.glob("*.log"):
         old.unlink()
     print(f"Starting moto server, the Slack stand-in and serverless offline (logs in {LOG_DIR.relative_to(ROOT)}/)...",
           file=sys.stderr, flush=True)
     try:
-        with LocalStack(settings, LOG_DIR) as stack:
+        with LocalStack(settings, LOG_DIR, token_ttl=token_ttl if settings.slack_mode == "oauth" else None) as stack:
             stack.wait_until_polling()
             conversation: Conversation
             if options.channel == "lex":
@@ -159,7 +235,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"Parley is up: the lex function via the Lex emulator.\n{LEX_USAGE}", file=sys.stderr)
             else:
                 conversation = SlackConversation(stack)
-                print(f"Parley is up: Slack events at {stack.ingress_url}.\n{SLACK_USAGE}", file=sys.stderr)
+                usage = f"{SLACK_USAGE}\n{WORKSPACE_USAGE}" + (f"\n{OAUTH_USAGE}" if stack.oauth else "")
+                print(f"Parley is up: Slack events at {stack.ingress_url}.\n{usage}", file=sys.stderr)
             for text in _lines(conversation, interactive):
                 if not interactive:
                     print(f"{conversation.prompt()}{text}", flush=True)

@@ -64,7 +64,11 @@ def put_secrets(endpoint: str, settings: Settings) -> None:
 
     ssm = boto3.client("ssm", endpoint_url=endpoint, region_name=settings.region,
                        aws_access_key_id="testing", aws_secret_access_key="testing")  # noqa: S106
-    for name, secret in (("signing-secret", settings.signing_secret), ("bot-token", settings.bot_token)):
+    secrets = [("signing-secret", settings.signing_secret)]
+    # single mode: the one bot token; oauth mode: the app's client secret (each installation has its own token)
+    secrets.append(("client-secret", settings.client_secret) if settings.slack_mode == "oauth"
+                   else ("bot-token", settings.bot_token))
+    for name, secret in secrets:
         ssm.put_parameter(Name=secret_parameter(settings.stage, name), Value=secret.get_secret_value(),
                           Type="SecureString", Overwrite=True)
 
@@ -82,10 +86,16 @@ class LocalStack:
       ReportBatchItemFailures, so retries and the dead-letter queue behave as in AWS. A failed record
       comes back after `retry_after_seconds` (the queue's visibility timeout, fast-forwarded);
       `feeders` pollers run at once, as Lambda runs several workers for a busy queue.
+
+    The settings' `slack_mode` says how the app meets Slack: `single`, installed in the stand-in's first workspace
+    with the settings' bot token; or `oauth`, installed nowhere until someone installs it through `/slack/install`
+    (bot.local.install), with the stage's installation tables. `token_ttl` (oauth mode) turns Slack's token rotation
+    on: every token the stand-in issues expires after that many seconds.
     """
 
     def __init__(self, settings: Settings, log_dir: Path, *, worker_feed: str = "offline-sqs",
-                 retry_after_seconds: int = 1, feeders: int = 1, extra_env: dict[str, str] | None = None) -> None:
+                 retry_after_seconds: int = 1, feeders: int = 1, extra_env: dict[str, str] | None = None,
+                 token_ttl: int | None = None) -> None:
         if worker_feed not in ("offline-sqs", "lambda-api"):
             raise ValueError(f"unknown worker feed {worker_feed!r}")
         self.settings = settings
@@ -94,6 +104,9 @@ class LocalStack:
         self.retry_after_seconds = retry_after_seconds
         self.feeders = feeders  # concurrent worker invocations, as Lambda scales an SQS event source out
         self.extra_env = dict(extra_env or {})  # e.g. PARLEY_FAULT_INTENTS=1 for the reliability suite
+        if token_ttl is not None and settings.slack_mode != "oauth":
+            raise ValueError("token rotation (token_ttl) needs oauth mode: single mode's token never expires")
+        self.token_ttl = token_ttl
         self.children: list[Child] = []
         self._feeding: list[threading.Thread] = []
         self.pollers: list[Any] = []  # the Lambda-API feed's pollers (a test may change their retry delay)
@@ -110,6 +123,10 @@ class LocalStack:
     @property
     def slack_url(self) -> str:
         return f"http://127.0.0.1:{self.settings.slack_port}"
+
+    @property
+    def oauth(self) -> bool:
+        return self.settings.slack_mode == "oauth"
 
     def handler_env(self) -> dict[str, str]:
         """The environment serverless offline and its handlers run with: every setting, pointed at 127.0.0.1."""
@@ -135,17 +152,40 @@ class LocalStack:
                 # as in AWS, the functions read the secrets from SSM Parameter Store (moto's), never from env
                 "SLACK_SIGNING_SECRET_PARAM": secret_parameter(settings.stage, "signing-secret"),
                 "SLACK_BOT_TOKEN_PARAM": secret_parameter(settings.stage, "bot-token"),
+                # serverless.yml's local stage picks the mode's functions and tables from this one
+                "PARLEY_SLACK_MODE": settings.slack_mode,
                 "SLS_TELEMETRY_DISABLED": "1",
                 "SLS_NOTIFICATIONS_MODE": "off",
             }
         )
         if self.worker_feed == "lambda-api":
             env["PARLEY_OFFLINE_SQS_QUEUE"] = IDLE_QUEUE  # serverless.yml's local stage reads it
+        if self.oauth:
+            env.update({"SLACK_CLIENT_ID": settings.slack_client_id,
+                        "SLACK_CLIENT_SECRET_PARAM": secret_parameter(settings.stage, "client-secret"),
+                        "PARLEY_SLACK_TOKEN_ROTATION": "true" if self.token_ttl else "false"})
         env.update(self.extra_env)
         for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL_SQS", "SLACK_SIGNING_SECRET",
-                     "SLACK_BOT_TOKEN"):
+                     "SLACK_BOT_TOKEN", "SLACK_CLIENT_SECRET"):
             env.pop(name, None)
         return env
+
+    def standin_argv(self) -> list[str]:
+        """The Slack stand-in's command line: the app installed with the bot token (single mode), or known by its
+        client id and secret and redirect URL, installed nowhere yet (oauth mode)."""
+        settings = self.settings
+        argv = [sys.executable, "-m", "bot.local.standin", "--port", str(settings.slack_port),
+                # as in Slack, the bot's own posts come back as events; the ingress must drop them
+                "--echo-url", self.ingress_url, "--signing-secret", settings.signing_secret.get_secret_value()]
+        if not self.oauth:
+            return [*argv, "--token", settings.bot_token.get_secret_value()]
+        argv += ["--client-id", settings.slack_client_id, "--client-secret", settings.client_secret.get_secret_value(),
+                 "--redirect-url", settings.oauth_redirect_url]
+        return [*argv, "--token-ttl", str(self.token_ttl)] if self.token_ttl else argv
+
+    def install_url(self) -> str:
+        """Where a browser starts an install (oauth mode)."""
+        return f"http://127.0.0.1:{self.settings.http_port}/slack/install"
 
     def start(self) -> LocalStack:
         settings = self.settings
@@ -156,14 +196,7 @@ class LocalStack:
             put_secrets(self.endpoint, settings)
             if self.worker_feed == "lambda-api":
                 self.sqs().create_queue(QueueName=IDLE_QUEUE)
-            slack = Child(
-                "slack",
-                [sys.executable, "-m", "bot.local.standin", "--port", str(settings.slack_port),
-                 "--token", settings.bot_token.get_secret_value(),
-                 # as in Slack, the bot's own posts come back as events; the ingress must drop them
-                 "--echo-url", self.ingress_url, "--signing-secret", settings.signing_secret.get_secret_value()],
-                self.log_dir, env=env, cwd=ROOT,
-            )
+            slack = Child("slack", self.standin_argv(), self.log_dir, env=env, cwd=ROOT)
             self.children.append(slack)
             offline = Child("offline", [str(SERVERLESS), "offline", "start", "--stage", settings.stage],
                             self.log_dir, env=env, cwd=ROOT)
