@@ -41,6 +41,26 @@ def test_piped_make_run_answers_each_line_and_leaves_nothing_running() -> None:
     assert str(ports["PARLEY_SLACK_PORT"]) not in leftovers
 
 
+def test_make_run_in_oauth_mode_installs_two_workspaces_and_chats_as_a_person_of_either() -> None:
+    ports = {name: str(free_port()) for name in ("PARLEY_HTTP_PORT", "PARLEY_LAMBDA_PORT", "PARLEY_MOTO_PORT",
+                                                 "PARLEY_SLACK_PORT")}
+    env = {**os.environ, **ports, "PARLEY_SLACK_MODE": "oauth"}
+    lines = "hello\n/install T0LOCAL\nhello\n/install T0BETA\n/as T0BETA ben\nhello\n/uninstall T0BETA\nhello\n"
+    result = subprocess.run(["make", "run"], input=lines, cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = [line for line in result.stdout.splitlines() if not line.startswith("you")]
+    assert "/install <team>" in result.stderr  # the usage says how
+    assert out[0].startswith("parley> (nothing: the app is not installed in T0LOCAL")
+    assert out[1].startswith("(install done: Parley is installed: Parley is installed in Parley Local")
+    assert out[2].startswith("parley> Hello!")
+    assert out[3].startswith("(install done: Parley is installed: Parley is installed in Beta Works")
+    assert out[4] == "(you are U0BETABEN of T0BETA, in your DM with the bot)"
+    assert out[5].startswith("parley> Hello!")
+    assert out[6].startswith("(the app is removed from T0BETA")
+    assert out[7].startswith("parley> (nothing: the app is not installed in T0BETA")
+
+
 class MakeRun:
     """`make run` driven line by line through a pipe: say a line, read the replies it printed."""
 
