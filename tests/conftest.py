@@ -9,11 +9,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from slack_sdk.oauth.state_store import FileOAuthStateStore
 
 from bot.conversation import Registry, Reply, Turn, registry
 from bot.local.moto import start_moto
 from bot.local.processes import free_port
 from bot.settings import Settings
+from tests.support.oauth import MemoryInstallationStore
 
 EVENTS = Path(__file__).parent / "events"
 
@@ -109,3 +111,17 @@ def moto_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield f"http://127.0.0.1:{port}"
     finally:
         child.stop()
+
+
+# -- the oauth function's tests (unit and functional): an installation store in memory, slack_sdk's state store -------
+
+@pytest.fixture
+def store() -> MemoryInstallationStore:
+    """An empty installation store, keyed as the DynamoDB one (tests/support/oauth.py)."""
+    return MemoryInstallationStore()
+
+
+@pytest.fixture
+def states(tmp_path: Path) -> FileOAuthStateStore:
+    """slack_sdk's own state store in a fresh folder: each state once, for ten minutes."""
+    return FileOAuthStateStore(expiration_seconds=600, base_dir=str(tmp_path / "states"))

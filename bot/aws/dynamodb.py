@@ -110,15 +110,7 @@ class DynamoClient(AwsJsonClient):
         params.update(_expressions(condition_expression, expression_attribute_names, expression_attribute_values))
         if return_values is not None:
             params["ReturnValues"] = return_values
-        try:
-            doc = self.call("UpdateItem", params, check=_attributes_check,
-                            private=_strings(key, expression_attribute_values), deadline=deadline)
-        except AwsCallFailed as failure:
-            if failure.code == _CONDITION_FAILED:
-                return None
-            raise
-        attributes = doc.get("Attributes")
-        return attributes if isinstance(attributes, dict) else {}
+        return self._conditional("UpdateItem", params, _strings(key, expression_attribute_values), deadline)
 
     def delete_item(
         self,
@@ -140,9 +132,14 @@ class DynamoClient(AwsJsonClient):
         params.update(_expressions(condition_expression, expression_attribute_names, expression_attribute_values))
         if return_old:
             params["ReturnValues"] = "ALL_OLD"
+        return self._conditional("DeleteItem", params, _strings(key, expression_attribute_values), deadline)
+
+    def _conditional(self, operation: str, params: dict[str, object], private: tuple[str, ...],
+                     deadline: float | None) -> Item | None:
+        """A write that may carry a condition: the attributes it returned ({} for none), or None when the condition
+        did not hold (nothing was written)."""
         try:
-            doc = self.call("DeleteItem", params, check=_attributes_check,
-                            private=_strings(key, expression_attribute_values), deadline=deadline)
+            doc = self.call(operation, params, check=_attributes_check, private=private, deadline=deadline)
         except AwsCallFailed as failure:
             if failure.code == _CONDITION_FAILED:
                 return None

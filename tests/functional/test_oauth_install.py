@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -49,16 +48,6 @@ def slack() -> Iterator[SlackStandIn]:
 
 def settings_for(slack: SlackStandIn, **more: Any) -> Settings:
     return Settings(stage=STAGE, slack_mode="oauth", slack_api_url=slack.api_url, http_port=HTTP_PORT, **more)
-
-
-@pytest.fixture
-def store() -> MemoryInstallationStore:
-    return MemoryInstallationStore()
-
-
-@pytest.fixture
-def states(tmp_path: Path) -> FileOAuthStateStore:
-    return FileOAuthStateStore(expiration_seconds=600, base_dir=str(tmp_path / "states"))
 
 
 def browser_for(config: InstallConfig, store: MemoryInstallationStore, states: FileOAuthStateStore) -> Browser:

@@ -31,16 +31,6 @@ def slack() -> FakeSlack:
 
 
 @pytest.fixture
-def store() -> MemoryInstallationStore:
-    return MemoryInstallationStore()
-
-
-@pytest.fixture
-def states(tmp_path: Path) -> FileOAuthStateStore:
-    return FileOAuthStateStore(expiration_seconds=600, base_dir=str(tmp_path / "states"))
-
-
-@pytest.fixture
 def browser(slack: FakeSlack, store: MemoryInstallationStore, states: FileOAuthStateStore) -> Browser:
     return Browser(OAuthHandler(CONFIG, store, states, client=slack))  # type: ignore[arg-type]
 
