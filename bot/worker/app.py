@@ -4,35 +4,22 @@ The ingress already verified each request and answered Slack, so Bolt's request 
 `ssl_check` and `url_verification` built-ins are off here, and the app does not call `auth.test` at
 start: its `authorize` (`bot.worker.authorize`) reads the current bot token on each request and calls
 `auth.test` once per token value, so a rotated token is picked up without a restart.
-Listeners use Bolt's `client` and `respond`; replies go to `SLACK_API_URL`, which points at the
-local stand-in when running locally.
-
-Every listener does the same thing: make a turn of what Slack sent, let the dialog answer it, and
-send the reply back where the turn came from.
+Listeners (`bot.worker.listeners`, a module per Slack surface) use Bolt's `client` and `respond`; replies go to
+`SLACK_API_URL`, which points at the local stand-in when running locally.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import replace
-from typing import Any
-
 from aws_lambda_powertools import Logger
-from slack_bolt import Ack, App, BoltContext, BoltRequest, Respond
+from slack_bolt import App, BoltRequest
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 
-from bot.channels.slack.blocks import chosen
-from bot.channels.slack.forms import form_values
-from bot.channels.slack.replies import ConversationReplies, Replies, ResponseUrlReplies
-from bot.channels.slack.surface import BUTTON_ACTION_PREFIX, FORM_CALLBACK_PREFIX, SLASH_COMMAND, intent_of_callback
-from bot.channels.slack.turns import mentions, turn_from_button, turn_from_command, turn_from_event, turn_from_form
 from bot.conversation.engine import Engine
-from bot.conversation.turn import Turn
 from bot.queue.job import Job
 from bot.settings import Settings
 from bot.worker.access import SlackAccess
+from bot.worker.listeners import register_listeners
 
 log = Logger(child=True)  # shares the worker Logger's configuration and correlation id
 
@@ -66,64 +53,7 @@ def build_app(settings: Settings, engine: Engine, access: SlackAccess) -> App:
     )
     access.configure(app)
 
-    def converse(turn: Turn, replies: Replies, context: BoltContext) -> None:
-        step = engine.step(replace(turn, progress=replies.progress, deadline=context.get("deadline")))
-        replies.send(step.reply, public=bool(step.intent and step.intent.public), waits=step.waits)
-        log.info("reply sent", extra={"conversation": turn.conversation_id, "thread_ts": turn.thread_id})
-
-    @app.event("app_mention")
-    def on_mention(event: dict[str, Any], body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-        turn = turn_from_event(event, context.get("correlation_id"), body)
-        converse(turn, ConversationReplies(client, turn.conversation_id, turn.thread_id), context)
-
-    @app.message()
-    def on_message(event: dict[str, Any], body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-        turn = turn_from_event(event, context.get("correlation_id"), body)
-        if event.get("channel_type") != "im":
-            # In channels, a mention is answered as app_mention; a thread reply without one only
-            # when it continues a dialog the bot started there.
-            if mentions(event.get("text") or "", context.bot_user_id or "") or not event.get("thread_ts"):
-                return
-            if not engine.waiting(turn):
-                return
-        converse(turn, ConversationReplies(client, turn.conversation_id, turn.thread_id), context)
-
-    @app.command(SLASH_COMMAND)
-    def on_command(ack: Ack, command: dict[str, Any], context: BoltContext, respond: Respond) -> None:
-        ack()  # already answered by the ingress; this keeps Bolt's bookkeeping right
-        converse(turn_from_command(command, context.get("correlation_id")), ResponseUrlReplies(respond), context)
-
-    @app.action(re.compile("^" + re.escape(BUTTON_ACTION_PREFIX)))
-    def on_button(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient,
-                  respond: Respond) -> None:
-        ack()
-        turn = turn_from_button(body, action["value"], context.get("correlation_id"))
-        label = (action.get("text") or {}).get("text", "")
-        message = body.get("message") or {}
-        container = body.get("container") or {}
-        blocks = chosen(message.get("blocks") or [], label, turn.user_id)
-        if container.get("is_ephemeral"):  # a slash command's answer: only its response_url reaches it
-            respond(replace_original=True, text=message.get("text", ""), blocks=blocks)
-            converse(turn, ResponseUrlReplies(respond), context)
-            return
-        # the buttons go, so one choice cannot be made twice; that is a nicety, the answer is what matters
-        try:
-            client.chat_update(channel=turn.conversation_id, ts=message.get("ts", ""), text=message.get("text", ""),
-                               blocks=blocks)
-        except SlackApiError as error:
-            log.warning("could not take the buttons away", extra={"error": error.response.get("error")})
-        converse(turn, ConversationReplies(client, turn.conversation_id, turn.thread_id), context)
-
-    @app.view(re.compile("^" + re.escape(FORM_CALLBACK_PREFIX)))
-    def on_form(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext,
-                client: WebClient) -> None:
-        ack()  # the ingress validated the form and closed it
-        intent = engine.registry.get(intent_of_callback(view.get("callback_id", "")) or "")
-        if intent is None:
-            log.warning("form for an unknown intent", extra={"callback_id": view.get("callback_id")})
-            return
-        turn = turn_from_form(body, intent.name, form_values(intent, view), context.get("correlation_id"))
-        converse(turn, ConversationReplies(client, turn.conversation_id, turn.thread_id), context)
+    register_listeners(app, engine)
 
     @app.error
     def on_error(error: Exception) -> None:

@@ -1,0 +1,27 @@
+"""One conversation step, whatever surface the turn came from: the engine decides, the surface's replies send.
+
+Every listener does the same thing: make a turn of what Slack sent, let the engine answer it, and send the reply
+back where the turn came from. This is the middle part, shared by every surface's listeners.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from aws_lambda_powertools import Logger
+from slack_bolt import BoltContext
+
+from bot.channels.slack.replies import Replies
+from bot.conversation.engine import Engine
+from bot.conversation.steps import Step
+from bot.conversation.turn import Turn
+
+log = Logger(child=True)  # shares the worker Logger's configuration and correlation id
+
+
+def converse(engine: Engine, turn: Turn, replies: Replies, context: BoltContext) -> Step:
+    """Let the engine take the turn (its progress shown through `replies`), send the step's reply; the step."""
+    step = engine.step(replace(turn, progress=replies.progress, deadline=context.get("deadline")))
+    replies.send(step.reply, public=bool(step.intent and step.intent.public), waits=step.waits)
+    log.info("reply sent", extra={"conversation": turn.conversation_id, "thread_ts": turn.thread_id})
+    return step
