@@ -37,6 +37,9 @@ EVENT_SCOPES = {
     "message.groups": "groups:history",
     "message.mpim": "mpim:history",
     "app_home_opened": None,
+    # the assistant view's events: Slack delivers them to an app with the assistant:write scope
+    "assistant_thread_started": "assistant:write",
+    "assistant_thread_context_changed": "assistant:write",
 }
 
 
