@@ -55,6 +55,9 @@ class Intent:
     # Other words people use for a word of the examples, for this intent only: {"ticket": ("issue", "bug")}.
     # General English (create/open, list/show) is the recogniser's already: these are the intent's own.
     synonyms: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # Its answers in Slack carry feedback buttons (thumbs up / down), whose clicks are counted per intent; answers
+    # in an assistant thread carry them whatever this says
+    feedback: bool = False
 
     def __post_init__(self) -> None:
         if not INTENT_NAME.fullmatch(self.name):
@@ -93,11 +96,11 @@ class Intent:
 def make_intent(name: str, handler: Handler, *, description: str, examples: Sequence[str],
                 slots: Sequence[Slot] = (), confirm: str | None = None, shortcut: str | None = None,
                 slow: bool = False, hidden: bool = False, title: str = "", public: bool = False,
-                synonyms: Mapping[str, Sequence[str]] | None = None) -> Intent:
+                synonyms: Mapping[str, Sequence[str]] | None = None, feedback: bool = False) -> Intent:
     takes_turn, slot_parameters, needs = read_parameters(name, handler, slots)
     pairs = tuple((word, tuple(others)) for word, others in (synonyms or {}).items())
     return Intent(name, description, tuple(examples), tuple(slots), handler, confirm, shortcut, slow, hidden, title,
-                  public, takes_turn, slot_parameters, needs, synonyms=pairs)
+                  public, takes_turn, slot_parameters, needs, synonyms=pairs, feedback=feedback)
 
 
 def read_parameters(name: str, handler: Handler, slots: Sequence[Slot]) -> tuple[bool, tuple[str, ...],

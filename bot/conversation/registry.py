@@ -33,7 +33,8 @@ class Registry:
     def intent(self, name: str, *, description: str, examples: Sequence[str], slots: Sequence[Slot] = (),
                confirm: str | None = None, shortcut: str | None = None, slow: bool = False,
                hidden: bool = False, title: str = "", public: bool = False,
-               synonyms: Mapping[str, Sequence[str]] | None = None) -> Callable[[Handler], Handler]:
+               synonyms: Mapping[str, Sequence[str]] | None = None,
+               feedback: bool = False) -> Callable[[Handler], Handler]:
         """Declare an intent.
 
         Args:
@@ -49,6 +50,14 @@ class Registry:
             public: a slash command's answer is shown to the channel, not only to who asked (a die roll).
             synonyms: other words people use for words of the examples, this intent's own
                 (`{"ticket": ["issue", "bug"]}`; general English such as create/open is known already).
+            feedback: its answers in Slack carry thumbs up / down buttons, and each click is logged for this
+                intent (`"feedback"`: intent, positive or negative, workspace, channel; never what anyone typed).
+                Answers in Slack's assistant threads carry them anyway. Pressing one never runs the intent again:
+
+                    @intent("forecast", description="Tomorrow's weather.", examples=["weather tomorrow"],
+                            feedback=True)
+                    def forecast() -> Reply:
+                        return Reply("Sunny, 21°C.")
 
         The handler asks for what it needs by parameter name: `turn`, a slot's name (its parsed value), or a
         service (`tickets`, `jobs`, `links`, ...):
@@ -62,7 +71,7 @@ class Registry:
         def register(handler: Handler) -> Handler:
             self.add(make_intent(name, handler, description=description, examples=examples, slots=slots,
                                  confirm=confirm, shortcut=shortcut, slow=slow, hidden=hidden, title=title,
-                                 public=public, synonyms=synonyms))
+                                 public=public, synonyms=synonyms, feedback=feedback))
             return handler
 
         return register

@@ -5,7 +5,9 @@ What you type becomes what Slack would send:
 - `@parley <text>`: a mention in a channel, which the bot answers in a thread;
 - `/parley <text>`: the slash command, answered through its response_url;
 - a number: pressing that button of the bot's last message;
-- `/top`: back to the direct message, out of any thread.
+- `/top`: back to the direct message, out of any thread;
+- `/assistant`: open an assistant thread (Slack's AI split view): the lines after it go into that thread, and the
+  thread's status, title and suggested prompts show as notes (a number picks a prompt, or presses 👍 / 👎).
 The bot's replies are read from the Slack stand-in's record of its Web API calls. When it knows the stack's log
 (`worker_log`), the chat follows each request to its end there: it waits as long as the job runs (a long count's
 final answer included) and stops waiting as soon as the job is done, even when the bot rightly said nothing.
@@ -26,9 +28,13 @@ from bot.local.slack_events import (
     LOCAL_TEAM,
     LOCAL_USER,
     app_mention_event,
+    assistant_thread_started_event,
     block_actions,
     button_names,
+    feedback_click,
+    feedback_names,
     message_event,
+    new_ts,
     post,
     signed_request,
     slash_command,
@@ -56,6 +62,7 @@ class Said:
     channel: str
     response_url: str | None = None
     edited: bool = False
+    after: str = ""  # a note shown under it (the assistant thread's status cleared by this post)
 
     @property
     def fields(self) -> list[str]:
@@ -71,7 +78,8 @@ class Said:
     def shown(self) -> str:
         """The text as Slack shows it: its entities decoded, its fields after it."""
         text = unescape_mrkdwn(self.text)
-        return f"{text}\n{' · '.join(self.fields)}" if self.fields and not text.startswith(self.fields[0]) else text
+        text = f"{text}\n{' · '.join(self.fields)}" if self.fields and not text.startswith(self.fields[0]) else text
+        return f"{text}\n{self.after}" if self.after else text
 
 
 @dataclass
@@ -112,6 +120,8 @@ class SlackChat:
     worker_log: Path | None = None  # serverless offline's log, where the worker says when a job ended
     on_said: Callable[[Said], None] | None = None  # told of each thing the bot says as it says it (make run)
     who: Someone = field(default_factory=Someone)
+    status_shown: bool = False  # an assistant thread's status is showing (the bot's next post there clears it)
+    thumb: str | None = None  # the feedback button the last line pressed: Slack shows no reply to it
 
     def become(self, team: str, user: str | None = None) -> Someone:
         """Type as a person of another local workspace (the first one of it, unless `user` names one), in their DM
@@ -150,10 +160,17 @@ class SlackChat:
         line = line.strip()
         after = self._last_seq()
         response_url = None
+        self.thumb = None
         if line == "/top":
             self.place = Place(self.who.dm)
             return []
-        if line.isdigit() and self.last and any(said.buttons for said in self.last):
+        if line == "/assistant":
+            channel = self.who.dm
+            self.place = Place(channel, "im", new_ts())  # a new thread in the DM: what Slack opens
+            payload = assistant_thread_started_event(thread_ts=self.place.thread_ts, channel=channel,
+                                                     user=self.who.user, bot_user=self.who.bot_user,
+                                                     **self.who.where())
+        elif line.isdigit() and self.last and any(said.buttons for said in self.last):
             payload, channel, response_url = self._press(int(line))
         elif line.startswith("/parley"):
             response_url = f"{self.slack_url}/response/chat-{next(_responses)}"
@@ -178,8 +195,13 @@ class SlackChat:
             raise RuntimeError(f"the ingress answered {status}: {answer}")
         if self.worker_log is not None and correlation_id:
             self.last = self._follow(correlation_id, offset, after, channel, response_url, timeout)
-        else:
-            self.last = self._collect(after, channel, response_url, timeout)
+        else:  # a thumb gets no reply to wait for
+            self.last = [] if self.thumb else self._collect(after, channel, response_url, timeout)
+        if self.thumb and not self.last:  # the click is only counted: say so, as Slack marks the pressed thumb
+            note = Said(f"(feedback sent: {self.thumb})", [], {"ts": "", "blocks": []}, channel)
+            self.last = [note]
+            if self.on_said:
+                self.on_said(note)
         return self.last
 
     def say_as(self, user: str, line: str, timeout: float = FIRST_REPLY_TIMEOUT) -> list[Said]:
@@ -244,11 +266,22 @@ class SlackChat:
                     self.on_said(heard)
         return said, after
 
-    def _press(self, number: int) -> tuple[str, str, str | None]:
+    def _press(self, number: int) -> tuple[dict | str, str, str | None]:
         buttons = [(said, label) for said in self.last for label in said.buttons]
         if not 1 <= number <= len(buttons):
             raise RuntimeError(f"there is no button {number}")
         said, label = buttons[number - 1]
+        prompts = said.message.get("prompts")
+        if prompts:  # a suggested prompt: Slack sends its message as the person's, in the thread
+            text = next(prompt["message"] for prompt in prompts if prompt["title"] == label)
+            return (message_event(text, channel=said.channel, thread_ts=said.message.get("thread_ts"),
+                                  user=self.who.user, bot_user=self.who.bot_user, **self.who.where()),
+                    said.channel, None)
+        feedback = feedback_names(said.message.get("blocks") or [])
+        if label in feedback:  # a thumb: block_actions with the feedback_buttons action, nothing posted back
+            self.thumb = label
+            return (feedback_click(said.message, label == feedback[0], channel=said.channel, user=self.who.user,
+                                   **self.who.where()), said.channel, None)
         self.pressed_ts = said.message["ts"]
         return (block_actions(said.message, label, channel=said.channel, response_url=said.response_url,
                               user=self.who.user, **self.who.where()), said.channel, said.response_url)
@@ -274,19 +307,44 @@ class SlackChat:
 
     def _heard(self, call: dict[str, Any], channel: str, response_url: str | None) -> Said | None:
         args = call.get("args") or {}
+        if str(call.get("method")).startswith("assistant.threads.") and args.get("channel_id") == channel:
+            return self._assistant_note(call, channel)
         if call.get("method") in ("chat.postMessage", "chat.update") and args.get("channel") == channel:
             if not (call.get("response") or {}).get("ok") or (self.pressed_ts and args.get("ts") == self.pressed_ts):
                 return None
             ts = (call.get("response") or {}).get("ts") or args.get("ts")
             message = {"ts": ts, "text": args.get("text", ""), "blocks": args.get("blocks") or [],
                        "thread_ts": args.get("thread_ts")}
-            return Said(args.get("text", ""), button_names(message["blocks"]), message, channel,
-                        edited=call["method"] == "chat.update")
+            cleared = self.status_shown and call["method"] == "chat.postMessage"
+            self.status_shown = self.status_shown and not cleared
+            return Said(args.get("text", ""), button_names(message["blocks"]) + feedback_names(message["blocks"]),
+                        message, channel, edited=call["method"] == "chat.update",
+                        after="(status cleared: the answer is posted)" if cleared else "")
         if (response_url and call.get("path") == response_url.removeprefix(self.slack_url) and args.get("text")
                 and not (self.pressed_ts and args.get("replace_original") and "chose" in str(args.get("blocks")))):
             message = {"ts": f"{time.time():.6f}", "text": args["text"], "blocks": args.get("blocks") or []}
             return Said(args["text"], button_names(message["blocks"]), message, channel, response_url,
                         edited=bool(args.get("replace_original")))
+        return None
+
+    def _assistant_note(self, call: dict[str, Any], channel: str) -> Said | None:
+        """An assistant thread's status, title or suggested prompts, as a note (prompts can be picked by number)."""
+        args = call.get("args") or {}
+        if not (call.get("response") or {}).get("ok"):
+            return None
+        method = call["method"].removeprefix("assistant.threads.")
+        message: dict[str, Any] = {"ts": args.get("thread_ts"), "thread_ts": args.get("thread_ts"), "blocks": []}
+        if method == "setStatus":
+            self.status_shown = bool(args.get("status"))
+            text = f"(status: {args['status']})" if args.get("status") else "(status cleared)"
+            return Said(text, [], message, channel)
+        if method == "setTitle":
+            return Said(f"(thread title: {args.get('title', '')})", [], message, channel)
+        if method == "setSuggestedPrompts":
+            prompts = [prompt for prompt in args.get("prompts") or [] if isinstance(prompt, dict)]
+            message["prompts"] = prompts
+            titles = [prompt.get("title", "") for prompt in prompts]
+            return Said(f"({args.get('title') or 'suggested prompts'})", titles, message, channel)
         return None
 
     def texts(self, line: str) -> list[str]:

@@ -36,7 +36,8 @@ from bot.settings import Settings
 
 LOG_DIR = ROOT / ".parley" / "logs"
 SLACK_USAGE = ("Type to DM the bot (try `help`); `@parley ...` mentions it in a channel, `/parley ...` is the\n"
-               "slash command, a number presses that button, `/top` leaves a thread. Ctrl-D or Ctrl-C ends.")
+               "slash command, a number presses that button, `/top` leaves a thread, `/assistant` opens an\n"
+               "assistant thread (Slack's AI split view). Ctrl-D or Ctrl-C ends.")
 WORKSPACE_USAGE = ("`/workspaces` lists the local Slack's workspaces and where the app is installed;\n"
                    "`/as <team> [user]` types as a person of another workspace.")
 OAUTH_USAGE = ("oauth mode: the app is installed nowhere yet. `/install <team>` installs it into a workspace (try\n"

@@ -115,6 +115,46 @@ def app_mention_event(text: str, *, channel: str = "C0LOCALCHAN", user: str = LO
                           org_install=org_install)
 
 
+def _assistant_thread_event(event_type: str, *, thread_ts: str, channel: str, user: str, context_channel: str | None,
+                            team: str, enterprise: str | None) -> dict[str, Any]:
+    context: dict[str, Any] = {"team_id": team, "enterprise_id": enterprise}
+    if context_channel:
+        context = {"channel_id": context_channel, **context}
+    return {"type": event_type,
+            "assistant_thread": {"user_id": user, "context": context, "channel_id": channel, "thread_ts": thread_ts},
+            "event_ts": new_ts()}
+
+
+def assistant_thread_started_event(*, thread_ts: str | None = None, channel: str = LOCAL_DM, user: str = LOCAL_USER,
+                                   context_channel: str | None = "C0LOCALCHAN", event_id: str | None = None,
+                                   team: str = LOCAL_TEAM, enterprise: str | None = None, bot_user: str = BOT_USER_ID,
+                                   org_install: bool = False) -> dict[str, Any]:
+    """A person opened the app's assistant split view (`assistant_thread_started`): a new thread in their DM with
+    the app, `context_channel` the channel they were viewing (None: none, as in a DM)."""
+    event = _assistant_thread_event("assistant_thread_started", thread_ts=thread_ts or new_ts(), channel=channel,
+                                    user=user, context_channel=context_channel, team=team, enterprise=enterprise)
+    return event_callback(event, event_id=event_id, team=team, enterprise=enterprise, bot_user=bot_user,
+                          org_install=org_install)
+
+
+def assistant_thread_context_changed_event(*, thread_ts: str, context_channel: str | None, channel: str = LOCAL_DM,
+                                           user: str = LOCAL_USER, event_id: str | None = None,
+                                           team: str = LOCAL_TEAM, enterprise: str | None = None,
+                                           bot_user: str = BOT_USER_ID, org_install: bool = False) -> dict[str, Any]:
+    """With the split view open, the person moved to another channel (`assistant_thread_context_changed`)."""
+    event = _assistant_thread_event("assistant_thread_context_changed", thread_ts=thread_ts, channel=channel,
+                                    user=user, context_channel=context_channel, team=team, enterprise=enterprise)
+    return event_callback(event, event_id=event_id, team=team, enterprise=enterprise, bot_user=bot_user,
+                          org_install=org_install)
+
+
+def assistant_message_event(text: str, *, thread_ts: str, channel: str = LOCAL_DM, user: str = LOCAL_USER,
+                            **context: Any) -> dict[str, Any]:
+    """A person's message in an assistant thread: a `message.im` in their DM with the app, with the thread's ts
+    (`context`: event_callback's team, enterprise, bot_user, org_install, event_id)."""
+    return message_event(text, channel=channel, user=user, thread_ts=thread_ts, channel_type="im", **context)
+
+
 def slash_command(text: str, *, response_url: str, channel: str = "C0LOCALCHAN", user: str = LOCAL_USER,
                   command: str = "/parley", team: str = LOCAL_TEAM, enterprise: str | None = None,
                   org_install: bool = False) -> str:
@@ -169,6 +209,39 @@ def block_actions(message: dict[str, Any], label: str, *, channel: str, user: st
     }
     if response_url:
         payload["response_url"] = response_url
+    return form({"payload": json.dumps(payload)})
+
+
+def feedback_names(blocks: list[dict[str, Any]]) -> list[str]:
+    """The labels of a message's feedback buttons (a `feedback_buttons` element of a `context_actions` block)."""
+    return [element[side]["text"]["text"] for block in blocks if block.get("type") == "context_actions"
+            for element in block.get("elements", []) if element.get("type") == "feedback_buttons"
+            for side in ("positive_button", "negative_button")]
+
+
+def feedback_click(message: dict[str, Any], positive: bool, *, channel: str, user: str = LOCAL_USER,
+                   team: str = LOCAL_TEAM, enterprise: str | None = None, org_install: bool = False) -> str:
+    """Pressing the thumbs up (`positive`) or down of a message's feedback buttons: `block_actions` with a
+    `feedback_buttons` action carrying the pressed button's value, as Slack sends it."""
+    block, element = next((block, element) for block in message["blocks"] if block.get("type") == "context_actions"
+                          for element in block["elements"] if element.get("type") == "feedback_buttons")
+    pressed = element["positive_button" if positive else "negative_button"]
+    container = {"type": "message", "message_ts": message["ts"], "channel_id": channel, "is_ephemeral": False}
+    if message.get("thread_ts"):
+        container["thread_ts"] = message["thread_ts"]
+    payload: dict[str, Any] = {
+        "type": "block_actions", "user": {"id": user, "username": "you", "name": "you", "team_id": team},
+        "api_app_id": LOCAL_APP, "token": "legacy-verification-token-unused", "container": container,
+        "trigger_id": _trigger_id(), "team": {"id": team, "domain": team.lower()},
+        "enterprise": {"id": enterprise, "name": enterprise} if enterprise else None,
+        "is_enterprise_install": org_install, "channel": {"id": channel, "name": "directmessage"},
+        "message": {"type": "message", "ts": message["ts"], "text": message.get("text", ""),
+                    "blocks": message["blocks"], **({"thread_ts": message["thread_ts"]}
+                                                    if message.get("thread_ts") else {})},
+        "actions": [{"type": "feedback_buttons", "action_id": element.get("action_id", ""),
+                     "block_id": block.get("block_id", ""), "text": pressed["text"], "value": pressed["value"],
+                     "action_ts": f"{time.time():.6f}"}],
+    }
     return form({"payload": json.dumps(payload)})
 
 

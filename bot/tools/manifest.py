@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from bot.channels.slack.assistant import suggested_prompts
 from bot.channels.slack.surface import (
     BOT_EVENTS,
     BOT_SCOPES,
@@ -66,6 +67,9 @@ BOT_NAME_MAX = 80
 SHORTCUTS_MAX = 10
 SHORTCUT_NAME_MAX = 24
 SHORTCUT_DESCRIPTION_MAX = 100
+ASSISTANT_DESCRIPTION = ("Ask Parley anything it can do: roll a die, open or list tickets, count primes. "
+                         "Say help to see everything.")
+ASSISTANT_DESCRIPTION_MAX = 140  # our limit (the schema sets none): one line under the app's name
 
 
 class ManifestError(ValueError):
@@ -180,6 +184,16 @@ def shortcuts(registry: Registry) -> list[dict[str, str]]:
     return declared
 
 
+def assistant_view(registry: Registry) -> dict[str, Any]:
+    """The assistant split view ("Agents & AI apps"): its description, and the prompts a new thread offers (the
+    same the worker sets on each thread, from the intents)."""
+    view: dict[str, Any] = {"assistant_description": clip(ASSISTANT_DESCRIPTION, ASSISTANT_DESCRIPTION_MAX)}
+    prompts = suggested_prompts(registry)
+    if prompts:
+        view["suggested_prompts"] = prompts
+    return view
+
+
 def build_manifest(*, base_url: str, stage: str, registry: Registry, config: dict[str, Any]) -> dict[str, Any]:
     """The Slack app manifest (schema 1.1) for `stage`, served at `base_url`.
 
@@ -197,6 +211,7 @@ def build_manifest(*, base_url: str, stage: str, registry: Registry, config: dic
              "usage_hint": SLASH_COMMAND_USAGE, "should_escape": False},
         ],
     }
+    features["assistant_view"] = assistant_view(registry)
     declared = shortcuts(registry)
     if declared:  # left out rather than empty when no intent has one
         features["shortcuts"] = declared

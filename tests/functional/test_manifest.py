@@ -37,6 +37,9 @@ EVENT_SCOPES = {
     "message.groups": "groups:history",
     "message.mpim": "mpim:history",
     "app_home_opened": None,
+    # the assistant view's events: Slack delivers them to an app with the assistant:write scope
+    "assistant_thread_started": "assistant:write",
+    "assistant_thread_context_changed": "assistant:write",
 }
 
 
@@ -298,3 +301,15 @@ def test_the_worker_handles_the_slash_command(manifest: dict[str, Any], worker: 
                     "channel_id": "C0MANIFEST", "response_url": f"{slack.url}/commands/T0/1/manifest",
                     "trigger_id": "1.2.manifest", "api_app_id": "A0PARLEY"})
     assert reaches_a_listener(worker, payload, f"the {command['command']} command")
+
+
+def test_the_assistant_view_offers_what_a_new_thread_offers(manifest: dict[str, Any],
+                                                             shortcut_registry: Registry) -> None:
+    from bot.channels.slack.assistant import suggested_prompts
+
+    view = manifest["features"]["assistant_view"]
+    assert 0 < len(view["assistant_description"]) <= 140
+    assert view["suggested_prompts"] == suggested_prompts(shortcut_registry)
+    assert 1 <= len(view["suggested_prompts"]) <= 4
+    assert set(slack_surface.ASSISTANT_EVENTS) <= set(manifest["settings"]["event_subscriptions"]["bot_events"])
+    assert "assistant:write" in manifest["oauth_config"]["scopes"]["bot"]

@@ -12,6 +12,7 @@ from typing import Any, Protocol
 from slack_sdk import WebClient
 
 from bot.channels.slack.blocks import ephemeral_or_public, render
+from bot.channels.slack.feedback import with_feedback
 from bot.channels.slack.surface import SLASH_COMMAND
 from bot.conversation.reply import Reply
 from bot.text import escape_mrkdwn
@@ -24,8 +25,9 @@ COMMAND_HINT = {"type": "context", "block_id": "command-hint", "elements": [
 
 class Replies(Protocol):
     def progress(self, text: str) -> None: ...
-    def send(self, reply: Reply, *, public: bool = False, waits: bool = False) -> None:
-        """Post the reply. `public`: its intent's answer is for the channel; `waits`: it asks something."""
+    def send(self, reply: Reply, *, public: bool = False, waits: bool = False, feedback: str | None = None) -> None:
+        """Post the reply. `public`: its intent's answer is for the channel; `waits`: it asks something;
+        `feedback`: the intent whose answer this is carries feedback buttons (where the surface shows them)."""
         ...
 
 
@@ -52,8 +54,11 @@ class ConversationReplies:
             return
         self.last_progress = time.monotonic()
 
-    def send(self, reply: Reply, *, public: bool = False, waits: bool = False) -> None:
-        for index, message in enumerate(render(reply)):
+    def send(self, reply: Reply, *, public: bool = False, waits: bool = False, feedback: str | None = None) -> None:
+        messages = render(reply)
+        if feedback:
+            messages = with_feedback(messages, feedback)
+        for index, message in enumerate(messages):
             if index == 0 and self.progress_ts:
                 self.client.chat_update(channel=self.channel, ts=self.progress_ts, **message)
             else:
@@ -79,7 +84,8 @@ class ResponseUrlReplies:
         self.progress_posts += 1
         self.last_progress = time.monotonic()
 
-    def send(self, reply: Reply, *, public: bool = False, waits: bool = False) -> None:
+    def send(self, reply: Reply, *, public: bool = False, waits: bool = False, feedback: str | None = None) -> None:
+        # no feedback buttons: an answer through response_url is mostly ephemeral, and gone on reload
         replace_progress = self.progress_posts > 0
         if replace_progress and public:
             # an ephemeral progress note cannot become a message the channel sees: remove it, then post

@@ -9,12 +9,17 @@ SLASH_COMMAND = "/parley"
 SLASH_COMMAND_DESCRIPTION = "Ask Parley anything it can do (try: /parley help)"
 SLASH_COMMAND_USAGE = "[what you want, e.g. roll 6]"
 
+# The assistant split view ("Agents & AI apps"): its thread opening, and the channel the person views changing.
+# Messages in its threads are `message.im`. Both events need the `assistant:write` scope.
+ASSISTANT_EVENTS = ("assistant_thread_started", "assistant_thread_context_changed")
+
 # Events API subscriptions (bot events). Channel messages are needed for thread replies that
 # continue a dialog without mentioning the bot; top-level channel chatter is dropped at the ingress.
-BOT_EVENTS = ("app_mention", "message.im", "message.channels", "message.groups")
+BOT_EVENTS = ("app_mention", "message.im", "message.channels", "message.groups", *ASSISTANT_EVENTS)
 
 BOT_SCOPES = (
     "app_mentions:read",
+    "assistant:write",  # the assistant view: its events, suggested prompts and titles
     "channels:history",
     "chat:write",
     "commands",
@@ -31,6 +36,8 @@ OAUTH_REDIRECT_PATH = "/slack/oauth_redirect"
 
 # action_id of every button Parley renders; the value says what pressing it means
 BUTTON_ACTION_PREFIX = "parley:button:"
+# action_id of the feedback buttons (thumbs up / down) under an answer; their values name the intent
+FEEDBACK_ACTION = "parley:feedback"
 # callback_id of the form (modal) that runs an intent, and of the shortcuts that open it
 FORM_CALLBACK_PREFIX = "intent:"
 MESSAGE_SHORTCUT_SUFFIX = ":message"

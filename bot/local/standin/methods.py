@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.local.standin.assistant import AssistantThreads
 from bot.local.standin.checks import message_content, text_arg, truthy, view_arg
 from bot.local.standin.errors import Json, SlackError, missing
 from bot.local.standin.installations import Grant, Installation, Installations, Token
@@ -86,6 +87,8 @@ class WebApi:
             "views.publish": Method(self.views_publish),
             "reactions.add": Method(self.reactions_add, ("reactions:write",)),
         }
+        self.assistant = AssistantThreads(self._channel, self.channel_type)  # assistant.threads.*
+        self.table.update(self.assistant.methods())
 
     def call(self, name: str, args: Json, token: Token) -> tuple[Json, Caller]:
         """Answer one call made with a valid token: (response, caller). Raises SlackError for Slack's refusals."""
@@ -223,6 +226,7 @@ class WebApi:
         if isinstance(args.get("metadata"), dict):
             message["metadata"] = args["metadata"]
         self._messages[(channel, ts)] = message
+        self.assistant.posted(channel, thread_ts)  # a reply clears the thread's status, as Slack does
         if self._on_post is not None:
             self._on_post(channel, copy.deepcopy(message), self.channel_type(channel), caller)
         return {"ok": True, "channel": channel, "ts": ts, "message": copy.deepcopy(message)}

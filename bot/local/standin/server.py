@@ -209,6 +209,12 @@ class SlackStandIn:
         """Recorded calls with seq > after, oldest first; only those of `method`, and of `team`, when given."""
         return self._recorder.calls(method, after, team)
 
+    def assistant_thread(self, channel: str, thread_ts: str) -> Json | None:
+        """What the app set on an assistant thread (status, prompts, title), or None when it set nothing."""
+        with self._lock:
+            found = self._api.assistant.thread(channel, thread_ts)
+            return dataclasses.asdict(found) if found is not None else None
+
     def clear(self) -> None:
         """Forget the recorded calls (seq keeps counting, so `after=` bookmarks stay valid)."""
         self._recorder.clear()

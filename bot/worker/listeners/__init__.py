@@ -9,8 +9,10 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.conversation.engine import Engine
-from bot.worker.listeners import conversation
+from bot.worker.listeners import assistant, conversation, feedback
 
 
 def register_listeners(app: App, engine: Engine) -> None:
+    assistant.register(app, engine)  # before the DM listener: Bolt's Assistant takes assistant-thread messages
     conversation.register(app, engine)
+    feedback.register(app, engine)

@@ -22,6 +22,18 @@ log = Logger(child=True)  # shares the worker Logger's configuration and correla
 def converse(engine: Engine, turn: Turn, replies: Replies, context: BoltContext) -> Step:
     """Let the engine take the turn (its progress shown through `replies`), send the step's reply; the step."""
     step = engine.step(replace(turn, progress=replies.progress, deadline=context.get("deadline")))
-    replies.send(step.reply, public=bool(step.intent and step.intent.public), waits=step.waits)
+    rated = feedback_for(step, replies)
+    replies.send(step.reply, public=bool(step.intent and step.intent.public), waits=step.waits,
+                 **({"feedback": rated} if rated else {}))
     log.info("reply sent", extra={"conversation": turn.conversation_id, "thread_ts": turn.thread_id})
     return step
+
+
+def feedback_for(step: Step, replies: Replies) -> str | None:
+    """The intent whose answer carries feedback buttons: one that ran, where it asks for them (`feedback=True`) or
+    the surface always shows them (an assistant thread: `replies.asks_feedback`); None for every other step."""
+    if step.kind != "answer" or step.outcome != "done" or step.intent is None:
+        return None
+    if step.intent.feedback or getattr(replies, "asks_feedback", False):
+        return step.intent.name
+    return None
