@@ -75,6 +75,7 @@ class Settings(BaseSettings):
     results_table: str = Field("", validation_alias="PARLEY_RESULTS_TABLE")
     links_table: str = Field("", validation_alias="PARLEY_LINKS_TABLE")
     limits_table: str = Field("", validation_alias="PARLEY_LIMITS_TABLE")
+    streams_table: str = Field("", validation_alias="PARLEY_STREAMS_TABLE")
     installations_table: str = Field("", validation_alias="PARLEY_INSTALLATIONS_TABLE")
     oauth_states_table: str = Field("", validation_alias="PARLEY_OAUTH_STATES_TABLE")
     # How long a dialog waits for its next turn before it is forgotten
@@ -117,7 +118,7 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _stage_names(self) -> Settings:
         for kind in ("dedup", "idempotency", "dialogs", "tickets", "results", "links", "limits", "installations",
-                     "oauth-states"):
+                     "oauth-states", "streams"):
             attribute = kind.replace("-", "_") + "_table"
             if not getattr(self, attribute):
                 setattr(self, attribute, defaults.table_name(self.stage, kind))

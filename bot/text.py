@@ -5,7 +5,8 @@ and people's words in it as they typed them. Slack reads `&`, `<` and `>` in mrk
 as the start of entities, mentions (`<!channel>`, `<@U…>`) and links (`<url|label>`), so every piece of text a
 Slack message shows goes through `escape_mrkdwn` once, at rendering: words someone typed can then never become a
 live mention or a disguised link. Reading goes the other way: `unescape_mrkdwn` turns Slack's wire text back into
-what the person typed.
+what the person typed. Streamed messages take standard markdown (`markdown_text`) instead: `escape_markdown` makes
+text literal there too (markup characters backslash-escaped, the three entity characters as entities).
 
 Standard library only, nothing from `typing`: the ingress's synchronous paths (form errors) use it on a cold start.
 """
@@ -20,6 +21,8 @@ _TRAILING_PUNCTUATION = re.compile(r"[\s.!?]+$")
 _SPACES = re.compile(r"\s+")
 _MRKDWN_SPECIAL = re.compile(r"[&<>]")
 _MRKDWN_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+# CommonMark's inline markup (emphasis, code, links, images, strikethrough, html) and the escape itself
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*_~\[\]()!#|]")
 _MRKDWN_ENTITY = re.compile(r"&(amp|lt|gt);")
 _MRKDWN_ENTITIES = {"amp": "&", "lt": "<", "gt": ">"}
 
@@ -39,6 +42,11 @@ def truncate(text: str, limit: int) -> str:
 def escape_mrkdwn(text: str) -> str:
     """`text` as Slack shows it literally: the three characters Slack's mrkdwn reads as markup, escaped."""
     return _MRKDWN_SPECIAL.sub(lambda found: _MRKDWN_ESCAPES[found.group()], text)
+
+
+def escape_markdown(text: str) -> str:
+    """`text` shown literally in a streamed message's markdown: no emphasis, link, mention or entity from it."""
+    return escape_mrkdwn(_MARKDOWN_SPECIAL.sub(lambda found: "\\" + found.group(), text))
 
 
 def unescape_mrkdwn(text: str) -> str:

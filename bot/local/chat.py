@@ -16,6 +16,7 @@ final answer included) and stops waiting as soon as the job is done, even when t
 from __future__ import annotations
 
 import itertools
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -63,6 +64,7 @@ class Said:
     response_url: str | None = None
     edited: bool = False
     after: str = ""  # a note shown under it (the assistant thread's status cleared by this post)
+    streaming: bool = False  # a piece of a streamed message (chat.startStream / appendStream), as it arrives
 
     @property
     def fields(self) -> list[str]:
@@ -309,6 +311,8 @@ class SlackChat:
         args = call.get("args") or {}
         if str(call.get("method")).startswith("assistant.threads.") and args.get("channel_id") == channel:
             return self._assistant_note(call, channel)
+        if call.get("method") in STREAM_METHODS and args.get("channel") == channel:
+            return _streamed(call, channel)
         if call.get("method") in ("chat.postMessage", "chat.update") and args.get("channel") == channel:
             if not (call.get("response") or {}).get("ok") or (self.pressed_ts and args.get("ts") == self.pressed_ts):
                 return None
@@ -350,3 +354,26 @@ class SlackChat:
     def texts(self, line: str) -> list[str]:
         """Just the texts of the replies to a line (tests)."""
         return [said.text for said in self.say(line)]
+
+
+STREAM_METHODS = ("chat.startStream", "chat.appendStream", "chat.stopStream")
+_MARKDOWN_ESCAPE = re.compile(r"\\(.)")
+
+
+def _streamed(call: dict[str, Any], channel: str) -> Said | None:
+    """A streamed message's piece as it arrives: the start and each append (their markdown, its escapes taken
+    out), then the stop with the answer's blocks."""
+    args, response = call.get("args") or {}, call.get("response") or {}
+    if not response.get("ok"):
+        return None
+    blocks = args.get("blocks") or []
+    text = _MARKDOWN_ESCAPE.sub(r"\1", str(args.get("markdown_text") or ""))
+    if call["method"] == "chat.stopStream":
+        text = "\n".join(b["text"]["text"] for b in blocks if b.get("type") == "section" and b.get("text")) or text
+    message = {"ts": response.get("ts") or args.get("ts"), "text": text, "blocks": blocks,
+               "thread_ts": args.get("thread_ts")}
+    if not text and not blocks:
+        return None
+    return Said(text, button_names(blocks), message, channel, edited=call["method"] == "chat.stopStream",
+                streaming=call["method"] != "chat.stopStream")
+

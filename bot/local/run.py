@@ -113,7 +113,8 @@ class SlackConversation:
 
     def _show(self, said: Said) -> None:
         """Each thing the bot says, as it says it (a long count's progress included)."""
-        print(f"{self.speaker}{' (edited)' if said.edited else ''}> {said.shown}", flush=True)
+        mark = " (streaming)" if said.streaming else " (edited)" if said.edited else ""
+        print(f"{self.speaker}{mark}> {said.shown}", flush=True)
         self.labels.extend(said.buttons)
 
     def take(self, line: str, speaker: str = "parley") -> None:

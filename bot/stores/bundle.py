@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.stores.dialogs import DialogStore, DynamoDialogStore, MemoryDialogStore
 from bot.stores.jobs import DynamoJobStore, JobStore, MemoryJobStore
 from bot.stores.limits import DynamoRateLimits, MemoryRateLimits, RateLimits
 from bot.stores.links import DynamoLinkStore, LinkStore, MemoryLinkStore
+from bot.stores.streams import DynamoStreamStore, MemoryStreamStore, StreamStore
 from bot.stores.table import DynamoTable
 from bot.stores.tickets import DynamoTicketStore, MemoryTicketStore, TicketStore
 
@@ -23,6 +24,7 @@ class Stores:
     jobs: JobStore
     links: LinkStore
     limits: RateLimits
+    streams: StreamStore = field(default_factory=MemoryStreamStore)  # Slack's streamed answers in flight
 
 
 def memory_stores() -> Stores:
@@ -55,4 +57,5 @@ def dynamodb_stores(settings: Settings) -> Stores:
         jobs=DynamoJobStore(table(settings.results_table)),
         links=DynamoLinkStore(table(settings.links_table)),
         limits=DynamoRateLimits(table(settings.limits_table)),
+        streams=DynamoStreamStore(table(settings.streams_table)),
     )

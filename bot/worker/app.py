@@ -72,7 +72,7 @@ def dispatch(app: App, job: Job, deadline: float | None = None) -> int:
     request = BoltRequest(
         body=job.slack.parsed_body(),
         headers=job.slack.headers,
-        context={"correlation_id": job.id, "deadline": deadline},
+        context={"correlation_id": job.id, "job_key": job.key, "deadline": deadline},
         mode="socket_mode",
     )
     response = app.dispatch(request)

@@ -19,7 +19,7 @@ from tests.deploy.stack import Deployed, deploy_into_moto
 pytestmark = pytest.mark.deploy
 
 STAGE = "ci"
-TABLES = {"dedup", "idempotency", "dialogs", "tickets", "results", "links", "limits"}
+TABLES = {"dedup", "idempotency", "dialogs", "tickets", "results", "links", "limits", "streams"}
 
 
 @pytest.fixture(scope="module")

@@ -47,6 +47,7 @@ EXPECTED_PERMISSIONS = {
         ("dynamodb:Query", "ResultsTable"),
         ("dynamodb:PutItem", "LinksTable"),
         ("dynamodb:UpdateItem", "LimitsTable"),
+        ("dynamodb:GetItem", "StreamsTable"), ("dynamodb:PutItem", "StreamsTable"),
         ("dynamodb:PutItem", "DedupTable"),
         ("ssm:GetParameter", SSM + "bot-token"),
     },
@@ -332,7 +333,8 @@ def test_only_the_functions_that_queue_jobs_may_send_to_the_jobs_queue(prod: Pac
 # Tables whose records expire by themselves (a TTL) and whose loss loses nothing a person made. Every other table
 # holds user data: point-in-time recovery, and kept in prod (a new table is user data until it is listed here).
 # Links are not what a person made either: a lost link is made again with a new code from Slack.
-EPHEMERAL_TABLES = {"DedupTable", "IdempotencyTable", "DialogsTable", "ResultsTable", "LinksTable", "LimitsTable"}
+EPHEMERAL_TABLES = {"DedupTable", "IdempotencyTable", "DialogsTable", "ResultsTable", "LinksTable", "LimitsTable",
+                    "StreamsTable"}
 
 
 def test_tables_of_user_data_can_be_recovered_and_are_kept_in_prod(resources: dict[str, Any],

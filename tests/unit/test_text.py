@@ -37,3 +37,11 @@ def test_escaping_round_trips_and_leaves_no_markup(text: str) -> None:
 @given(st.text(), st.integers(min_value=1, max_value=50))
 def test_truncate_never_exceeds_the_limit(text: str, limit: int) -> None:
     assert len(truncate(text, limit)) <= limit
+
+
+def test_markdown_escaping_keeps_typed_text_literal_in_a_stream() -> None:
+    from bot.text import escape_markdown
+
+    assert escape_markdown("*bold* _it_ `code` ~x~ [a](http://b) <!here> & #1") == (
+        "\\*bold\\* \\_it\\_ \\`code\\` \\~x\\~ \\[a\\]\\(http://b\\) &lt;\\!here&gt; &amp; \\#1")
+    assert escape_markdown("Counting the primes below 300,000,000… 58%") == "Counting the primes below 300,000,000… 58%"

@@ -8,9 +8,7 @@ status; the answer, posted in the thread, clears it (Slack does that), and carri
 
 from __future__ import annotations
 
-from typing import Any
-
-from bot.channels.slack.replies import ConversationReplies
+from bot.channels.slack.replies import Replies
 from bot.conversation.help import example_text, shown, title
 from bot.conversation.registry import Registry
 from bot.conversation.reply import Reply
@@ -40,20 +38,21 @@ def thread_title(text: str) -> str:
     return truncate(" ".join(text.split()), MAX_THREAD_TITLE)
 
 
-class AssistantReplies(ConversationReplies):
-    """Replies in an assistant thread: posted in it, answers with feedback buttons, and whether anything was posted
-    (a post clears the thread's status; without one the status must be cleared by hand)."""
+class AssistantReplies:
+    """Replies in an assistant thread: the thread's own replies (streamed when the answer has progress), answers with
+    feedback buttons, and whether anything was posted (a post clears the thread's status; without one the status must
+    be cleared by hand)."""
 
     asks_feedback = True
 
-    def __init__(self, client: Any, channel: str, thread_ts: str) -> None:
-        super().__init__(client, channel, thread_ts)
+    def __init__(self, inner: Replies) -> None:
+        self.inner = inner
         self.posted = False
 
     def progress(self, text: str) -> None:
-        super().progress(text)
-        self.posted = self.posted or self.progress_ts is not None
+        self.inner.progress(text)
+        self.posted = True  # the first progress always posts (a message, or a stream's start)
 
     def send(self, reply: Reply, *, public: bool = False, waits: bool = False, feedback: str | None = None) -> None:
-        super().send(reply, public=public, waits=waits, feedback=feedback)
+        self.inner.send(reply, public=public, waits=waits, feedback=feedback)
         self.posted = True

@@ -20,7 +20,7 @@ from email.parser import BytesParser
 from bot.local.standin.errors import Json
 
 # Slack takes these as JSON text inside form posts; decoded so recordings read the same whatever the encoding
-_JSON_FIELDS = ("blocks", "attachments", "view", "metadata")
+_JSON_FIELDS = ("blocks", "attachments", "view", "metadata", "chunks")
 
 
 def parse_args(headers: Mapping[str, str], body: bytes,

@@ -58,12 +58,20 @@ class StandInClient:
     # -- faults --------------------------------------------------------------------------------------------------
 
     def add_fault(self, method: str, status: int | str | None = 429, *, retry_after: int = 1, count: int = 1,
-                  error: str | None = None, delay: float = 0.0) -> None:
+                  error: str | None = None, delay: float = 0.0, after: int = 0) -> None:
         self._request("POST", "/_faults", {"method": method, "status": status, "retry_after": retry_after,
-                                           "count": count, "error": error, "delay": delay})
+                                           "count": count, "error": error, "delay": delay, "after": after})
 
     def clear_faults(self) -> None:
         self._request("DELETE", "/_faults")
+
+    # -- streams -------------------------------------------------------------------------------------------------
+
+    def streams(self, state: str | None = None) -> list[Json]:
+        """Streamed messages, oldest first; `state` "in_progress" lists the open ones."""
+        query = "?" + urllib.parse.urlencode({"state": state}) if state else ""
+        streams: list[Json] = self._request("GET", "/_streams" + query)["streams"]
+        return streams
 
     # -- workspaces, installs and tokens -------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@
     GET    /_calls[?after=N&method=M&team=T]     recorded calls (each with its team and enterprise)
     DELETE /_calls
     GET|POST|DELETE /_faults                     injected failures (POST: {"method", "status", ...})
+    GET    /_streams[?state=in_progress|completed]  streamed messages: channel, ts, state, text, appends
     GET    /_workspaces                          the local Slack: app (no secret), enterprises, workspaces, people
     GET    /_installations                       every installation, its tokens as fingerprints
     POST   /_installations                       install without the browser: {"team"|"enterprise", "user",
@@ -86,6 +87,10 @@ def _clear_faults(standin: SlackStandIn, query: Query, body: bytes) -> Reply:
     return Reply(200, {"ok": True})
 
 
+def _streams(standin: SlackStandIn, query: Query, body: bytes) -> Reply:
+    return Reply(200, {"ok": True, "streams": standin.streams(_last(query, "state"))})
+
+
 def _workspaces(standin: SlackStandIn, query: Query, body: bytes) -> Reply:
     return Reply(200, {"ok": True, **standin.directory.describe()})
 
@@ -166,6 +171,7 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/_faults"): _get_faults,
     ("POST", "/_faults"): _add_fault,
     ("DELETE", "/_faults"): _clear_faults,
+    ("GET", "/_streams"): _streams,
     ("GET", "/_workspaces"): _workspaces,
     ("GET", "/_installations"): _installations,
     ("POST", "/_installations"): _install,

@@ -1,9 +1,10 @@
 """Injected failures: what Slack (or the network) does on a bad day, on demand.
 
 A fault targets an API method ("chat.postMessage"), a path prefix ("/response/") or every call ("*"), and is used up
-after `count` calls: 429 with Retry-After and `ratelimited`, a 5xx, a dropped connection, a Slack error with HTTP 200
-(`not_in_channel`), or a normal answer after a delay. Tests use them to prove the bot retries, waits and gives up as
-it should.
+after `count` calls (`after`: once that many matching calls have gone through, so "the 3rd chat.appendStream" of
+a stream can fail mid-way): 429 with Retry-After and `ratelimited`, a 5xx, a dropped connection, a Slack error with
+HTTP 200 (`not_in_channel`), or a normal answer after a delay. Tests use them to prove the bot retries, waits and
+gives up as it should.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class Fault:
     retry_after: int = 1
     error: str | None = None
     delay: float = 0.0
+    after: int = 0  # matching calls to let through untouched first
 
     def matches(self, method: str | None, path: str) -> bool:
         if self.target == "*":
@@ -48,7 +50,7 @@ class Fault:
 
     def as_dict(self) -> Json:
         return {"method": self.target, "status": self.status, "count": self.count, "retry_after": self.retry_after,
-                "error": self.error, "delay": self.delay}
+                "error": self.error, "delay": self.delay, "after": self.after}
 
     def reply(self) -> Reply:
         """The answer of a fault with a status (a delay-only fault answers normally)."""
@@ -75,12 +77,15 @@ def make_fault(spec: Mapping[str, Any]) -> Fault:
         raise ValueError("fault 'retry_after' must be a non-negative integer")
     if not isinstance(delay, (int, float)) or delay < 0:
         raise ValueError("fault 'delay' must be a non-negative number")
+    after = spec.get("after", 0)
+    if not isinstance(after, int) or after < 0:
+        raise ValueError("fault 'after' must be a non-negative integer")
     error = spec.get("error")
     if error is not None and not isinstance(error, str):
         raise ValueError("fault 'error' must be a string")
     if status == 200 and not error:
         raise ValueError("a status-200 fault needs an 'error' (a Slack error such as 'not_in_channel')")
-    return Fault(target, status, count, retry_after, error, float(delay))
+    return Fault(target, status, count, retry_after, error, float(delay), after)
 
 
 class Faults:
@@ -102,6 +107,9 @@ class Faults:
         """The first fault for this call, one use of it spent."""
         for fault in self._faults:
             if fault.matches(method, path):
+                if fault.after > 0:  # this call goes through; the fault waits for a later one
+                    fault.after -= 1
+                    continue
                 fault.count -= 1
                 if fault.count <= 0:
                     self._faults.remove(fault)

@@ -27,6 +27,7 @@ from bot.local.standin.assistant import AssistantThreads
 from bot.local.standin.checks import message_content, text_arg, truthy, view_arg
 from bot.local.standin.errors import Json, SlackError, missing
 from bot.local.standin.installations import Grant, Installation, Installations, Token
+from bot.local.standin.streams import Streams
 from bot.local.standin.workspaces import Directory, Workspace
 
 
@@ -89,6 +90,8 @@ class WebApi:
         }
         self.assistant = AssistantThreads(self._channel, self.channel_type)  # assistant.threads.*
         self.table.update(self.assistant.methods())
+        self.streams = Streams(self)
+        self.table.update(self.streams.methods())
 
     def call(self, name: str, args: Json, token: Token) -> tuple[Json, Caller]:
         """Answer one call made with a valid token: (response, caller). Raises SlackError for Slack's refusals."""
@@ -151,6 +154,26 @@ class WebApi:
         if channel in self._mpims:
             return "mpim"
         return "channel"
+
+    # -- for the methods of other modules (streams.py) --------------------------------------------------------------
+
+    def resolve_channel(self, args: Json, caller: Caller) -> str:
+        return self._channel(args, caller)
+
+    def next_ts(self) -> str:
+        return self._next_ts()
+
+    def posted_message(self, ts: str, content: Json, caller: Caller) -> Json:
+        return self._posted_message(ts, content, caller)
+
+    def store_message(self, channel: str, message: Json, caller: Caller) -> None:
+        """Keep a new message (chat.update and chat.delete find it) and echo it to the ingress, as Slack does."""
+        self._messages[(channel, message["ts"])] = message
+        if self._on_post is not None:
+            self._on_post(channel, copy.deepcopy(message), self.channel_type(channel), caller)
+
+    def find_message(self, channel: str, ts: str) -> Json | None:
+        return self._messages.get((channel, ts))
 
     # -- auth ----------------------------------------------------------------------------------------------------
 

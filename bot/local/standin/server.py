@@ -225,15 +225,15 @@ class SlackStandIn:
         return self._recorder.wait_for(predicate, timeout, count, after)
 
     def add_fault(self, method: str, status: int | str | None = 429, *, retry_after: int = 1, count: int = 1,
-                  error: str | None = None, delay: float = 0.0) -> None:
-        """Make the next `count` calls of `method` fail.
+                  error: str | None = None, delay: float = 0.0, after: int = 0) -> None:
+        """Make the next `count` calls of `method` fail (`after`: once that many more have gone through).
 
         `method` is an API method ("chat.postMessage"), a path prefix ("/response/") or "*". `status` 429 answers
         Retry-After `retry_after` and `ratelimited`; 5xx answers that status; "drop" closes the connection unanswered;
         200 with `error` answers a Slack error (e.g. "not_in_channel"); None answers normally after `delay` seconds.
         """
         self.add_fault_spec(make_fault({"method": method, "status": status, "retry_after": retry_after,
-                                        "count": count, "error": error, "delay": delay}))
+                                        "count": count, "error": error, "delay": delay, "after": after}))
 
     def add_fault_spec(self, fault: Fault) -> None:
         with self._lock:
@@ -246,6 +246,11 @@ class SlackStandIn:
     def faults(self) -> list[Json]:
         with self._lock:
             return self._faults.listed()
+
+    def streams(self, state: str | None = None) -> list[Json]:
+        """Streamed messages (chat.startStream), oldest first; `state` "in_progress" lists the open ones."""
+        with self._lock:
+            return self._api.streams.describe(state)
 
     def pending_installs(self) -> list[Json]:
         """The install choices queued for the next authorize requests, oldest first."""

@@ -30,6 +30,7 @@ from bot.channels.slack.assistant import (
     thread_title,
 )
 from bot.channels.slack.replies import ConversationReplies
+from bot.channels.slack.streaming import conversation_replies
 from bot.channels.slack.turns import turn_from_event
 from bot.conversation.engine import Engine
 from bot.conversation.help import title
@@ -71,7 +72,7 @@ def register(app: App, engine: Engine) -> None:
                         set_status: Callable[..., Any], set_title: Callable[..., Any]) -> None:
         turn = turn_from_event(payload, context.get("correlation_id"), body)
         thread_ts = turn.thread_id or ""
-        replies = AssistantReplies(client, turn.conversation_id, thread_ts)
+        replies = AssistantReplies(conversation_replies(client, turn, context, engine.work.stores.streams))
         nicety("status", lambda: set_status(status=THINKING))
         try:
             step = converse(engine, turn, replies, context)

@@ -2,7 +2,7 @@
 
 Each listener makes a turn of what Slack sent and hands it to `converse`; what differs is where the reply goes (the
 conversation, or a slash command's response_url) and what Slack needs done first (a pressed button's buttons taken
-away, so one choice cannot be made twice).
+away, so one choice cannot be made twice). In a thread, an answer with progress streams (`conversation_replies`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from slack_sdk.errors import SlackApiError
 
 from bot.channels.slack.blocks import chosen
 from bot.channels.slack.forms import form_values
-from bot.channels.slack.replies import ConversationReplies, ResponseUrlReplies
+from bot.channels.slack.replies import ResponseUrlReplies
+from bot.channels.slack.streaming import conversation_replies
 from bot.channels.slack.surface import BUTTON_ACTION_PREFIX, FORM_CALLBACK_PREFIX, SLASH_COMMAND, intent_of_callback
 from bot.channels.slack.turns import mentions, turn_from_button, turn_from_command, turn_from_event, turn_from_form
 from bot.conversation.engine import Engine
@@ -31,7 +32,7 @@ def register(app: App, engine: Engine) -> None:
     @app.event("app_mention")
     def on_mention(event: dict[str, Any], body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
         turn = turn_from_event(event, context.get("correlation_id"), body)
-        converse(engine, turn, ConversationReplies(client, turn.conversation_id, turn.thread_id), context)
+        converse(engine, turn, conversation_replies(client, turn, context, engine.work.stores.streams), context)
 
     @app.message()
     def on_message(event: dict[str, Any], body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
@@ -43,7 +44,7 @@ def register(app: App, engine: Engine) -> None:
                 return
             if not engine.waiting(turn):
                 return
-        converse(engine, turn, ConversationReplies(client, turn.conversation_id, turn.thread_id), context)
+        converse(engine, turn, conversation_replies(client, turn, context, engine.work.stores.streams), context)
 
     @app.command(SLASH_COMMAND)
     def on_command(ack: Ack, command: dict[str, Any], context: BoltContext, respond: Respond) -> None:
@@ -70,7 +71,7 @@ def register(app: App, engine: Engine) -> None:
                                blocks=blocks)
         except SlackApiError as error:
             log.warning("could not take the buttons away", extra={"error": error.response.get("error")})
-        converse(engine, turn, ConversationReplies(client, turn.conversation_id, turn.thread_id), context)
+        converse(engine, turn, conversation_replies(client, turn, context, engine.work.stores.streams), context)
 
     @app.view(re.compile("^" + re.escape(FORM_CALLBACK_PREFIX)))
     def on_form(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext,
@@ -81,4 +82,4 @@ def register(app: App, engine: Engine) -> None:
             log.warning("form for an unknown intent", extra={"callback_id": view.get("callback_id")})
             return
         turn = turn_from_form(body, intent.name, form_values(intent, view), context.get("correlation_id"))
-        converse(engine, turn, ConversationReplies(client, turn.conversation_id, turn.thread_id), context)
+        converse(engine, turn, conversation_replies(client, turn, context, engine.work.stores.streams), context)
