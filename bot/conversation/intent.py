@@ -55,6 +55,10 @@ class Intent:
     # Other words people use for a word of the examples, for this intent only: {"ticket": ("issue", "bug")}.
     # General English (create/open, list/show) is the recogniser's already: these are the intent's own.
     synonyms: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # Its answer, run for whoever opens the app's Home tab, is shown there (a view of their own things)
+    home: bool = False
+    # A custom step in Slack's Workflow Builder: inputs from its slots, its reply's text as the output `text`
+    workflow_step: bool = False
 
     def __post_init__(self) -> None:
         if not INTENT_NAME.fullmatch(self.name):
@@ -77,6 +81,9 @@ class Intent:
                 raise ValueError(f"intent {self.name!r}: synonyms for {word!r}, which none of its examples says")
             if not others or any(not other.strip() for other in others):
                 raise ValueError(f"intent {self.name!r}: the synonyms of {word!r} must be words")
+        if self.home and any(slot.required for slot in self.slots):
+            raise ValueError(f"intent {self.name!r}: a Home view runs with no one to ask, so it takes no required "
+                             "slot")
 
     def slot(self, name: str) -> Slot:
         return next(slot for slot in self.slots if slot.name == name)
@@ -93,11 +100,12 @@ class Intent:
 def make_intent(name: str, handler: Handler, *, description: str, examples: Sequence[str],
                 slots: Sequence[Slot] = (), confirm: str | None = None, shortcut: str | None = None,
                 slow: bool = False, hidden: bool = False, title: str = "", public: bool = False,
-                synonyms: Mapping[str, Sequence[str]] | None = None) -> Intent:
+                synonyms: Mapping[str, Sequence[str]] | None = None, home: bool = False,
+                workflow_step: bool = False) -> Intent:
     takes_turn, slot_parameters, needs = read_parameters(name, handler, slots)
     pairs = tuple((word, tuple(others)) for word, others in (synonyms or {}).items())
     return Intent(name, description, tuple(examples), tuple(slots), handler, confirm, shortcut, slow, hidden, title,
-                  public, takes_turn, slot_parameters, needs, synonyms=pairs)
+                  public, takes_turn, slot_parameters, needs, synonyms=pairs, home=home, workflow_step=workflow_step)
 
 
 def read_parameters(name: str, handler: Handler, slots: Sequence[Slot]) -> tuple[bool, tuple[str, ...],

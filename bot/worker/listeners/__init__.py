@@ -9,8 +9,10 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.conversation.engine import Engine
-from bot.worker.listeners import conversation
+from bot.worker.listeners import conversation, home, steps
 
 
 def register_listeners(app: App, engine: Engine) -> None:
     conversation.register(app, engine)
+    home.register(app, engine)
+    steps.register(app, engine)
