@@ -207,6 +207,23 @@ def block_actions(message: dict[str, Any], label: str, *, channel: str, user: st
     return form({"payload": json.dumps(payload)})
 
 
+def home_button_press(view: dict[str, Any], action_id: str, *, user: str = LOCAL_USER, team: str = LOCAL_TEAM,
+                      enterprise: str | None = None, org_install: bool = False) -> str:
+    """Pressing a button (by its action_id) on the app's Home tab, showing `view` as views.publish returned it."""
+    button = next(block["accessory"] for block in view.get("blocks", [])
+                  if (block.get("accessory") or {}).get("action_id") == action_id)
+    payload = {
+        "type": "block_actions", "user": {"id": user, "username": "you", "name": "you", "team_id": team},
+        "api_app_id": LOCAL_APP, "token": "legacy-verification-token-unused",
+        "container": {"type": "view", "view_id": view.get("id", "V0LOCALHOME")}, "trigger_id": _trigger_id(),
+        "team": {"id": team, "domain": team.lower()},
+        "enterprise": {"id": enterprise, "name": enterprise} if enterprise else None,
+        "is_enterprise_install": org_install, "view": view,
+        "actions": [{**button, "block_id": "home", "action_ts": f"{time.time():.6f}"}],
+    }
+    return form({"payload": json.dumps(payload)})
+
+
 def view_submission(view: dict[str, Any], values: dict[str, str], *, user: str = LOCAL_USER) -> str:
     """Submitting a form (a modal `view` as the bot opened it) with a value typed or chosen per input."""
     state: dict[str, Any] = {}
