@@ -89,10 +89,11 @@ class HomeChat:
             self.say(f"(the form says: {answer})")
             self.form = form
             return
+        # a form opened from the Home tab is answered in the person's DM, posted to their user id as channel
         if chat.worker_log is not None and correlation_id:
-            chat.last = chat._follow(correlation_id, offset, after, chat.who.dm, None, WAIT_SECONDS)
+            chat.last = chat._follow(correlation_id, offset, after, chat.who.user, None, WAIT_SECONDS)
         else:
-            chat.last = chat._collect(after, chat.who.dm, None, WAIT_SECONDS)
+            chat.last = chat._collect(after, chat.who.user, None, WAIT_SECONDS)
 
     def run_step(self, rest: str) -> None:
         name, _, pairs = rest.strip().partition(" ")
