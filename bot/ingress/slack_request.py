@@ -15,7 +15,6 @@ import json
 from typing import Any
 from urllib.parse import parse_qsl
 
-from bot.channels.slack.surface import HOME_FORM_ACTION_PREFIX
 from bot.stores.keys import workspace_key
 from bot.stores.markers import dedup_key
 
@@ -72,6 +71,9 @@ def home_form_action(payload: dict) -> str | None:
     form is opened here, as a shortcut's is, because a trigger_id expires 3 s after the press."""
     if payload.get("type") != "block_actions" or not isinstance(payload.get("actions"), list):
         return None
+    # imported here: the ack of events and commands, most requests, never pays for it
+    from bot.channels.slack.surface import HOME_FORM_ACTION_PREFIX
+
     for action in payload["actions"]:
         action_id = action.get("action_id") if isinstance(action, dict) else None
         if isinstance(action_id, str) and action_id.startswith(HOME_FORM_ACTION_PREFIX):
