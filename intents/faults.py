@@ -1,7 +1,8 @@
 """Faults on demand, for the reliability suite only: declared when PARLEY_FAULT_INTENTS=1, never in AWS.
 
 `explode <anything>` raises, as a buggy intent would: its job fails every time and ends in the
-dead-letter queue. `sleep <seconds>` holds the worker, so a test can kill it mid-job.
+dead-letter queue; as a Workflow Builder step it is the step that fails (completed with an error).
+`sleep <seconds>` holds the worker, so a test can kill it mid-job.
 """
 
 import time
@@ -23,6 +24,7 @@ class InjectedFault(RuntimeError):
     examples=["explode {reason}"],
     slots=[Slot("reason", Text(), prompt="Why?")],
     hidden=True,
+    workflow_step=True,
 )
 def explode(reason: str) -> Reply:
     raise InjectedFault(f"explode: {reason}")

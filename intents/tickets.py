@@ -70,6 +70,7 @@ def open_ticket(turn: Turn, topic: str, priority: str, component: str | None, ti
               "tickets I opened", "which tickets did I open", "what is the status of my tickets"],
     synonyms={"tickets": ("issues", "bugs", "problems", "cases", "requests", "support tickets"),
               "opened": ("reported",), "status": ("update", "updates", "news", "progress")},
+    home=True,  # the App Home shows whoever opens it their tickets
 )
 def my_tickets(turn: Turn, tickets: TicketStore) -> Reply:
     found = tickets.mine(turn.person.key)

@@ -58,6 +58,10 @@ class Intent:
     # Its answers in Slack carry feedback buttons (thumbs up / down), whose clicks are counted per intent; answers
     # in an assistant thread carry them whatever this says
     feedback: bool = False
+    # Its answer, run for whoever opens the app's Home tab, is shown there (a view of their own things)
+    home: bool = False
+    # A custom step in Slack's Workflow Builder: inputs from its slots, its reply's text as the output `text`
+    workflow_step: bool = False
 
     def __post_init__(self) -> None:
         if not INTENT_NAME.fullmatch(self.name):
@@ -80,6 +84,9 @@ class Intent:
                 raise ValueError(f"intent {self.name!r}: synonyms for {word!r}, which none of its examples says")
             if not others or any(not other.strip() for other in others):
                 raise ValueError(f"intent {self.name!r}: the synonyms of {word!r} must be words")
+        if self.home and any(slot.required for slot in self.slots):
+            raise ValueError(f"intent {self.name!r}: a Home view runs with no one to ask, so it takes no required "
+                             "slot")
 
     def slot(self, name: str) -> Slot:
         return next(slot for slot in self.slots if slot.name == name)
@@ -96,11 +103,13 @@ class Intent:
 def make_intent(name: str, handler: Handler, *, description: str, examples: Sequence[str],
                 slots: Sequence[Slot] = (), confirm: str | None = None, shortcut: str | None = None,
                 slow: bool = False, hidden: bool = False, title: str = "", public: bool = False,
-                synonyms: Mapping[str, Sequence[str]] | None = None, feedback: bool = False) -> Intent:
+                synonyms: Mapping[str, Sequence[str]] | None = None, feedback: bool = False, home: bool = False,
+                workflow_step: bool = False) -> Intent:
     takes_turn, slot_parameters, needs = read_parameters(name, handler, slots)
     pairs = tuple((word, tuple(others)) for word, others in (synonyms or {}).items())
     return Intent(name, description, tuple(examples), tuple(slots), handler, confirm, shortcut, slow, hidden, title,
-                  public, takes_turn, slot_parameters, needs, synonyms=pairs, feedback=feedback)
+                  public, takes_turn, slot_parameters, needs, synonyms=pairs, feedback=feedback, home=home,
+                  workflow_step=workflow_step)
 
 
 def read_parameters(name: str, handler: Handler, slots: Sequence[Slot]) -> tuple[bool, tuple[str, ...],

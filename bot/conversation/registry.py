@@ -33,8 +33,8 @@ class Registry:
     def intent(self, name: str, *, description: str, examples: Sequence[str], slots: Sequence[Slot] = (),
                confirm: str | None = None, shortcut: str | None = None, slow: bool = False,
                hidden: bool = False, title: str = "", public: bool = False,
-               synonyms: Mapping[str, Sequence[str]] | None = None,
-               feedback: bool = False) -> Callable[[Handler], Handler]:
+               synonyms: Mapping[str, Sequence[str]] | None = None, feedback: bool = False, home: bool = False,
+               workflow_step: bool = False) -> Callable[[Handler], Handler]:
         """Declare an intent.
 
         Args:
@@ -58,6 +58,11 @@ class Registry:
                             feedback=True)
                     def forecast() -> Reply:
                         return Reply("Sunny, 21°C.")
+            home: its answer is shown on the app's Home tab to whoever opens it, run for them with no slots (a
+                view of their own things: their tickets). It may have optional slots only.
+            workflow_step: a custom step in Slack's Workflow Builder (the manifest's `functions`): its slots are
+                the step's inputs, its reply's text the output `text`; a handler that raises, or inputs its slots
+                refuse, end the step with an error. No confirmation is asked: the workflow's builder chose it.
 
         The handler asks for what it needs by parameter name: `turn`, a slot's name (its parsed value), or a
         service (`tickets`, `jobs`, `links`, ...):
@@ -66,12 +71,22 @@ class Registry:
                     slots=[Slot("sides", Number(minimum=2), prompt="How many sides?")])
             def roll(sides: int) -> Reply:
                 return Reply(f"You rolled a {random.randint(1, sides)}.")
+
+        The same roll as a Workflow Builder step, and a list shown on the Home tab:
+
+            @intent("roll", description="Roll a die.", examples=["roll {sides}"], workflow_step=True,
+                    slots=[Slot("sides", Number(minimum=2), prompt="How many sides?")])
+            def roll(sides: int) -> Reply: ...
+
+            @intent("my_tickets", description="List your tickets.", examples=["my tickets"], home=True)
+            def my_tickets(turn: Turn, tickets: TicketStore) -> Reply: ...
         """
 
         def register(handler: Handler) -> Handler:
             self.add(make_intent(name, handler, description=description, examples=examples, slots=slots,
                                  confirm=confirm, shortcut=shortcut, slow=slow, hidden=hidden, title=title,
-                                 public=public, synonyms=synonyms, feedback=feedback))
+                                 public=public, synonyms=synonyms, feedback=feedback, home=home,
+                                 workflow_step=workflow_step))
             return handler
 
         return register

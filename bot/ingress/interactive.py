@@ -3,8 +3,8 @@
 - `view_submission`: a form's values are checked against the intent's slot types; mistakes go back
   as `response_action: errors` (Slack shows them under the fields), a valid form is queued.
 - `block_suggestion`: the options of a menu that filters as the person types.
-- shortcuts: open the intent's form with `views.open`; the trigger_id expires 3 s after the click, so
-  this cannot wait for the queue. Only shortcuts use the bot token, so only they fetch it, and the
+- shortcuts, and the App Home's buttons: open the intent's form with `views.open`; the trigger_id expires 3 s
+  after the click, so this cannot wait for the queue. Only shortcuts use the bot token, so only they fetch it, and the
   POST gets what is left of the request's deadline.
 
 Imported only for these request kinds: it loads the intents and the form code, which the ack of
@@ -22,10 +22,11 @@ from typing import Any
 
 import intents  # noqa: F401 - declares the intents
 from bot.channels.slack.forms import form_errors, form_values, form_view, suggestion_options
-from bot.channels.slack.surface import intent_of_callback
+from bot.channels.slack.surface import form_callback_id, intent_of_callback
 from bot.conversation.intent import Intent
 from bot.conversation.registry import registry
 from bot.conversation.slots import Text
+from bot.ingress.slack_request import home_form_action
 
 SYNCHRONOUS = frozenset({"view_submission", "block_suggestion", "shortcut", "message_action"})
 VIEWS_OPEN_TIMEOUT_SECONDS = 2.0  # at most; less when the request's deadline is nearer
@@ -53,6 +54,9 @@ def answer(payload: dict[str, Any], bot_token: Callable[[], str], slack_api_url:
         return _submitted(payload)
     if kind == "block_suggestion":
         return _suggest(payload)
+    if kind == "block_actions":  # a Home tab button: the form of the intent it names, as its shortcut opens it
+        payload = {"type": "shortcut", "callback_id": form_callback_id(home_form_action(payload) or ""),
+                   "trigger_id": payload.get("trigger_id")}
     return _open_form(payload, bot_token, slack_api_url, deadline)
 
 

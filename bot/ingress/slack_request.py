@@ -57,12 +57,28 @@ class Decision:
 
     @property
     def answer_now(self) -> bool:
-        return self.payload is not None and self.payload.get("type") in ANSWERED_AT_ONCE
+        return self.payload is not None and (self.payload.get("type") in ANSWERED_AT_ONCE
+                                             or home_form_action(self.payload) is not None)
 
     @property
     def dedup_key(self) -> str | None:
         """What makes two deliveries the same request (`<workspace key>:<Slack's id>`); None without an id."""
         return dedup_key(self.workspace, self.slack_id) if self.slack_id else None
+
+
+def home_form_action(payload: dict) -> str | None:
+    """The intent a Home tab button opens as a form (its action_id names it), when `payload` is that press: the
+    form is opened here, as a shortcut's is, because a trigger_id expires 3 s after the press."""
+    if payload.get("type") != "block_actions" or not isinstance(payload.get("actions"), list):
+        return None
+    # imported here: the ack of events and commands, most requests, never pays for it
+    from bot.channels.slack.surface import HOME_FORM_ACTION_PREFIX
+
+    for action in payload["actions"]:
+        action_id = action.get("action_id") if isinstance(action, dict) else None
+        if isinstance(action_id, str) and action_id.startswith(HOME_FORM_ACTION_PREFIX):
+            return action_id[len(HOME_FORM_ACTION_PREFIX):] or None
+    return None
 
 
 def media_type(content_type: str | None) -> str:

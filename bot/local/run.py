@@ -27,6 +27,7 @@ from typing import Protocol
 from bot.channels.lex.caller import ATTRIBUTE as CALLER_ATTRIBUTE
 from bot.channels.lex.caller import sign_caller
 from bot.local.chat import Said, SlackChat
+from bot.local.home_chat import HomeChat
 from bot.local.install import Installer
 from bot.local.lex_emulator import LexEmulator, load_bot
 from bot.local.slack_events import LOCAL_TEAM
@@ -37,7 +38,8 @@ from bot.settings import Settings
 LOG_DIR = ROOT / ".parley" / "logs"
 SLACK_USAGE = ("Type to DM the bot (try `help`); `@parley ...` mentions it in a channel, `/parley ...` is the\n"
                "slash command, a number presses that button, `/top` leaves a thread, `/assistant` opens an\n"
-               "assistant thread (Slack's AI split view). Ctrl-D or Ctrl-C ends.")
+               "assistant thread (Slack's AI split view). Ctrl-D or Ctrl-C ends.\n"
+               "`/home` shows the app's Home tab; `/step <intent> name=value ...` runs a Workflow Builder step.")
 WORKSPACE_USAGE = ("`/workspaces` lists the local Slack's workspaces and where the app is installed;\n"
                    "`/as <team> [user]` types as a person of another workspace.")
 OAUTH_USAGE = ("oauth mode: the app is installed nowhere yet. `/install <team>` installs it into a workspace (try\n"
@@ -70,6 +72,7 @@ class SlackConversation:
         self.installer = Installer(f"http://127.0.0.1:{settings.http_port}", self.standin) if stack.oauth else None
         self.speaker = "parley"
         self.labels: list[str] = []
+        self.home = HomeChat(self.chat, say=lambda text: print(text, flush=True))  # /home, /step (home_chat.py)
 
     def prompt(self) -> str:
         where = "" if self.chat.where == "dm" else self.chat.where
@@ -119,7 +122,7 @@ class SlackConversation:
 
     def take(self, line: str, speaker: str = "parley") -> None:
         self.speaker, self.labels = speaker, []
-        if self.local_command(line):
+        if self.local_command(line) or self.home.take(line):
             return
         if not self.chat.say(line) and not line.startswith("/top"):
             if self.installer is not None and not self.installed_here():

@@ -74,6 +74,41 @@ def app_uninstalled_event(**context: Any) -> dict[str, Any]:
     return event_callback({"type": "app_uninstalled"}, **context)
 
 
+def app_home_opened_event(*, user: str = LOCAL_USER, tab: str = "home", channel: str = LOCAL_DM,
+                          view: dict[str, Any] | None = None, **context: Any) -> dict[str, Any]:
+    """A person opening the app's Home (`tab` "home", or "messages" for the DM tab); `view`: the Home view they
+    were shown last, which Slack includes once one was published. `context` is event_callback's."""
+    ts = new_ts()
+    event: dict[str, Any] = {"type": "app_home_opened", "user": user, "channel": channel, "tab": tab,
+                             "event_ts": ts}
+    if view is not None:
+        event["view"] = view
+    return event_callback(event, **context)
+
+
+def function_executed_event(callback_id: str, inputs: dict[str, Any], *, function_execution_id: str,
+                            bot_access_token: str, definition: dict[str, Any] | None = None,
+                            workflow_execution_id: str | None = None, **context: Any) -> dict[str, Any]:
+    """A Workflow Builder step of the app's running: Slack's `function_executed`, with the step's definition as the
+    manifest's `functions.<callback_id>` gives it (parameters keyed by name there, a list here, as Slack sends
+    them), the inputs the workflow gave, the execution's id and its workflow token. `context`: event_callback's."""
+    definition = definition or {}
+    now = int(time.time())
+    function = {
+        "id": "Fn" + os.urandom(5).hex().upper(), "callback_id": callback_id,
+        "title": definition.get("title", callback_id), "description": definition.get("description", ""),
+        "type": "app",
+        "input_parameters": [{**p, "name": n} for n, p in (definition.get("input_parameters") or {}).items()],
+        "output_parameters": [{**p, "name": n} for n, p in (definition.get("output_parameters") or {}).items()],
+        "app_id": context.get("app", LOCAL_APP), "date_created": now, "date_updated": now, "date_deleted": 0,
+    }
+    event = {"type": "function_executed", "function": function, "inputs": dict(inputs),
+             "function_execution_id": function_execution_id,
+             "workflow_execution_id": workflow_execution_id or "Wx" + os.urandom(5).hex().upper(),
+             "event_ts": f"{time.time():.6f}", "bot_access_token": bot_access_token}
+    return event_callback(event, **context)
+
+
 def _person_event(event_type: str, text: str, *, channel: str, user: str, thread_ts: str | None,
                   team: str = LOCAL_TEAM, **extra: str) -> dict[str, Any]:
     ts = new_ts()
@@ -241,6 +276,23 @@ def feedback_click(message: dict[str, Any], positive: bool, *, channel: str, use
         "actions": [{"type": "feedback_buttons", "action_id": element.get("action_id", ""),
                      "block_id": block.get("block_id", ""), "text": pressed["text"], "value": pressed["value"],
                      "action_ts": f"{time.time():.6f}"}],
+    }
+    return form({"payload": json.dumps(payload)})
+
+
+def home_button_press(view: dict[str, Any], action_id: str, *, user: str = LOCAL_USER, team: str = LOCAL_TEAM,
+                      enterprise: str | None = None, org_install: bool = False) -> str:
+    """Pressing a button (by its action_id) on the app's Home tab, showing `view` as views.publish returned it."""
+    button = next(block["accessory"] for block in view.get("blocks", [])
+                  if (block.get("accessory") or {}).get("action_id") == action_id)
+    payload = {
+        "type": "block_actions", "user": {"id": user, "username": "you", "name": "you", "team_id": team},
+        "api_app_id": LOCAL_APP, "token": "legacy-verification-token-unused",
+        "container": {"type": "view", "view_id": view.get("id", "V0LOCALHOME")}, "trigger_id": _trigger_id(),
+        "team": {"id": team, "domain": team.lower()},
+        "enterprise": {"id": enterprise, "name": enterprise} if enterprise else None,
+        "is_enterprise_install": org_install, "view": view,
+        "actions": [{**button, "block_id": "home", "action_ts": f"{time.time():.6f}"}],
     }
     return form({"payload": json.dumps(payload)})
 

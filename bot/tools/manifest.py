@@ -13,6 +13,10 @@ function: the manifest then names its redirect URL (OAuth & Permissions > Redire
 deployment (Enterprise Grid orgs can install it for all their workspaces) and Slack's token rotation as the stage's
 `slackTokenRotation` says. A single-mode stage's manifest has none of it.
 
+Intents declared `workflow_step=True` become Workflow Builder custom steps (`functions`, see
+`bot.channels.slack.steps`); Slack takes custom steps only from an org-ready app (`org_deploy_enabled`) whose steps
+run on its own servers (`function_runtime: remote`), so a manifest with steps says both.
+
 `build_manifest` is pure; only `main` runs `serverless print` and needs PyYAML (a development
 dependency, never imported on Lambda).
 """
@@ -32,6 +36,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bot.channels.slack.assistant import suggested_prompts
+from bot.channels.slack.steps import function_definition
 from bot.channels.slack.surface import (
     BOT_EVENTS,
     BOT_SCOPES,
@@ -203,8 +208,9 @@ def build_manifest(*, base_url: str, stage: str, registry: Registry, config: dic
     url = base + ingress_path(config)
     redirect_path = oauth_redirect_path(config)
     features: dict[str, Any] = {
-        # the messages tab is where people DM the bot; read-only would stop them writing
-        "app_home": {"home_tab_enabled": False, "messages_tab_enabled": True, "messages_tab_read_only_enabled": False},
+        # the Home tab shows what the bot can do (bot/channels/slack/home.py); the messages tab is where people DM
+        # the bot, and read-only would stop them writing
+        "app_home": {"home_tab_enabled": True, "messages_tab_enabled": True, "messages_tab_read_only_enabled": False},
         "bot_user": {"display_name": bot_name(stage), "always_online": True},
         "slash_commands": [
             {"command": SLASH_COMMAND, "url": url, "description": SLASH_COMMAND_DESCRIPTION,
@@ -215,7 +221,7 @@ def build_manifest(*, base_url: str, stage: str, registry: Registry, config: dic
     declared = shortcuts(registry)
     if declared:  # left out rather than empty when no intent has one
         features["shortcuts"] = declared
-    return {
+    return with_steps({
         "_metadata": {"major_version": 1, "minor_version": 1},
         "display_information": {"name": app_name(stage), "description": APP_DESCRIPTION,
                                 "background_color": BACKGROUND_COLOR},
@@ -230,7 +236,17 @@ def build_manifest(*, base_url: str, stage: str, registry: Registry, config: dic
             "socket_mode_enabled": False,
             "token_rotation_enabled": redirect_path is not None and token_rotation(config),
         },
-    }
+    }, registry)
+
+
+def with_steps(manifest: dict[str, Any], registry: Registry) -> dict[str, Any]:
+    """The manifest with the intents' Workflow Builder steps as `functions` (left out when there are none), and
+    the settings Slack requires of an app that has them."""
+    steps = {intent.name: function_definition(intent) for intent in registry if intent.workflow_step}
+    if steps:
+        manifest["functions"] = steps
+        manifest["settings"].update(org_deploy_enabled=True, function_runtime="remote")
+    return manifest
 
 
 def oauth_config(base: str, redirect_path: str | None) -> dict[str, Any]:

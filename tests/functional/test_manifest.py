@@ -18,7 +18,16 @@ import yaml
 import intents  # noqa: F401 - declares the real intents
 from bot.channels.slack import surface as slack_surface
 from bot.conversation import Registry, Reply, Slot, Text, Turn, registry
-from bot.local.slack_events import LOCAL_TEAM, LOCAL_USER, event_callback, form, message_event, new_ts, signed_request
+from bot.local.slack_events import (
+    LOCAL_TEAM,
+    LOCAL_USER,
+    event_callback,
+    form,
+    function_executed_event,
+    message_event,
+    new_ts,
+    signed_request,
+)
 from bot.local.standin.server import SlackStandIn
 from bot.settings import Settings
 from bot.tools import manifest as manifest_module
@@ -40,6 +49,7 @@ EVENT_SCOPES = {
     # the assistant view's events: Slack delivers them to an app with the assistant:write scope
     "assistant_thread_started": "assistant:write",
     "assistant_thread_context_changed": "assistant:write",
+    "function_executed": None,  # sent for the app's own steps, with no scope
 }
 
 
@@ -111,7 +121,7 @@ def test_the_generated_yaml_parses_into_the_manifest(cli_output: str, config: di
     parsed = yaml.safe_load(cli_output)
     assert parsed == build_manifest(base_url=BASE, stage=STAGE, registry=registry, config=config)
     assert parsed["_metadata"] == {"major_version": 1, "minor_version": 1}
-    assert list(parsed) == ["_metadata", "display_information", "features", "oauth_config", "settings"]
+    assert list(parsed) == ["_metadata", "display_information", "features", "oauth_config", "settings", "functions"]
 
 
 def test_it_names_the_slash_command_events_and_scopes_the_code_serves(manifest: dict[str, Any]) -> None:
@@ -200,8 +210,10 @@ def test_direct_messages_and_the_settings_slack_needs(manifest: dict[str, Any]) 
     assert home["messages_tab_read_only_enabled"] is False
     settings = manifest["settings"]
     assert settings["interactivity"]["is_enabled"] is True
+    # the intents' Workflow Builder steps need an org-ready app (org_deploy_enabled) running them itself
     assert (settings["org_deploy_enabled"], settings["socket_mode_enabled"], settings["token_rotation_enabled"]) == (
-        False, False, False)
+        True, False, False)
+    assert settings["function_runtime"] == "remote"
 
 
 @pytest.mark.parametrize("url", [
@@ -271,6 +283,9 @@ def bot_event_request(name: str) -> dict[str, Any]:
         ts = new_ts()
         return event_callback({"type": "app_mention", "user": LOCAL_USER, "text": "<@U0PARLEY> help", "ts": ts,
                                "channel": "C0MANIFEST", "event_ts": ts})
+    if kind == "function_executed":
+        return function_executed_event("roll", {"sides": 6}, function_execution_id="Fx0MANIFEST",
+                                       bot_access_token=TOKEN)
     return event_callback({"type": kind, "user": LOCAL_USER, "channel": "D0MANIFEST", "event_ts": new_ts()})
 
 

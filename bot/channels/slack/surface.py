@@ -15,7 +15,12 @@ ASSISTANT_EVENTS = ("assistant_thread_started", "assistant_thread_context_change
 
 # Events API subscriptions (bot events). Channel messages are needed for thread replies that
 # continue a dialog without mentioning the bot; top-level channel chatter is dropped at the ingress.
-BOT_EVENTS = ("app_mention", "message.im", "message.channels", "message.groups", *ASSISTANT_EVENTS)
+# `app_home_opened`: the Home tab is published when someone opens it; `function_executed`: a Workflow Builder step
+# of ours runs (Slack sends it only to apps whose manifest declares the step's function).
+HOME_OPENED_EVENT = "app_home_opened"
+FUNCTION_EXECUTED_EVENT = "function_executed"
+BOT_EVENTS = ("app_mention", "message.im", "message.channels", "message.groups", HOME_OPENED_EVENT,
+              FUNCTION_EXECUTED_EVENT, *ASSISTANT_EVENTS)
 
 BOT_SCOPES = (
     "app_mentions:read",
@@ -43,6 +48,15 @@ FORM_CALLBACK_PREFIX = "intent:"
 MESSAGE_SHORTCUT_SUFFIX = ":message"
 # action_id of every input in a form; the block_id is the slot's name
 FORM_INPUT_ACTION = "value"
+# action_id of a Home tab button that opens an intent's form: the prefix and the intent's name. The ingress opens
+# the form itself (views.open), because a trigger_id lives 3 s and a queued job may start later than that.
+HOME_FORM_ACTION_PREFIX = "parley:home:form:"
+# The output every Workflow Builder step of ours gives: its reply's text
+STEP_TEXT_OUTPUT = "text"
+
+
+def home_form_action_id(intent_name: str) -> str:
+    return f"{HOME_FORM_ACTION_PREFIX}{intent_name}"
 
 
 def form_callback_id(intent_name: str) -> str:

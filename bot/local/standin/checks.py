@@ -7,6 +7,7 @@ instead of a conversation in production. Long message text is truncated, not ref
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from bot.local.standin.errors import Json, SlackError, missing
@@ -15,6 +16,9 @@ MAX_MESSAGE_BLOCKS = 50
 MAX_VIEW_BLOCKS = 100
 MAX_SECTION_TEXT = 3000
 MAX_TEXT = 40_000
+MAX_PRIVATE_METADATA = 3000  # a view's private_metadata
+MAX_CALLBACK_ID = 255  # a view's callback_id
+MAX_VIEW_BYTES = 250_000  # a view's JSON: over it, view_too_large
 
 
 def truthy(value: Any) -> bool:
@@ -72,4 +76,10 @@ def view_arg(args: Json, required_type: str | None) -> Json:
         raise missing("view.title")
     if "blocks" in view:
         check_blocks(view["blocks"], MAX_VIEW_BLOCKS)
+    for name, limit in (("private_metadata", MAX_PRIVATE_METADATA), ("callback_id", MAX_CALLBACK_ID)):
+        if len(str(view.get(name) or "")) > limit:
+            raise SlackError("invalid_arguments",
+                             f"must be less than {limit + 1} characters [json-pointer:/view/{name}]")
+    if len(json.dumps(view)) > MAX_VIEW_BYTES:
+        raise SlackError("view_too_large")
     return view

@@ -115,3 +115,15 @@ class StandInClient:
         """Live expiring tokens (of one installation, or all) expire now: how many did."""
         expired: int = self._request("POST", "/_tokens/expire", {"team": team, "enterprise": enterprise})["expired"]
         return expired
+
+    def start_step(self, callback_id: str, inputs: Json, *, definition: Json | None = None, team: str | None = None,
+                   deliveries: int = 1) -> Json:
+        """Run a Workflow Builder step of the app's: its `function_executed` goes to the ingress `deliveries` times
+        (the later ones as Slack's retries). Returns the execution's id and the event's."""
+        return self._request("POST", "/_steps", {"callback_id": callback_id, "inputs": inputs,
+                                                 "definition": definition, "team": team, "deliveries": deliveries})
+
+    def step_executions(self) -> list[Json]:
+        """Every step execution: inputs, state (running, completed, failed), outputs or error, completion calls."""
+        executions: list[Json] = self._request("GET", "/_steps")["executions"]
+        return executions

@@ -15,6 +15,9 @@
                                                  "deny"}; choices queue up, one per authorize
     GET|POST /_token_rotation                    {"expires_in": N or null}: tokens issued from now on expire
     POST   /_tokens/expire                       {"team"|"enterprise"} or {}: live expiring tokens expire now
+    POST   /_steps                               run a Workflow Builder step: {"callback_id", "inputs", "definition",
+                                                 "team", "deliveries"} -> its function_execution_id and event_id
+    GET    /_steps                               every step execution: state, outputs or error, completion calls
 
 Each answers JSON; a bad request is a 400 with `{"ok": false, "error": "<why>"}`, an unknown path a 404.
 """
@@ -164,6 +167,24 @@ def _expire_tokens(standin: SlackStandIn, query: Query, body: bytes) -> Reply:
     return Reply(200, {"ok": True, "expired": expired})
 
 
+def _start_step(standin: SlackStandIn, query: Query, body: bytes) -> Reply:
+    try:
+        spec = _body(body)
+        if not isinstance(spec.get("callback_id"), str) or not isinstance(spec.get("inputs", {}), dict):
+            raise ValueError("give callback_id (a string) and inputs (an object)")
+        started = standin.start_step(spec["callback_id"], spec.get("inputs", {}), definition=spec.get("definition"),
+                                     team=spec.get("team"), deliveries=int(spec.get("deliveries", 1)))
+    except LookupError as exc:
+        return Reply(404, {"ok": False, "error": str(exc)})
+    except (ValueError, TypeError) as exc:
+        return _bad(str(exc))
+    return Reply(200, {key: value for key, value in started.items() if key != "event"})  # the event holds a token
+
+
+def _steps(standin: SlackStandIn, query: Query, body: bytes) -> Reply:
+    return Reply(200, {"ok": True, "executions": standin.step_executions()})
+
+
 ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/_health"): _health,
     ("GET", "/_calls"): _get_calls,
@@ -182,6 +203,8 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/_token_rotation"): _token_rotation,
     ("POST", "/_token_rotation"): _set_token_rotation,
     ("POST", "/_tokens/expire"): _expire_tokens,
+    ("POST", "/_steps"): _start_step,
+    ("GET", "/_steps"): _steps,
 }
 
 

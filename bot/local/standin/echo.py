@@ -56,12 +56,14 @@ class Echo:
             payloads.append(app_uninstalled_event(**context))
         self._send(payloads)
 
+    def event(self, payload: Json, deliveries: int = 1) -> None:
+        """Deliver one event built elsewhere (a step's `function_executed`), `deliveries` times in a row: the later
+        ones as Slack's retries of it (same event_id, `X-Slack-Retry-Num`)."""
+        threading.Thread(target=self._deliver_times, args=(payload, deliveries), name="slack-standin-event",
+                         daemon=True).start()
+
     def _context(self, installation: Installation, team: Workspace | None) -> dict[str, Any]:
-        enterprise = installation.enterprise.id if installation.enterprise else None
-        # an event of no workspace (an org-wide install's uninstall, a post in an unknown channel) names the org
-        team_id = team.id if team else (enterprise or "")
-        return {"team": team_id, "enterprise": enterprise, "app": self._app_id, "bot_user": installation.bot_user_id,
-                "org_install": installation.is_enterprise_install}
+        return event_context(installation, team, self._app_id)
 
     def _send(self, payloads: list[Json]) -> None:
         threading.Thread(target=self._deliver_all, args=(payloads,), name="slack-standin-echo", daemon=True).start()
@@ -70,8 +72,12 @@ class Echo:
         for payload in payloads:
             self._deliver(payload)
 
-    def _deliver(self, payload: Json) -> None:
-        body, headers = signed_request(payload, self._signing_secret)
+    def _deliver_times(self, payload: Json, deliveries: int) -> None:
+        for attempt in range(deliveries):
+            self._deliver(payload, retry_num=attempt or None)
+
+    def _deliver(self, payload: Json, retry_num: int | None = None) -> None:
+        body, headers = signed_request(payload, self._signing_secret, retry_num=retry_num)
         headers["User-Agent"] = "Slackbot 1.0 (+https://api.slack.com/robots)"
         request = urllib.request.Request(self._url, data=body, method="POST", headers=headers)
         what = f"{payload['event']['type']} {payload['event_id']}"
@@ -90,3 +96,12 @@ class Echo:
                     " (Slack would retry: over 3 s)" if elapsed >= 3 else "")
         except (OSError, ValueError, http.client.HTTPException) as exc:  # best effort: logged, never raised
             log.warning("echo %s to %s failed: %r", what, self._url, exc)
+
+
+def event_context(installation: Installation, team: Workspace | None, app_id: str) -> dict[str, Any]:
+    """The envelope fields (event_callback's) of an event the app installed as `installation` receives in `team`."""
+    enterprise = installation.enterprise.id if installation.enterprise else None
+    # an event of no workspace (an org-wide install's uninstall, a post in an unknown channel) names the org
+    team_id = team.id if team else (enterprise or "")
+    return {"team": team_id, "enterprise": enterprise, "app": app_id, "bot_user": installation.bot_user_id,
+            "org_install": installation.is_enterprise_install}

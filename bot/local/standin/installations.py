@@ -158,6 +158,14 @@ class Installations:
         self._tokens[token] = Token(token, installation.bot, None)
         return installation
 
+    def workflow_token(self, installation: Installation, ttl: int) -> str:
+        """A workflow token (`xwfp-`), as a `function_executed` event carries it: the bot's, for one step's run."""
+        if installation.bot is None or installation.bot.revoked:
+            raise ValueError("the app has no bot in this installation")
+        value = f"xwfp-{secrets.randbelow(10**12):012d}-{_random(32)}"
+        self._tokens[value] = Token(value, installation.bot, self.clock() + ttl)
+        return value
+
     def replace_token(self, old_grant: Grant, token: str) -> None:
         """Only `token` is valid for the grant from now on (an admin regenerated it): the old ones are unknown."""
         for value in [v for v, t in self._tokens.items() if t.grant is old_grant]:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from bot.local.standin.assistant import AssistantThreads
 from bot.local.standin.checks import message_content, text_arg, truthy, view_arg
 from bot.local.standin.errors import Json, SlackError, missing
+from bot.local.standin.functions import Functions
 from bot.local.standin.installations import Grant, Installation, Installations, Token
 from bot.local.standin.streams import Streams
 from bot.local.standin.workspaces import Directory, Workspace
@@ -74,6 +75,8 @@ class WebApi:
         self._mpims: set[str] = set()
         self._reactions: set[tuple[str, str, str]] = set()
         self._used_triggers: set[str] = set()
+        self._homes: dict[tuple[str | None, str], Json] = {}  # (team, user) -> the Home view published for them
+        self.functions = Functions(installations)  # Workflow Builder steps: bot/local/standin/functions.py
         self.table: dict[str, Method] = {
             "auth.test": Method(self.auth_test),
             "auth.revoke": Method(self.auth_revoke),
@@ -87,6 +90,8 @@ class WebApi:
             "views.update": Method(self.views_update),
             "views.publish": Method(self.views_publish),
             "reactions.add": Method(self.reactions_add, ("reactions:write",)),
+            "functions.completeSuccess": Method(self.functions.complete_success),
+            "functions.completeError": Method(self.functions.complete_error),
         }
         self.assistant = AssistantThreads(self._channel, self.channel_type)  # assistant.threads.*
         self.table.update(self.assistant.methods())
@@ -389,7 +394,19 @@ class WebApi:
             raise missing("user_id")
         person = self._directory.person(user)
         self._enter(caller, person[0] if person else None, "user_not_found")
-        return {"ok": True, "view": copy.deepcopy(self._new_view(view, caller))}
+        # one Home view per person: a publish replaces it (same id, a new hash); `hash` guards against a race
+        key = (caller.team.id if caller.team else None, user)
+        stored = self._homes.get(key)
+        wanted_hash = text_arg(args, "hash")
+        if stored is not None and wanted_hash is not None and wanted_hash != stored["hash"]:
+            raise SlackError("hash_conflict")
+        fresh = self._new_view(view, caller)
+        if stored is not None:
+            del self._views[fresh["id"]]
+            fresh.update(id=stored["id"], root_view_id=stored["id"])
+            self._views[stored["id"]] = fresh
+        self._homes[key] = fresh
+        return {"ok": True, "view": copy.deepcopy(fresh)}
 
     # -- reactions -----------------------------------------------------------------------------------------------
 

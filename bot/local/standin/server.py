@@ -22,9 +22,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Self
 
 from bot.channels.slack.surface import BOT_SCOPES
+from bot.local.slack_events import function_executed_event
 from bot.local.standin.arguments import basic_auth, bearer, parse_args
 from bot.local.standin.control import control
-from bot.local.standin.echo import Echo
+from bot.local.standin.echo import Echo, event_context
 from bot.local.standin.errors import Json, SlackError
 from bot.local.standin.faults import Fault, Faults, make_fault
 from bot.local.standin.httpd import Reply, Server
@@ -202,6 +203,38 @@ class SlackStandIn:
         if target is None:
             raise ValueError(f"no workspace or enterprise {team or enterprise} in the local Slack")
         return target
+
+    # -- Workflow Builder steps -----------------------------------------------------------------------------------
+
+    def start_step(self, callback_id: str, inputs: Json, *, definition: Json | None = None, team: str | None = None,
+                   deliveries: int = 1) -> Json:
+        """Run a step of the app's in a workflow, as Slack does: a new execution, and its `function_executed`
+        delivered to the ingress `deliveries` times (0: not delivered; the event is in the answer). `definition` is
+        the step as the manifest declares it (`functions.<callback_id>`): its required outputs are checked when the
+        app completes it. LookupError when the app is not installed in `team`."""
+        with self._lock:
+            installation = self._find(team, None)
+            if installation is None:
+                raise LookupError(f"the app is not installed in {team or 'the first workspace'}")
+            workspace = installation.team or (self.directory.workspace(team) if team else None)
+            required = tuple(name for name, parameter in ((definition or {}).get("output_parameters") or {}).items()
+                             if parameter.get("is_required"))
+            execution, token = self._api.functions.start(callback_id, inputs, installation,
+                                                         workspace.id if workspace else None, required)
+        payload = function_executed_event(
+            callback_id, inputs, function_execution_id=execution.id, bot_access_token=token, definition=definition,
+            workflow_execution_id=execution.workflow_execution_id,
+            **event_context(installation, workspace, self.directory.app.app_id))
+        if deliveries > 0:
+            if self._echo is None:
+                raise ValueError("this stand-in delivers no events: start it with echo_url and signing_secret")
+            self._echo.event(payload, deliveries)
+        return {"ok": True, "function_execution_id": execution.id, "event_id": payload["event_id"], "event": payload}
+
+    def step_executions(self) -> list[Json]:
+        """Every step execution: its inputs, state, outputs or error, and each completion call the app made."""
+        with self._lock:
+            return self._api.functions.describe()
 
     # -- recordings and faults -------------------------------------------------------------------------------------
 

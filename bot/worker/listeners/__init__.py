@@ -9,10 +9,12 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.conversation.engine import Engine
-from bot.worker.listeners import assistant, conversation, feedback
+from bot.worker.listeners import assistant, conversation, feedback, home, steps
 
 
 def register_listeners(app: App, engine: Engine) -> None:
     assistant.register(app, engine)  # before the DM listener: Bolt's Assistant takes assistant-thread messages
     conversation.register(app, engine)
     feedback.register(app, engine)
+    home.register(app, engine)
+    steps.register(app, engine)
