@@ -41,6 +41,7 @@ from bot.channels.slack.surface import (
     BOT_EVENTS,
     BOT_SCOPES,
     INSTALL_PATH,
+    INSTALLATION_EVENTS,
     OAUTH_REDIRECT_PATH,
     SLASH_COMMAND,
     SLASH_COMMAND_DESCRIPTION,
@@ -228,7 +229,7 @@ def build_manifest(*, base_url: str, stage: str, registry: Registry, config: dic
         "features": features,
         "oauth_config": oauth_config(base, redirect_path),
         "settings": {
-            "event_subscriptions": {"request_url": url, "bot_events": list(BOT_EVENTS)},
+            "event_subscriptions": {"request_url": url, "bot_events": bot_events(redirect_path is not None)},
             # message_menu_options_url is where Slack asks for external select options (block_suggestion)
             "interactivity": {"is_enabled": True, "request_url": url, "message_menu_options_url": url},
             # oauth mode: an Enterprise Grid org may install it org-wide (Bolt and the stores handle such installs)
@@ -247,6 +248,12 @@ def with_steps(manifest: dict[str, Any], registry: Registry) -> dict[str, Any]:
         manifest["functions"] = steps
         manifest["settings"].update(org_deploy_enabled=True, function_runtime="remote")
     return manifest
+
+
+def bot_events(oauth: bool) -> list[str]:
+    """What the worker listens to: the conversation's surfaces; in oauth mode also the uninstall events, which remove
+    an installation (Slack sends them only to subscribed apps)."""
+    return [*BOT_EVENTS, *(INSTALLATION_EVENTS if oauth else ())]
 
 
 def oauth_config(base: str, redirect_path: str | None) -> dict[str, Any]:

@@ -52,6 +52,17 @@ def test_oauth_mode_names_the_redirect_url_and_turns_rotation_and_org_installs_o
     assert manifest["settings"]["event_subscriptions"]["request_url"] == BASE + "/slack/events"
 
 
+def test_oauth_mode_subscribes_the_uninstall_events_its_worker_handles(rotating: dict[str, Any],
+                                                                      single: dict[str, Any]) -> None:
+    # Slack sends app_uninstalled and tokens_revoked only to subscribed apps; the oauth worker deletes the
+    # installation on them (tests/functional/test_worker_oauth.py), the single-mode worker has no listener for them
+    oauth_events = build_manifest(base_url=BASE, stage="dev", registry=registry,
+                                  config=rotating)["settings"]["event_subscriptions"]["bot_events"]
+    single_events = build_manifest(base_url=BASE, stage="dev", registry=registry,
+                                   config=single)["settings"]["event_subscriptions"]["bot_events"]
+    assert set(oauth_events) - set(single_events) == set(surface.INSTALLATION_EVENTS)
+
+
 def test_token_rotation_follows_the_stage(rotating: dict[str, Any]) -> None:
     manifest = build_manifest(base_url=BASE, stage="dev", registry=registry, config=without_rotation(rotating))
     assert manifest["settings"]["token_rotation_enabled"] is False

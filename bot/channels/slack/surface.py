@@ -21,6 +21,12 @@ HOME_OPENED_EVENT = "app_home_opened"
 FUNCTION_EXECUTED_EVENT = "function_executed"
 BOT_EVENTS = ("app_mention", "message.im", "message.channels", "message.groups", HOME_OPENED_EVENT,
               FUNCTION_EXECUTED_EVENT, *ASSISTANT_EVENTS)
+# The `message` events' channel types those subscriptions bring (`message.channels` is channel_type "channel"); the
+# worker's message listener takes these only, so what it handles and what the manifest subscribes stay one list
+MESSAGE_CHANNEL_TYPES = tuple({"im": "im", "channels": "channel", "groups": "group", "mpim": "mpim"}[name[8:]]
+                              for name in BOT_EVENTS if name.startswith("message."))
+# oauth mode: Slack sends these only to apps subscribed to them; the worker then deletes the installation
+INSTALLATION_EVENTS = ("app_uninstalled", "tokens_revoked")
 
 BOT_SCOPES = (
     "app_mentions:read",

@@ -19,7 +19,13 @@ from bot.channels.slack.blocks import chosen
 from bot.channels.slack.forms import form_values
 from bot.channels.slack.replies import ResponseUrlReplies
 from bot.channels.slack.streaming import conversation_replies
-from bot.channels.slack.surface import BUTTON_ACTION_PREFIX, FORM_CALLBACK_PREFIX, SLASH_COMMAND, intent_of_callback
+from bot.channels.slack.surface import (
+    BUTTON_ACTION_PREFIX,
+    FORM_CALLBACK_PREFIX,
+    MESSAGE_CHANNEL_TYPES,
+    SLASH_COMMAND,
+    intent_of_callback,
+)
 from bot.channels.slack.turns import mentions, turn_from_button, turn_from_command, turn_from_event, turn_from_form
 from bot.conversation.engine import Engine
 from bot.worker.listeners.converse import converse
@@ -34,7 +40,7 @@ def register(app: App, engine: Engine) -> None:
         turn = turn_from_event(event, context.get("correlation_id"), body)
         converse(engine, turn, conversation_replies(client, turn, context, engine.work.stores.streams), context)
 
-    @app.message()
+    @app.message(matchers=[lambda event: event.get("channel_type") in MESSAGE_CHANNEL_TYPES])
     def on_message(event: dict[str, Any], body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
         turn = turn_from_event(event, context.get("correlation_id"), body)
         if event.get("channel_type") != "im":
