@@ -3,10 +3,13 @@ decides about it. Standard library only, like the rest of `bot.aws`."""
 
 from __future__ import annotations
 
-__all__ = ["AttemptFailed", "AwsCallFailed", "CredentialsError", "Problem"]
+__all__ = ["INSTALLATION_LOOKUP", "AttemptFailed", "AwsCallFailed", "CredentialsError", "Problem"]
 
 # What a response check returns when a 2xx answer is unusable: (code, message); the attempt is retried.
 Problem = tuple[str, str]
+# The `operation` of a failed lookup of a workspace's installation (bot.ingress.installations.NotInstalled): the
+# ingress tells it from other failures by this name, so a single-mode ack need not import that module to catch it
+INSTALLATION_LOOKUP = "installation"
 
 
 class AwsCallFailed(Exception):

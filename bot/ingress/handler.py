@@ -31,26 +31,27 @@ from __future__ import annotations
 
 import os
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.aws.client import CredentialProvider
 from bot.aws.deadline import deadline_after
 from bot.aws.dynamodb import DynamoClient
-from bot.aws.errors import AwsCallFailed
+from bot.aws.errors import INSTALLATION_LOOKUP, AwsCallFailed
 from bot.aws.sqs import SendFailed, SqsClient
 from bot.aws.ssm import SsmClient
 from bot.defaults import SQS_MAX_MESSAGE_BYTES
 from bot.ingress.config import IngressConfig
 from bot.ingress.http import HttpRequest, error_response, response
-from bot.ingress.installations import InstallationTokens, NotInstalled
 from bot.ingress.log import JsonLog
 from bot.ingress.secrets import Secrets
 from bot.ingress.signature import MAX_CLOCK_SKEW_SECONDS, header_problem, hmac_problem
 from bot.ingress.slack_request import BadRequest, Decision, decide
 from bot.queue.envelope import slack_job
-from bot.stores.installations import DynamoInstallationRecords
 from bot.stores.markers import DynamoMarkers, Markers, MemoryMarkers, dedup_key
 from bot.stores.table import DynamoTable
+
+if TYPE_CHECKING:  # oauth mode only: a single-mode ack never imports the installation modules (nor threading)
+    from bot.ingress.installations import InstallationTokens
 
 # Slack's 3 s less API Gateway's share and the answer's way back
 ACK_BUDGET_SECONDS = 2.5
@@ -93,6 +94,9 @@ class SlackIngress:
         secrets = Secrets(config, SsmClient(credentials=credentials, stage=config.stage))
         installations = None
         if config.slack_mode == "oauth":
+            from bot.ingress.installations import InstallationTokens
+            from bot.stores.installations import DynamoInstallationRecords
+
             table = DynamoTable(dynamodb, config.installations_table)
             installations = InstallationTokens(DynamoInstallationRecords(table))
         return cls(config, SqsClient(credentials=credentials, stage=config.stage), markers, log, secrets,
@@ -149,10 +153,10 @@ class SlackIngress:
         if decision.answer_now:
             try:
                 decision = self._answer_now(decision, deadline)
-            except NotInstalled as error:  # oauth: nothing to answer this workspace with; acknowledged, dropped
-                self.log.warning("no installation for the workspace: dropped", kind=decision.kind, code=error.code)
-                return self._ok("", answer_headers)
             except AwsCallFailed as error:
+                if error.operation == INSTALLATION_LOOKUP:  # oauth: no usable installation; acknowledged, dropped
+                    self.log.warning("no installation for the workspace: dropped", kind=decision.kind, code=error.code)
+                    return self._ok("", answer_headers)
                 self.log.error("bot token unavailable", kind=decision.kind, code=error.code)
                 return error_response(503, "temporarily unavailable, retry later", headers=answer_headers)
         if not decision.enqueue:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 
-from bot.aws.errors import AwsCallFailed
+from bot.aws.errors import INSTALLATION_LOOKUP, AwsCallFailed
 from bot.stores.installations import InstallationRecords, installation_key
 
 CACHE_SECONDS = 60.0
@@ -19,6 +19,9 @@ EXPIRY_MARGIN_SECONDS = 5.0  # a token this close to its end is not worth a call
 
 class NotInstalled(AwsCallFailed):
     """No usable installation for the workspace: the shortcut is acknowledged, and no form opens."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(code, message, None, 1, operation=INSTALLATION_LOOKUP)
 
 
 class InstallationTokens:
@@ -38,7 +41,7 @@ class InstallationTokens:
             cached = self._read(key, enterprise_id, team_id, is_enterprise_install, deadline, now)
         if _expiring(cached[2], now):
             self._cache.pop(key, None)
-            raise NotInstalled("TokenExpired", f"the token of {key} is expiring", None, 1, operation="installation")
+            raise NotInstalled("TokenExpired", f"the token of {key} is expiring")
         return cached[1]
 
     def _read(self, key: str, enterprise_id: str | None, team_id: str | None, is_enterprise_install: bool,
@@ -46,7 +49,7 @@ class InstallationTokens:
         record = self.records.find(enterprise_id, team_id, is_enterprise_install, deadline=deadline)
         if record is None or not record.get("bot_token"):
             self._cache.pop(key, None)
-            raise NotInstalled("NotInstalled", f"no installation for {key}", None, 1, operation="installation")
+            raise NotInstalled("NotInstalled", f"no installation for {key}")
         cached = (now, str(record["bot_token"]), float(record.get("bot_token_expires_at") or 0))
         self._cache[key] = cached
         return cached

@@ -12,7 +12,9 @@ from bot.local.slack_events import http_api_event, message_event, signed_request
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("boto3", "botocore", "pydantic", "pydantic_settings", "slack_sdk", "slack_bolt", "aws_lambda_powertools",
-         "intents", "bot.worker", "bot.conversation", "bot.settings", "logging", "dataclasses", "typing_extensions")
+         "intents", "bot.worker", "bot.conversation", "bot.settings", "logging", "dataclasses", "typing_extensions",
+         # oauth mode's: a single-mode ack has no installation to read (and threading alone is 5 ms of import)
+         "bot.ingress.installations", "bot.stores.installations", "threading")
 
 PROBE = """
 import json, sys
