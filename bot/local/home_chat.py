@@ -167,6 +167,8 @@ def _pairs(text: str) -> dict[str, str]:
 
 def _typed(values: dict[str, str], definition: dict[str, Any] | None) -> dict[str, Any]:
     """Inputs as a workflow gives them: an integer parameter's value as a number, when it is one."""
-    parameters = (definition or {}).get("input_parameters") or {}
+    from bot.channels.slack.steps import parameters_of
+
+    parameters = parameters_of(definition, "input_parameters")
     return {name: int(value) if parameters.get(name, {}).get("type") == "integer" and value.lstrip("-").isdigit()
             else value for name, value in values.items()}

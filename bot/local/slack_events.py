@@ -86,11 +86,15 @@ def app_home_opened_event(*, user: str = LOCAL_USER, tab: str = "home", channel:
     return event_callback(event, **context)
 
 
+def _parameters(definition: dict[str, Any], side: str) -> list[tuple[str, dict[str, Any]]]:
+    return list(((definition.get(side) or {}).get("properties") or {}).items())
+
+
 def function_executed_event(callback_id: str, inputs: dict[str, Any], *, function_execution_id: str,
                             bot_access_token: str, definition: dict[str, Any] | None = None,
                             workflow_execution_id: str | None = None, **context: Any) -> dict[str, Any]:
     """A Workflow Builder step of the app's running: Slack's `function_executed`, with the step's definition as the
-    manifest's `functions.<callback_id>` gives it (parameters keyed by name there, a list here, as Slack sends
+    manifest's `functions.<callback_id>` gives it (parameters as `properties` by name there, a list here, as Slack sends
     them), the inputs the workflow gave, the execution's id and its workflow token. `context`: event_callback's."""
     definition = definition or {}
     now = int(time.time())
@@ -98,8 +102,8 @@ def function_executed_event(callback_id: str, inputs: dict[str, Any], *, functio
         "id": "Fn" + os.urandom(5).hex().upper(), "callback_id": callback_id,
         "title": definition.get("title", callback_id), "description": definition.get("description", ""),
         "type": "app",
-        "input_parameters": [{**p, "name": n} for n, p in (definition.get("input_parameters") or {}).items()],
-        "output_parameters": [{**p, "name": n} for n, p in (definition.get("output_parameters") or {}).items()],
+        "input_parameters": [{**p, "name": n} for n, p in _parameters(definition, "input_parameters")],
+        "output_parameters": [{**p, "name": n} for n, p in _parameters(definition, "output_parameters")],
         "app_id": context.get("app", LOCAL_APP), "date_created": now, "date_updated": now, "date_deleted": 0,
     }
     event = {"type": "function_executed", "function": function, "inputs": dict(inputs),

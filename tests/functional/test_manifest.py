@@ -366,3 +366,19 @@ def test_the_assistant_view_offers_what_a_new_thread_offers(manifest: dict[str, 
     assert 1 <= len(view["suggested_prompts"]) <= 4
     assert set(slack_surface.ASSISTANT_EVENTS) <= set(manifest["settings"]["event_subscriptions"]["bot_events"])
     assert "assistant:write" in manifest["oauth_config"]["scopes"]["bot"]
+
+
+def test_the_functions_are_the_intents_declared_as_workflow_steps(manifest: dict[str, Any],
+                                                                   shortcut_registry: Registry) -> None:
+    steps = {declared.name: declared for declared in shortcut_registry if declared.workflow_step}
+    assert steps, "the demo intents declare at least one step"
+    functions = manifest["functions"]
+    assert set(functions) == set(steps)
+    for name, function in functions.items():
+        inputs = function["input_parameters"]
+        # the manifest's documented shape: parameters as `properties` by name, and the names `required`
+        assert set(inputs["properties"]) == {slot.name for slot in steps[name].slots}
+        assert inputs["required"] == [slot.name for slot in steps[name].slots if slot.required]
+        assert function["output_parameters"]["required"] == [slack_surface.STEP_TEXT_OUTPUT]
+    assert manifest["settings"]["function_runtime"] == "remote"
+    assert "function_executed" in manifest["settings"]["event_subscriptions"]["bot_events"]

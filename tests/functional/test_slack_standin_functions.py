@@ -12,8 +12,9 @@ from slack_sdk.errors import SlackApiError
 from bot.local.slack_events import LOCAL_USER
 from bot.local.standin.server import SlackStandIn
 
-DEFINITION = {"title": "Echo", "input_parameters": {"text": {"type": "string", "is_required": True}},
-              "output_parameters": {"text": {"type": "string", "is_required": True}}}
+TEXT = {"type": "string", "is_required": True}
+DEFINITION = {"title": "Echo", "input_parameters": {"properties": {"text": TEXT}, "required": ["text"]},
+              "output_parameters": {"properties": {"text": TEXT}, "required": ["text"]}}
 
 
 def started(standin: SlackStandIn) -> tuple[str, WebClient]:

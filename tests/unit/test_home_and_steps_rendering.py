@@ -70,12 +70,14 @@ def test_a_step_is_declared_from_its_slots_and_answers_text() -> None:
     assert pick is not None
     definition = function_definition(pick)
     assert (definition["title"], definition["description"]) == ("Pick one", "Pick a side.")
-    inputs = definition["input_parameters"]
+    inputs = definition["input_parameters"]["properties"]
+    assert definition["input_parameters"]["required"] == ["sides", "colour"]  # note is optional
     assert inputs["sides"] == {"type": "integer", "title": "Sides", "description": "How many sides?",
                                "is_required": True, "name": "sides", "hint": "e.g. 6", "minimum": 2, "maximum": 10}
     assert (inputs["colour"]["type"], inputs["colour"]["enum"]) == ("string", ["red", "blue"])
     assert inputs["note"]["is_required"] is False
-    assert definition["output_parameters"]["text"]["type"] == "string"
+    assert definition["output_parameters"]["required"] == ["text"]
+    assert definition["output_parameters"]["properties"]["text"]["type"] == "string"
 
 
 def test_the_manifest_has_functions_only_with_steps() -> None:

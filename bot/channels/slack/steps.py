@@ -31,11 +31,22 @@ def function_definition(intent: Intent) -> dict[str, Any]:
     return {
         "title": truncate(title(intent), MAX_TITLE),
         "description": truncate(intent.description, MAX_TITLE),
-        "input_parameters": {slot.name: input_parameter(slot) for slot in intent.slots},
-        "output_parameters": {STEP_TEXT_OUTPUT: {
+        "input_parameters": parameter_set([input_parameter(slot) for slot in intent.slots]),
+        "output_parameters": parameter_set([{
             "type": STRING, "title": OUTPUT_TEXT_TITLE, "description": OUTPUT_TEXT_DESCRIPTION,
-            "is_required": True, "name": STEP_TEXT_OUTPUT}},
+            "is_required": True, "name": STEP_TEXT_OUTPUT}]),
     }
+
+
+def parameter_set(parameters: list[dict[str, Any]]) -> dict[str, Any]:
+    """Parameters as the manifest declares them: `properties` by name, and the names that are `required`."""
+    return {"properties": {parameter["name"]: parameter for parameter in parameters},
+            "required": [parameter["name"] for parameter in parameters if parameter.get("is_required")]}
+
+
+def parameters_of(definition: Mapping[str, Any] | None, side: str) -> dict[str, dict[str, Any]]:
+    """A step definition's `input_parameters` or `output_parameters`, by name."""
+    return dict(((definition or {}).get(side) or {}).get("properties") or {})
 
 
 def input_parameter(slot: Slot) -> dict[str, Any]:

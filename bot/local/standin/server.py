@@ -217,8 +217,7 @@ class SlackStandIn:
             if installation is None:
                 raise LookupError(f"the app is not installed in {team or 'the first workspace'}")
             workspace = installation.team or (self.directory.workspace(team) if team else None)
-            required = tuple(name for name, parameter in ((definition or {}).get("output_parameters") or {}).items()
-                             if parameter.get("is_required"))
+            required = tuple(((definition or {}).get("output_parameters") or {}).get("required") or ())
             execution, token = self._api.functions.start(callback_id, inputs, installation,
                                                          workspace.id if workspace else None, required)
         payload = function_executed_event(
