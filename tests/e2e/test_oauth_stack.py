@@ -20,7 +20,7 @@ from bot.local.stack import LocalStack
 from bot.local.standin.client import StandInClient
 from tests.e2e.conftest import log_records, stack_settings
 
-TOKEN_TTL = 6  # seconds: every token the stand-in issues expires this soon, so 200 messages outlive several
+TOKEN_TTL = 8  # seconds: every token the stand-in issues expires this soon, so 200 messages outlive several
 AUTH_ERRORS = {"token_expired", "invalid_auth", "token_revoked", "not_authed", "account_inactive"}
 
 
@@ -109,8 +109,14 @@ def test_with_rotation_200_messages_are_answered_once_each_with_no_expired_token
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         assert set(pool.map(send, lines)) == {200}
-    standin.wait_for(lambda call: call.get("method") == "chat.postMessage" and "rotation check" in
-                     str((call.get("args") or {}).get("text")), timeout=180, count=200, after=after)
+    try:
+        standin.wait_for(lambda call: call.get("method") == "chat.postMessage" and "rotation check" in
+                         str((call.get("args") or {}).get("text")), timeout=300, count=200, after=after)
+    except TimeoutError:  # say what went wrong: which jobs failed, and why
+        failed = [(record.get("message"), record.get("error"), record.get("receive_count"))
+                  for record in log_records(stack.log_dir) if record.get("level") in ("WARNING", "ERROR")]
+        raise AssertionError(f"not every message was answered; auth failures {auth_failures(standin)[:3]}; "
+                             f"warnings and errors: {failed[-15:]}") from None
     time.sleep(2)  # a duplicate would come late: give it time to show
     answered: dict[str, list[dict[str, Any]]] = {}
     for call in standin.calls("chat.postMessage", after=after):
