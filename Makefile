@@ -66,11 +66,13 @@ trace: $(VENV)/.installed
 	@if [ -z "$(ID)" ]; then \
 	  echo "make trace needs ID: make trace ID=<correlation id, the event_id> [STAGE=dev] (/trace in make run shows it)" >&2; \
 	  exit 2; fi
-	@$(PY) -m bot.observability.trace --id "$(ID)" $(if $(STAGE),--stage "$(STAGE)") $(if $(HOURS),--hours "$(HOURS)")
+	@$(PY) -m bot.observability.trace --id "$(ID)" $(if $(STAGE),--stage "$(STAGE)") $(if $(HOURS),--hours "$(HOURS)") \
+	  $(if $(LOG_DIR),--log-dir "$(LOG_DIR)")
 
 # What nothing understood, grouped (bot/observability/misses.py): the local logs, or STAGE's (its logMisses param)
 misses: $(VENV)/.installed
-	@$(PY) -m bot.observability.misses $(if $(STAGE),--stage "$(STAGE)") $(if $(HOURS),--hours "$(HOURS)")
+	@$(PY) -m bot.observability.misses $(if $(STAGE),--stage "$(STAGE)") $(if $(HOURS),--hours "$(HOURS)") \
+	  $(if $(LOG_DIR),--log-dir "$(LOG_DIR)")
 
 run: setup
 	@$(PY) -m bot.local.run $(if $(CHANNEL),--channel $(CHANNEL)) $(if $(VOICE),--voice)
