@@ -15,7 +15,7 @@ PYTHON_FOR_VENV ?= $(shell for p in python3.12 $$(pyenv root 2>/dev/null)/versio
 	  if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; \
 	  then echo $$p; break; fi; done)
 
-.PHONY: help setup run test soak lint bench clean manifest lex-bot redrive lock add-dependency audit nlu
+.PHONY: help setup run test soak lint bench clean manifest lex-bot redrive lock add-dependency audit nlu trace misses
 
 help:
 	@echo "make run    start moto server, the Slack stand-in and serverless offline, then chat with the bot"
@@ -29,6 +29,9 @@ help:
 	@echo "make manifest STAGE=dev URL=https://...  print a deployed stage's Slack app manifest (YAML)"
 	@echo "make lex-bot  regenerate lex/bot.yml, the Lex bot deployed with the stack, from intents/"
 	@echo "make redrive STAGE=dev [DRY_RUN=1] [MAX=N]  move a stage's dead-lettered jobs back to its jobs queue"
+	@echo "make trace ID=<correlation id> [STAGE=dev] [HOURS=72]  every log line of one message, in order, with"
+	@echo "           the time each step took and how it ended (local logs, or the stage's CloudWatch Logs)"
+	@echo "make misses [STAGE=dev] [HOURS=336]  what people said that nothing understood, grouped and counted"
 	@echo "make add-dependency PKG=name[==version] [DEV=1]  pin a package, lock both sets again, rebuild .venv"
 	@echo "make lock [UPGRADE=1]  requirements*.txt -> requirements*.lock (PyPI, hashes); UPGRADE=1: newest allowed"
 	@echo "make audit  known vulnerabilities in the locked Python packages and npm's production ones (allow-list:"
@@ -57,6 +60,19 @@ redrive: setup
 	  echo "make redrive needs STAGE: make redrive STAGE=dev [DRY_RUN=1] [MAX=N]" >&2; \
 	  exit 2; fi
 	@$(PY) -m bot.tools.redrive --stage "$(STAGE)" $(if $(filter-out 0 no false,$(DRY_RUN)),--dry-run) $(if $(MAX),--max "$(MAX)")
+
+# One message's path (bot/observability/trace.py): .parley/logs/ of `make run`, or STAGE's log groups (Logs Insights)
+trace: $(VENV)/.installed
+	@if [ -z "$(ID)" ]; then \
+	  echo "make trace needs ID: make trace ID=<correlation id, the event_id> [STAGE=dev] (/trace in make run shows it)" >&2; \
+	  exit 2; fi
+	@$(PY) -m bot.observability.trace --id "$(ID)" $(if $(STAGE),--stage "$(STAGE)") $(if $(HOURS),--hours "$(HOURS)") \
+	  $(if $(LOG_DIR),--log-dir "$(LOG_DIR)")
+
+# What nothing understood, grouped (bot/observability/misses.py): the local logs, or STAGE's (its logMisses param)
+misses: $(VENV)/.installed
+	@$(PY) -m bot.observability.misses $(if $(STAGE),--stage "$(STAGE)") $(if $(HOURS),--hours "$(HOURS)") \
+	  $(if $(LOG_DIR),--log-dir "$(LOG_DIR)")
 
 run: setup
 	@$(PY) -m bot.local.run $(if $(CHANNEL),--channel $(CHANNEL)) $(if $(VOICE),--voice)

@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", populate_by_name=True, hide_input_in_errors=True)
 
     stage: str = Field(defaults.DEFAULT_STAGE, validation_alias="PARLEY_STAGE")
+    # Log what people said that nothing understood, redacted (`make misses`); unset: on for local stages only. The
+    # engine reads the variable itself (bot.observability.misses.misses_logged); this field documents and checks it.
+    log_misses: bool | None = Field(None, validation_alias="PARLEY_LOG_MISSES")
 
     # Slack
     # Empty means unset: the local values on a local stage, an error on any other (`_fail_closed`)

@@ -36,6 +36,7 @@ from bot.conversation.state import CHOICE, CONFIRMATION, SWITCH, DialogState
 from bot.conversation.steps import Step, answer, ask, choose, confirm
 from bot.conversation.turn import Turn
 from bot.conversation.work import Work
+from bot.observability.misses import log_miss
 from bot.stores.bundle import Stores, memory_stores
 
 log = Logger(child=True)
@@ -114,10 +115,12 @@ class Engine:
         if recognition.verdict == "confident" and best is not None:
             return self._advance(turn, best.intent, best.values, best.problems, waiting=waiting)
         if recognition.verdict == "ambiguous":
+            log_miss(log, turn.text, "ambiguous", turn.via, [each.intent.name for each in recognition.candidates])
             return self._offer(turn, recognition.candidates)
         if waiting:
             self.store.clear(turn.dialog_key)
         closest = suggestions(recognition)
+        log_miss(log, turn.text, "fallback", turn.via, [intent.name for intent in closest])
         reply = fallback(self.registry, closest, prefix=turn.command)
         # the closest intents are pressable too: each button asks for its intent with what was understood of it
         values = {each.intent.name: each.values for each in recognition.candidates}

@@ -10,7 +10,10 @@ Every intent run goes through `Work.run`, whichever channel the turn came by:
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Mapping
+
+from aws_lambda_powertools import Logger
 
 from bot.conversation.intent import Intent
 from bot.conversation.registry import Registry
@@ -21,6 +24,7 @@ from bot.stores.keys import record_key
 
 # Heavy work a person may ask for per minute, across every channel and sandbox
 SLOW_PER_MINUTE = int(os.environ.get("PARLEY_SLOW_PER_MINUTE", "5"))
+log = Logger(child=True)
 TOO_MUCH = ("You've asked me for a lot of heavy work in the last minute. Please wait a moment, then ask again.")
 
 
@@ -61,14 +65,26 @@ class Work:
             if refusal is not None:
                 return refusal
         if not intent.slow:
-            return intent.run(turn, self.services)
+            return self._timed(intent, turn)
         job_id = job_id or turn.correlation_id or "job-" + os.urandom(8).hex()
         owner = turn.person.key
         self.stores.jobs.start(owner, job_id, via=turn.via, intent=intent.name)
         try:
-            reply = intent.run(turn, self.services)
+            reply = self._timed(intent, turn)
         except Exception:
             self.stores.jobs.finish(owner, job_id, "failed", "", told=not tell_later)
             raise
         self.stores.jobs.finish(owner, job_id, "done", reply.text, told=not tell_later)
         return reply
+
+    def _timed(self, intent: Intent, turn: Turn) -> Reply:
+        """The intent's run, logged as one step of the message's trace ("intent ran": which, how long, whether it
+        raised; never its slot values or reply, which hold what people typed)."""
+        started, ok = time.perf_counter(), False
+        try:
+            reply = intent.run(turn, self.services)
+            ok = True
+            return reply
+        finally:
+            log.info("intent ran", extra={"intent": intent.name, "via": turn.via, "ok": ok,
+                                          "elapsed_ms": round((time.perf_counter() - started) * 1000, 2)})

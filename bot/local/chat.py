@@ -124,6 +124,7 @@ class SlackChat:
     who: Someone = field(default_factory=Someone)
     status_shown: bool = False  # an assistant thread's status is showing (the bot's next post there clears it)
     thumb: str | None = None  # the feedback button the last line pressed: Slack shows no reply to it
+    last_correlation_id: str | None = None  # the ingress's x-parley-correlation-id of the last request (/trace)
 
     def become(self, team: str, user: str | None = None) -> Someone:
         """Type as a person of another local workspace (the first one of it, unless `user` names one), in their DM
@@ -155,6 +156,7 @@ class SlackChat:
         """Post one signed request; returns the status, the correlation id and the answer's body."""
         body, headers = signed_request(payload, self.signing_secret)
         status, answer_headers, answer = post(self.ingress_url, body, headers)
+        self.last_correlation_id = answer_headers.get("x-parley-correlation-id") or self.last_correlation_id
         return status, answer_headers.get("x-parley-correlation-id"), answer.decode(errors="replace")
 
     def say(self, line: str, timeout: float = FIRST_REPLY_TIMEOUT) -> list[Said]:

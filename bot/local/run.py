@@ -33,13 +33,15 @@ from bot.local.lex_emulator import LexEmulator, load_bot
 from bot.local.slack_events import LOCAL_TEAM
 from bot.local.stack import ROOT, LocalStack
 from bot.local.standin.client import StandInClient
+from bot.observability import trace
 from bot.settings import Settings
 
 LOG_DIR = ROOT / ".parley" / "logs"
 SLACK_USAGE = ("Type to DM the bot (try `help`); `@parley ...` mentions it in a channel, `/parley ...` is the\n"
                "slash command, a number presses that button, `/top` leaves a thread, `/assistant` opens an\n"
                "assistant thread (Slack's AI split view). Ctrl-D or Ctrl-C ends.\n"
-               "`/home` shows the app's Home tab; `/step <intent> name=value ...` runs a Workflow Builder step.")
+               "`/home` shows the app's Home tab; `/step <intent> name=value ...` runs a Workflow Builder step.\n"
+               "`/trace` shows the last message's path through the functions, with the time each step took.")
 WORKSPACE_USAGE = ("`/workspaces` lists the local Slack's workspaces and where the app is installed;\n"
                    "`/as <team> [user]` types as a person of another workspace.")
 OAUTH_USAGE = ("oauth mode: the app is installed nowhere yet. `/install <team>` installs it into a workspace (try\n"
@@ -73,6 +75,7 @@ class SlackConversation:
         self.speaker = "parley"
         self.labels: list[str] = []
         self.home = HomeChat(self.chat, say=lambda text: print(text, flush=True))  # /home, /step (home_chat.py)
+        self.log_dir = stack.log_dir
 
     def prompt(self) -> str:
         where = "" if self.chat.where == "dm" else self.chat.where
@@ -97,6 +100,8 @@ class SlackConversation:
         elif command == "/as" and args:
             who = self.chat.become(args[0], args[1] if len(args) > 1 else None)
             print(f"(you are {who.user} of {who.team}, in your DM with the bot)", flush=True)
+        elif command == "/trace":
+            print(self.trace(args[0] if args else self.chat.last_correlation_id), flush=True)
         elif command in ("/install", "/uninstall") and args:
             if self.installer is None:
                 print("(single mode: the app is installed in T0LOCAL only; start with PARLEY_SLACK_MODE=oauth to "
@@ -113,6 +118,12 @@ class SlackConversation:
         else:
             return False
         return True
+
+    def trace(self, correlation_id: str | None) -> str:
+        """`/trace [id]`: the path of the last message (or of `id`) through the functions, as `make trace` prints it."""
+        if not correlation_id:
+            return "(nothing to trace yet: say something first)"
+        return trace.render(trace.trace_local(correlation_id, self.log_dir))
 
     def _show(self, said: Said) -> None:
         """Each thing the bot says, as it says it (a long count's progress included)."""
