@@ -20,6 +20,7 @@ from typing import Any
 from bot.defaults import secret_parameter
 from bot.local.lambda_api import Invoke, lambda_invoker
 from bot.local.moto import start_moto
+from bot.local.ports import check_ports
 from bot.local.processes import Child
 from bot.settings import Settings
 
@@ -189,6 +190,7 @@ class LocalStack:
 
     def start(self) -> LocalStack:
         settings = self.settings
+        check_ports(settings)  # before anything starts: a taken port is named, not met as a traceback
         env = self.handler_env()
         try:
             self.children.append(start_moto(settings.moto_port, self.log_dir))
