@@ -36,6 +36,7 @@ from bot.local.standin.client import StandInClient
 from bot.settings import Settings
 
 LOG_DIR = ROOT / ".parley" / "logs"
+GOODBYE = "Goodbye: the local stack is stopped."
 SLACK_USAGE = ("Type to DM the bot (try `help`); `@parley ...` mentions it in a channel, `/parley ...` is the\n"
                "slash command, a number presses that button, `/top` leaves a thread, `/assistant` opens an\n"
                "assistant thread (Slack's AI split view). Ctrl-D or Ctrl-C ends.\n"
@@ -205,6 +206,13 @@ def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(128 + signum)  # unwinds through the stack's cleanup
 
 
+def _stop_on_ctrl_c(signum: int, frame: FrameType | None) -> None:
+    """Ctrl-C is how a person ends the chat: unwind through the stack's cleanup once, and let a second press not
+    cut that cleanup short (the children would be left running)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    raise KeyboardInterrupt
+
+
 def _lines(conversation: Conversation, interactive: bool) -> Iterator[str]:
     while True:
         try:
@@ -224,6 +232,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--voice", action="store_true", help="Lex: send turns as speech and speak the replies")
     options = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    signal.signal(signal.SIGINT, _stop_on_ctrl_c)
     settings = Settings()
     token_ttl = int(os.environ.get("PARLEY_LOCAL_TOKEN_TTL") or 0) or None
     interactive = sys.stdin.isatty()
@@ -250,8 +259,9 @@ def main(argv: list[str] | None = None) -> int:
                 except (RuntimeError, TimeoutError, OSError) as error:
                     print(f"parley (no reply): {error}", flush=True)
     except KeyboardInterrupt:
-        print("\nStopped.", file=sys.stderr)
-        return 130
+        # Ctrl-C is the ordinary way out of the chat, as Ctrl-D is: a goodbye and exit 0, so make adds no error line
+        print(f"\n{GOODBYE}", file=sys.stderr, flush=True)
+        return 0
     except (RuntimeError, TimeoutError) as error:
         print(f"The local stack did not start: {error}", file=sys.stderr)
         _show_tail(LOG_DIR)
