@@ -84,7 +84,8 @@ clean:
 	rm -rf $(VENV) node_modules .parley .pytest_cache .ruff_cache
 
 # The Slack app manifest of a deployed stage (YAML on stdout; `> manifest.yml` keeps it), from serverless.yml and
-# the intents. URL is the stage's HTTP API base URL, without the /slack/events route.
+# the intents. URL is the stage's HTTP API URL, as deploy prints it (with /slack/events or without); STAGE one that
+# serverless.yml has params for (a typo is refused).
 manifest: setup
 	@if [ -z "$(STAGE)" ] || [ -z "$(URL)" ]; then \
 	  echo "make manifest needs STAGE and URL: make manifest STAGE=dev URL=https://<api id>.execute-api.<region>.amazonaws.com" >&2; \
