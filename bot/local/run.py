@@ -19,6 +19,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
@@ -33,9 +34,11 @@ from bot.local.lex_emulator import LexEmulator, load_bot
 from bot.local.slack_events import LOCAL_TEAM
 from bot.local.stack import ROOT, LocalStack
 from bot.local.standin.client import StandInClient
+from bot.observability.recorder import recorder_on
 from bot.settings import Settings
 
 LOG_DIR = ROOT / ".parley" / "logs"
+RECORDINGS = ROOT / ".parley" / "recordings"  # the flight recorder's files, one a run (`make replay FILE=...`)
 GOODBYE = "Goodbye: the local stack is stopped."
 SLACK_USAGE = ("Type to DM the bot (try `help`); `@parley ...` mentions it in a channel, `/parley ...` is the\n"
                "slash command, a number presses that button, `/top` leaves a thread, `/assistant` opens an\n"
@@ -241,7 +244,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Starting moto server, the Slack stand-in and serverless offline (logs in {LOG_DIR.relative_to(ROOT)}/)...",
           file=sys.stderr, flush=True)
     try:
-        with LocalStack(settings, LOG_DIR, token_ttl=token_ttl if settings.slack_mode == "oauth" else None) as stack:
+        recording = RECORDINGS / f"{time.strftime('%Y%m%d-%H%M%S')}-{settings.stage}.jsonl"
+        with LocalStack(settings, LOG_DIR, token_ttl=token_ttl if settings.slack_mode == "oauth" else None,
+                        recording=recording) as stack:
             stack.wait_until_polling()
             conversation: Conversation
             if options.channel == "lex":
@@ -251,6 +256,7 @@ def main(argv: list[str] | None = None) -> int:
                 conversation = SlackConversation(stack)
                 usage = f"{SLACK_USAGE}\n{WORKSPACE_USAGE}" + (f"\n{OAUTH_USAGE}" if stack.oauth else "")
                 print(f"Parley is up: Slack events at {stack.ingress_url}.\n{usage}", file=sys.stderr)
+            _say_where_recorded(recording, stack.settings.stage)
             for text in _lines(conversation, interactive):
                 if not interactive:
                     print(f"{conversation.prompt()}{text}", flush=True)
@@ -267,6 +273,13 @@ def main(argv: list[str] | None = None) -> int:
         _show_tail(LOG_DIR)
         return 1
     return 0
+
+
+def _say_where_recorded(recording: Path, stage: str) -> None:
+    if recorder_on(stage, dict(os.environ)):
+        shown = recording.relative_to(ROOT)
+        print(f"Recording each turn (PARLEY_FLIGHT_RECORDER=off turns it off); replay them: make replay FILE={shown}",
+              file=sys.stderr)
 
 
 def _show_tail(log_dir: Path, lines: int = 15) -> None:

@@ -96,7 +96,7 @@ class LocalStack:
 
     def __init__(self, settings: Settings, log_dir: Path, *, worker_feed: str = "offline-sqs",
                  retry_after_seconds: int = 1, feeders: int = 1, extra_env: dict[str, str] | None = None,
-                 token_ttl: int | None = None) -> None:
+                 token_ttl: int | None = None, recording: Path | None = None) -> None:
         if worker_feed not in ("offline-sqs", "lambda-api"):
             raise ValueError(f"unknown worker feed {worker_feed!r}")
         self.settings = settings
@@ -108,6 +108,8 @@ class LocalStack:
         if token_ttl is not None and settings.slack_mode != "oauth":
             raise ValueError("token rotation (token_ttl) needs oauth mode: single mode's token never expires")
         self.token_ttl = token_ttl
+        # the flight recorder's file (bot/observability/recorder.py): each turn's request and Web API calls
+        self.recording = recording or log_dir / "recording.jsonl"
         self.children: list[Child] = []
         self._feeding: list[threading.Thread] = []
         self.pollers: list[Any] = []  # the Lambda-API feed's pollers (a test may change their retry delay)
@@ -155,6 +157,7 @@ class LocalStack:
                 "SLACK_BOT_TOKEN_PARAM": secret_parameter(settings.stage, "bot-token"),
                 # serverless.yml's local stage picks the mode's functions and tables from this one
                 "PARLEY_SLACK_MODE": settings.slack_mode,
+                "PARLEY_RECORDING_FILE": str(self.recording),
                 "SLS_TELEMETRY_DISABLED": "1",
                 "SLS_NOTIFICATIONS_MODE": "off",
             }
