@@ -34,6 +34,7 @@ from bot.local.lex_emulator import LexEmulator, load_bot
 from bot.local.slack_events import LOCAL_TEAM
 from bot.local.stack import ROOT, LocalStack
 from bot.local.standin.client import StandInClient
+from bot.observability.recorder import FILE as RECORDING_FILE
 from bot.observability.recorder import recorder_on
 from bot.settings import Settings
 
@@ -244,7 +245,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Starting moto server, the Slack stand-in and serverless offline (logs in {LOG_DIR.relative_to(ROOT)}/)...",
           file=sys.stderr, flush=True)
     try:
-        recording = RECORDINGS / f"{time.strftime('%Y%m%d-%H%M%S')}-{settings.stage}.jsonl"
+        recording = Path(os.environ.get(RECORDING_FILE)
+                         or RECORDINGS / f"{time.strftime('%Y%m%d-%H%M%S')}-{settings.stage}.jsonl")
         with LocalStack(settings, LOG_DIR, token_ttl=token_ttl if settings.slack_mode == "oauth" else None,
                         recording=recording) as stack:
             stack.wait_until_polling()
@@ -277,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _say_where_recorded(recording: Path, stage: str) -> None:
     if recorder_on(stage, dict(os.environ)):
-        shown = recording.relative_to(ROOT)
+        shown = recording.relative_to(ROOT) if recording.is_relative_to(ROOT) else recording
         print(f"Recording each turn (PARLEY_FLIGHT_RECORDER=off turns it off); replay them: make replay FILE={shown}",
               file=sys.stderr)
 

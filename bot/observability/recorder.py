@@ -3,8 +3,8 @@
 Why here, in the worker (and the Lex hook): it is the one place that sees both ends of a turn in AWS as locally. The
 inbound side is the Slack request Bolt is given (or the Lex event); the outbound side is every Web API call made
 while that turn runs, whichever `WebClient` made it (Bolt builds a fresh client per request, so no client of ours
-could be wrapped): `install()` wraps slack_sdk's one `BaseClient.api_call` once, and records a call only while a
-turn is open. A turn's recording is a JSON object:
+could be wrapped): `install()` wraps slack_sdk's one `BaseClient.api_call` (and `WebhookClient.send_dict`, for
+answers through a response_url) once, and records a call only while a turn is open. A turn's recording is a JSON object:
 
     {"recording": 1, "via": "slack", "key": "<dedup key>", "correlation_id": "...", "at": <epoch s>,
      "inbound": {"encoding": "json" | "payload" | "fields", "body": {...}}, "outcome": "answered" | "failed",
@@ -165,6 +165,22 @@ def install(recorder: FlightRecorder) -> None:
 
     api_call._parley_recorded = True  # type: ignore[attr-defined]
     BaseClient.api_call = api_call  # type: ignore[method-assign]
+    _install_response_urls()
+
+
+def _install_response_urls() -> None:
+    """Answers to a slash command or a click through its response_url (Bolt's `respond`), recorded as calls of the
+    method `response_url`: they are what the person sees, as much as a chat.postMessage is."""
+    from slack_sdk.webhook.client import WebhookClient
+
+    original = WebhookClient.send_dict
+
+    def send_dict(self: Any, body: dict[str, Any], headers: dict[str, str] | None = None) -> Any:
+        response = original(self, body, headers)
+        _note("response_url", dict(body), 200 <= response.status_code < 300, None, None)
+        return response
+
+    WebhookClient.send_dict = send_dict  # type: ignore[method-assign]
 
 
 def _note(method: str, args: dict[str, Any], ok: bool, error: str | None, ts: str | None) -> None:
