@@ -34,7 +34,6 @@ from bot.local.lex_emulator import LexEmulator, load_bot
 from bot.local.slack_events import LOCAL_TEAM
 from bot.local.stack import ROOT, LocalStack
 from bot.local.standin.client import StandInClient
-from bot.observability.recorder import FILE as RECORDING_FILE
 from bot.observability.recorder import recorder_on
 from bot.settings import Settings
 
@@ -245,8 +244,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Starting moto server, the Slack stand-in and serverless offline (logs in {LOG_DIR.relative_to(ROOT)}/)...",
           file=sys.stderr, flush=True)
     try:
-        recording = Path(os.environ.get(RECORDING_FILE)
-                         or RECORDINGS / f"{time.strftime('%Y%m%d-%H%M%S')}-{settings.stage}.jsonl")
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        recording = Path(settings.recording_file or RECORDINGS / f"{stamp}-{settings.stage}.jsonl")
         with LocalStack(settings, LOG_DIR, token_ttl=token_ttl if settings.slack_mode == "oauth" else None,
                         recording=recording) as stack:
             stack.wait_until_polling()
@@ -258,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
                 conversation = SlackConversation(stack)
                 usage = f"{SLACK_USAGE}\n{WORKSPACE_USAGE}" + (f"\n{OAUTH_USAGE}" if stack.oauth else "")
                 print(f"Parley is up: Slack events at {stack.ingress_url}.\n{usage}", file=sys.stderr)
-            _say_where_recorded(recording, stack.settings.stage)
+            _say_where_recorded(recording, stack.settings)
             for text in _lines(conversation, interactive):
                 if not interactive:
                     print(f"{conversation.prompt()}{text}", flush=True)
@@ -277,8 +276,8 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _say_where_recorded(recording: Path, stage: str) -> None:
-    if recorder_on(stage, dict(os.environ)):
+def _say_where_recorded(recording: Path, settings: Settings) -> None:
+    if recorder_on(settings.stage, settings.flight_recorder, str(recording)):  # the file the stack hands the worker
         shown = recording.relative_to(ROOT) if recording.is_relative_to(ROOT) else recording
         print(f"Recording each turn (PARLEY_FLIGHT_RECORDER=off turns it off); replay them: make replay FILE={shown}",
               file=sys.stderr)

@@ -15,8 +15,9 @@ line appended to that file; otherwise (AWS) one log line, `"message": "flight re
 `recording`, so it lives in the function's log group with the stage's retention and needs no bucket, no IAM and no
 cleanup. `make replay FILE=` reads either.
 
-On by default on local stages, off elsewhere; PARLEY_FLIGHT_RECORDER=on|off decides (serverless.yml's
-`flightRecorder` param in AWS). Everything recorded goes through the shared redaction helper first: secrets by key
+On by default in the local stack (a local stage with a recording file), off elsewhere; PARLEY_FLIGHT_RECORDER=on|off
+decides (serverless.yml's `flightRecorder` param in AWS), so people's text reaches a log line only when a stage
+turns the recorder on. Everything recorded goes through the shared redaction helper first: secrets by key
 (token, signature, ...) and emails, phone numbers, tokens and URLs in any text. Failure policy: recording never
 fails a turn; a recording that cannot be written is a warning in the log.
 """
@@ -24,7 +25,6 @@ fails a turn; a recording that cannot be written is a warning in the log.
 from __future__ import annotations
 
 import json
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -36,7 +36,6 @@ from urllib.parse import parse_qsl
 from bot.defaults import is_local_stage
 from bot.observability.redact import redact_data
 
-SWITCH = "PARLEY_FLIGHT_RECORDER"
 FILE = "PARLEY_RECORDING_FILE"
 LOG_MESSAGE = "flight recording"
 # Calls that say nothing about the turn: auth.test runs once per token and sandbox (a cache), not per turn
@@ -45,12 +44,12 @@ UNRECORDED_METHODS = frozenset({"auth.test"})
 Sink = Callable[[dict[str, Any]], None]
 
 
-def recorder_on(stage: str, environ: dict[str, str] | None = None) -> bool:
-    """PARLEY_FLIGHT_RECORDER when set (on/off, true/false, 1/0), else on for a local stage only."""
-    value = (os.environ if environ is None else environ).get(SWITCH, "").strip().lower()
-    if value:
-        return value in ("on", "true", "1", "yes")
-    return is_local_stage(stage)
+def recorder_on(stage: str, switch: bool | None, file: str) -> bool:
+    """PARLEY_FLIGHT_RECORDER when set; else on for a local stage given a recording file (the local stack names one),
+    so what people typed never reaches a log line unless a stage asks for it."""
+    if switch is not None:
+        return switch
+    return is_local_stage(stage) and bool(file)
 
 
 class Turn:
@@ -123,12 +122,12 @@ def slack_inbound(content_type: str, raw: str, body: dict[str, Any]) -> dict[str
     return {"encoding": "payload" if "payload" in fields else "fields", "body": body}
 
 
-def for_stage(stage: str, info: Callable[..., None], warn: Callable[[str], None]) -> FlightRecorder | None:
+def for_stage(stage: str, switch: bool | None, file: str, info: Callable[..., None],
+              warn: Callable[[str], None]) -> FlightRecorder | None:
     """The stage's recorder, installed, or None when the stage does not record."""
-    if not recorder_on(stage):
+    if not recorder_on(stage, switch, file):
         return None
-    path = os.environ.get(FILE)
-    recorder = FlightRecorder(file_sink(Path(path), warn) if path else log_sink(info))
+    recorder = FlightRecorder(file_sink(Path(file), warn) if file else log_sink(info))
     install(recorder)
     return recorder
 

@@ -93,7 +93,8 @@ class Worker:
         self._run_once = idempotent_function(data_keyword_argument="job", persistence_store=persistence,
                                              config=self.idempotency)(self._run)
         self._sqs: Any = None  # built when a batch is first handed back
-        self.recorder = flight.for_stage(settings.stage, logger.info, logger.warning)
+        self.recorder = flight.for_stage(settings.stage, settings.flight_recorder, settings.recording_file,
+                                         logger.info, logger.warning)
 
     def _run(self, job: dict[str, Any], deadline: float | None = None) -> dict[str, Any]:
         parsed = Job.model_validate(job)

@@ -11,6 +11,7 @@ import pytest
 
 from bot.observability.recorder import FlightRecorder, file_sink, log_sink, recorder_on, slack_inbound
 from bot.observability.replay import diff_turn, load, new_timestamps, normalised, request_body
+from bot.settings import Settings
 
 EVENT = {"token": "verification-token-value", "team_id": "T1", "event_id": "Ev1", "authorizations": [{"team_id": "T1"}],
          "event": {"type": "message", "text": "mail me at ann@example.com or call +1 (555) 010-0199", "ts": "1.000001",
@@ -53,11 +54,12 @@ def test_a_failed_turn_is_kept_as_failed() -> None:
     assert kept[0]["outcome"] == "failed"
 
 
-def test_on_by_default_on_local_stages_only() -> None:
-    assert recorder_on("local", {}) and recorder_on("local-e2e", {})
-    assert not recorder_on("prod", {})
-    assert recorder_on("prod", {"PARLEY_FLIGHT_RECORDER": "on"}) and not recorder_on("local", {"PARLEY_FLIGHT_RECORDER":
-                                                                                              "off"})
+def test_on_by_default_in_the_local_stack_only() -> None:
+    assert recorder_on("local", None, "run.jsonl") and recorder_on("local-e2e", None, "run.jsonl")
+    assert not recorder_on("local", None, "") and not recorder_on("prod", None, "run.jsonl")
+    assert recorder_on("prod", True, "") and not recorder_on("local", False, "run.jsonl")
+    assert Settings(PARLEY_FLIGHT_RECORDER="on").flight_recorder is True
+    assert Settings(PARLEY_FLIGHT_RECORDER="off").flight_recorder is False
 
 
 def test_file_and_log_recordings_load_alike(tmp_path: Path) -> None:
