@@ -257,6 +257,9 @@ def main(argv: list[str] | None = None) -> int:
                 conversation = SlackConversation(stack)
                 usage = f"{SLACK_USAGE}\n{WORKSPACE_USAGE}" + (f"\n{OAUTH_USAGE}" if stack.oauth else "")
                 print(f"Parley is up: Slack events at {stack.ingress_url}.\n{usage}", file=sys.stderr)
+                if stack.web_api_url != settings.local_slack_api_url:
+                    print(f"Replies go to {stack.web_api_url} (PARLEY_REAL_SLACK=1): talk to the bot in your Slack "
+                          "workspace, through your tunnel to the URL above.", file=sys.stderr)
             _say_where_recorded(recording, stack.settings)
             for text in _lines(conversation, interactive):
                 if not interactive:

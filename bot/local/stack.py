@@ -17,7 +17,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from bot.defaults import secret_parameter
+from bot.defaults import SLACK_API_URL, secret_parameter
 from bot.local.lambda_api import Invoke, lambda_invoker
 from bot.local.moto import start_moto
 from bot.local.ports import check_ports
@@ -74,6 +74,7 @@ def put_secrets(endpoint: str, settings: Settings) -> None:
                           Type="SecureString", Overwrite=True)
 
 
+REAL_SLACK = "PARLEY_REAL_SLACK"  # 1: the functions answer a real Slack workspace (through a tunnel)
 IDLE_QUEUE = "parley-local-idle"  # what serverless-offline-sqs polls when the Lambda-API poller feeds the worker
 
 
@@ -128,6 +129,14 @@ class LocalStack:
         return f"http://127.0.0.1:{self.settings.slack_port}"
 
     @property
+    def web_api_url(self) -> str:
+        """Where the functions call Slack's Web API: the stand-in; with PARLEY_REAL_SLACK=1 (a real workspace
+        through a tunnel, README: Troubleshooting) Slack itself, or the SLACK_API_URL exported."""
+        if os.environ.get(REAL_SLACK) == "1":
+            return os.environ.get("SLACK_API_URL") or SLACK_API_URL
+        return self.settings.local_slack_api_url
+
+    @property
     def oauth(self) -> bool:
         return self.settings.slack_mode == "oauth"
 
@@ -151,7 +160,7 @@ class LocalStack:
                 "PARLEY_LAMBDA_PORT": str(settings.lambda_port),
                 "PARLEY_MOTO_PORT": str(settings.moto_port),
                 "PARLEY_SLACK_PORT": str(settings.slack_port),
-                "SLACK_API_URL": settings.local_slack_api_url,
+                "SLACK_API_URL": self.web_api_url,
                 # as in AWS, the functions read the secrets from SSM Parameter Store (moto's), never from env
                 "SLACK_SIGNING_SECRET_PARAM": secret_parameter(settings.stage, "signing-secret"),
                 "SLACK_BOT_TOKEN_PARAM": secret_parameter(settings.stage, "bot-token"),

@@ -54,3 +54,15 @@ def test_make_run_on_a_taken_port_says_so_and_starts_nothing(listener: int) -> N
     assert f"port {listener} (serverless offline's HTTP API" in result.stderr
     assert "PARLEY_HTTP_PORT=" in result.stderr
     assert "Traceback" not in result.stderr and "Parley is up" not in result.stderr
+
+
+def test_the_functions_call_the_stand_in_unless_a_real_workspace_is_asked_for(monkeypatch: pytest.MonkeyPatch,
+                                                                               tmp_path: Path) -> None:
+    from bot.local.stack import LocalStack
+
+    settings = free_settings()
+    monkeypatch.delenv("PARLEY_REAL_SLACK", raising=False)
+    assert LocalStack(settings, tmp_path).handler_env()["SLACK_API_URL"] == settings.local_slack_api_url
+    monkeypatch.setenv("PARLEY_REAL_SLACK", "1")
+    monkeypatch.delenv("SLACK_API_URL", raising=False)
+    assert LocalStack(settings, tmp_path).handler_env()["SLACK_API_URL"] == "https://slack.com/api/"
