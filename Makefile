@@ -15,7 +15,7 @@ PYTHON_FOR_VENV ?= $(shell for p in python3.12 $$(pyenv root 2>/dev/null)/versio
 	  if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; \
 	  then echo $$p; break; fi; done)
 
-.PHONY: help setup run test soak lint bench clean manifest lex-bot redrive lock add-dependency audit nlu trace misses
+.PHONY: help setup run test soak lint bench clean manifest lex-bot redrive lock add-dependency audit nlu trace misses replay
 
 help:
 	@echo "make run    start moto server, the Slack stand-in and serverless offline, then chat with the bot"
@@ -28,6 +28,8 @@ help:
 	@echo "make clean  remove the venv, node_modules and local logs"
 	@echo "make manifest STAGE=dev URL=https://...  print a deployed stage's Slack app manifest (YAML)"
 	@echo "make lex-bot  regenerate lex/bot.yml, the Lex bot deployed with the stack, from intents/"
+	@echo "make replay FILE=.parley/recordings/<run>.jsonl  drive a recorded conversation through the local stack"
+	@echo "           again and diff the bot's Web API calls against the recording (exit 1 on a difference)"
 	@echo "make redrive STAGE=dev [DRY_RUN=1] [MAX=N]  move a stage's dead-lettered jobs back to its jobs queue"
 	@echo "make trace ID=<correlation id> [STAGE=dev] [HOURS=72]  every log line of one message, in order, with"
 	@echo "           the time each step took and how it ended (local logs, or the stage's CloudWatch Logs)"
@@ -77,6 +79,14 @@ misses: $(VENV)/.installed
 run: setup
 	@$(PY) -m bot.local.run $(if $(CHANNEL),--channel $(CHANNEL)) $(if $(VOICE),--voice)
 
+# A conversation the flight recorder kept (make run records each one in .parley/recordings/), driven again through
+# a fresh local stack, the bot's Web API calls diffed against the recording (bot/observability/replay.py)
+replay: setup
+	@if [ -z "$(FILE)" ]; then \
+	  echo "make replay needs FILE: make replay FILE=.parley/recordings/<run>.jsonl" >&2; \
+	  exit 2; fi
+	@$(PY) -m bot.observability.replay "$(FILE)"
+
 lint: $(VENV)/.installed
 	@$(VENV)/bin/ruff check .
 
@@ -100,7 +110,8 @@ clean:
 	rm -rf $(VENV) node_modules .parley .pytest_cache .ruff_cache
 
 # The Slack app manifest of a deployed stage (YAML on stdout; `> manifest.yml` keeps it), from serverless.yml and
-# the intents. URL is the stage's HTTP API base URL, without the /slack/events route.
+# the intents. URL is the stage's HTTP API URL, as deploy prints it (with /slack/events or without); STAGE one that
+# serverless.yml has params for (a typo is refused).
 manifest: setup
 	@if [ -z "$(STAGE)" ] || [ -z "$(URL)" ]; then \
 	  echo "make manifest needs STAGE and URL: make manifest STAGE=dev URL=https://<api id>.execute-api.<region>.amazonaws.com" >&2; \

@@ -84,6 +84,11 @@ class Settings(BaseSettings):
     # How long a dialog waits for its next turn before it is forgotten
     dialog_ttl_seconds: int = Field(60 * 60, validation_alias="PARLEY_DIALOG_TTL_SECONDS")
 
+    # The flight recorder (bot/observability/recorder.py): on/off; unset means on in the local stack only. Its file
+    # (the local stack names one a run under .parley/recordings/); none means a log line a turn.
+    flight_recorder: bool | None = Field(None, validation_alias="PARLEY_FLIGHT_RECORDER")
+    recording_file: str = Field("", validation_alias="PARLEY_RECORDING_FILE")
+
     # Local stack ports (all on 127.0.0.1)
     http_port: int = Field(3000, validation_alias="PARLEY_HTTP_PORT")
     lambda_port: int = Field(3002, validation_alias="PARLEY_LAMBDA_PORT")

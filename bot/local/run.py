@@ -19,6 +19,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
@@ -34,9 +35,12 @@ from bot.local.slack_events import LOCAL_TEAM
 from bot.local.stack import ROOT, LocalStack
 from bot.local.standin.client import StandInClient
 from bot.observability import trace
+from bot.observability.recorder import recorder_on
 from bot.settings import Settings
 
 LOG_DIR = ROOT / ".parley" / "logs"
+RECORDINGS = ROOT / ".parley" / "recordings"  # the flight recorder's files, one a run (`make replay FILE=...`)
+GOODBYE = "Goodbye: the local stack is stopped."
 SLACK_USAGE = ("Type to DM the bot (try `help`); `@parley ...` mentions it in a channel, `/parley ...` is the\n"
                "slash command, a number presses that button, `/top` leaves a thread, `/assistant` opens an\n"
                "assistant thread (Slack's AI split view). Ctrl-D or Ctrl-C ends.\n"
@@ -216,6 +220,13 @@ def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(128 + signum)  # unwinds through the stack's cleanup
 
 
+def _stop_on_ctrl_c(signum: int, frame: FrameType | None) -> None:
+    """Ctrl-C is how a person ends the chat: unwind through the stack's cleanup once, and let a second press not
+    cut that cleanup short (the children would be left running)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    raise KeyboardInterrupt
+
+
 def _lines(conversation: Conversation, interactive: bool) -> Iterator[str]:
     while True:
         try:
@@ -235,6 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--voice", action="store_true", help="Lex: send turns as speech and speak the replies")
     options = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    signal.signal(signal.SIGINT, _stop_on_ctrl_c)
     settings = Settings()
     token_ttl = int(os.environ.get("PARLEY_LOCAL_TOKEN_TTL") or 0) or None
     interactive = sys.stdin.isatty()
@@ -243,7 +255,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Starting moto server, the Slack stand-in and serverless offline (logs in {LOG_DIR.relative_to(ROOT)}/)...",
           file=sys.stderr, flush=True)
     try:
-        with LocalStack(settings, LOG_DIR, token_ttl=token_ttl if settings.slack_mode == "oauth" else None) as stack:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        recording = Path(settings.recording_file or RECORDINGS / f"{stamp}-{settings.stage}.jsonl")
+        with LocalStack(settings, LOG_DIR, token_ttl=token_ttl if settings.slack_mode == "oauth" else None,
+                        recording=recording) as stack:
             stack.wait_until_polling()
             conversation: Conversation
             if options.channel == "lex":
@@ -253,6 +268,10 @@ def main(argv: list[str] | None = None) -> int:
                 conversation = SlackConversation(stack)
                 usage = f"{SLACK_USAGE}\n{WORKSPACE_USAGE}" + (f"\n{OAUTH_USAGE}" if stack.oauth else "")
                 print(f"Parley is up: Slack events at {stack.ingress_url}.\n{usage}", file=sys.stderr)
+                if stack.web_api_url != settings.local_slack_api_url:
+                    print(f"Replies go to {stack.web_api_url} (PARLEY_REAL_SLACK=1): talk to the bot in your Slack "
+                          "workspace, through your tunnel to the URL above.", file=sys.stderr)
+            _say_where_recorded(recording, stack.settings)
             for text in _lines(conversation, interactive):
                 if not interactive:
                     print(f"{conversation.prompt()}{text}", flush=True)
@@ -261,13 +280,21 @@ def main(argv: list[str] | None = None) -> int:
                 except (RuntimeError, TimeoutError, OSError) as error:
                     print(f"parley (no reply): {error}", flush=True)
     except KeyboardInterrupt:
-        print("\nStopped.", file=sys.stderr)
-        return 130
+        # Ctrl-C is the ordinary way out of the chat, as Ctrl-D is: a goodbye and exit 0, so make adds no error line
+        print(f"\n{GOODBYE}", file=sys.stderr, flush=True)
+        return 0
     except (RuntimeError, TimeoutError) as error:
         print(f"The local stack did not start: {error}", file=sys.stderr)
         _show_tail(LOG_DIR)
         return 1
     return 0
+
+
+def _say_where_recorded(recording: Path, settings: Settings) -> None:
+    if recorder_on(settings.stage, settings.flight_recorder, str(recording)):  # the file the stack hands the worker
+        shown = recording.relative_to(ROOT) if recording.is_relative_to(ROOT) else recording
+        print(f"Recording each turn (PARLEY_FLIGHT_RECORDER=off turns it off); replay them: make replay FILE={shown}",
+              file=sys.stderr)
 
 
 def _show_tail(log_dir: Path, lines: int = 15) -> None:

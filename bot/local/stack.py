@@ -17,9 +17,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from bot.defaults import secret_parameter
+from bot.defaults import SLACK_API_URL, secret_parameter
 from bot.local.lambda_api import Invoke, lambda_invoker
 from bot.local.moto import start_moto
+from bot.local.ports import check_ports
 from bot.local.processes import Child
 from bot.settings import Settings
 
@@ -73,6 +74,7 @@ def put_secrets(endpoint: str, settings: Settings) -> None:
                           Type="SecureString", Overwrite=True)
 
 
+REAL_SLACK = "PARLEY_REAL_SLACK"  # 1: the functions answer a real Slack workspace (through a tunnel)
 IDLE_QUEUE = "parley-local-idle"  # what serverless-offline-sqs polls when the Lambda-API poller feeds the worker
 
 
@@ -95,7 +97,7 @@ class LocalStack:
 
     def __init__(self, settings: Settings, log_dir: Path, *, worker_feed: str = "offline-sqs",
                  retry_after_seconds: int = 1, feeders: int = 1, extra_env: dict[str, str] | None = None,
-                 token_ttl: int | None = None) -> None:
+                 token_ttl: int | None = None, recording: Path | None = None) -> None:
         if worker_feed not in ("offline-sqs", "lambda-api"):
             raise ValueError(f"unknown worker feed {worker_feed!r}")
         self.settings = settings
@@ -107,6 +109,8 @@ class LocalStack:
         if token_ttl is not None and settings.slack_mode != "oauth":
             raise ValueError("token rotation (token_ttl) needs oauth mode: single mode's token never expires")
         self.token_ttl = token_ttl
+        # the flight recorder's file (bot/observability/recorder.py): each turn's request and Web API calls
+        self.recording = recording or log_dir / "recording.jsonl"
         self.children: list[Child] = []
         self._feeding: list[threading.Thread] = []
         self.pollers: list[Any] = []  # the Lambda-API feed's pollers (a test may change their retry delay)
@@ -123,6 +127,14 @@ class LocalStack:
     @property
     def slack_url(self) -> str:
         return f"http://127.0.0.1:{self.settings.slack_port}"
+
+    @property
+    def web_api_url(self) -> str:
+        """Where the functions call Slack's Web API: the stand-in; with PARLEY_REAL_SLACK=1 (a real workspace
+        through a tunnel, README: Troubleshooting) Slack itself, or the SLACK_API_URL exported."""
+        if os.environ.get(REAL_SLACK) == "1":
+            return os.environ.get("SLACK_API_URL") or SLACK_API_URL
+        return self.settings.local_slack_api_url
 
     @property
     def oauth(self) -> bool:
@@ -148,12 +160,13 @@ class LocalStack:
                 "PARLEY_LAMBDA_PORT": str(settings.lambda_port),
                 "PARLEY_MOTO_PORT": str(settings.moto_port),
                 "PARLEY_SLACK_PORT": str(settings.slack_port),
-                "SLACK_API_URL": settings.local_slack_api_url,
+                "SLACK_API_URL": self.web_api_url,
                 # as in AWS, the functions read the secrets from SSM Parameter Store (moto's), never from env
                 "SLACK_SIGNING_SECRET_PARAM": secret_parameter(settings.stage, "signing-secret"),
                 "SLACK_BOT_TOKEN_PARAM": secret_parameter(settings.stage, "bot-token"),
                 # serverless.yml's local stage picks the mode's functions and tables from this one
                 "PARLEY_SLACK_MODE": settings.slack_mode,
+                "PARLEY_RECORDING_FILE": str(self.recording),
                 "SLS_TELEMETRY_DISABLED": "1",
                 "SLS_NOTIFICATIONS_MODE": "off",
             }
@@ -189,6 +202,7 @@ class LocalStack:
 
     def start(self) -> LocalStack:
         settings = self.settings
+        check_ports(settings)  # before anything starts: a taken port is named, not met as a traceback
         env = self.handler_env()
         try:
             self.children.append(start_moto(settings.moto_port, self.log_dir))

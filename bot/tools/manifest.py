@@ -3,6 +3,9 @@
     python -m bot.tools.manifest --stage dev --url https://abc.execute-api.us-east-1.amazonaws.com [--out FILE]
                                  [--param slackMode=oauth ...]
 
+The URL may carry the route already (`.../slack/events`, as `serverless deploy` prints the endpoint). The stage
+must be one serverless.yml has a `params` block for (or a local one): a typo is refused, not turned into a manifest.
+
 prints it as YAML, ready for api.slack.com/apps -> Create New App -> From an app manifest. Events, the
 slash command and interactivity all go to the one httpApi route of the `slack` function, read from the
 resolved serverless config; the command, events, scopes and callback ids come from `slack_surface`
@@ -50,6 +53,7 @@ from bot.channels.slack.surface import (
     message_shortcut_callback_id,
 )
 from bot.conversation.registry import Registry
+from bot.defaults import is_local_stage
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVERLESS = ROOT / "node_modules" / ".bin" / "serverless"
@@ -94,6 +98,22 @@ def request_base(base_url: str) -> str:
         # the route path is appended to it; a query, fragment or credentials would end up in the wrong place
         raise ManifestError(f"the base URL must have no query, fragment or credentials, got {base_url!r}")
     return base_url.strip().rstrip("/")
+
+
+def without_route(base: str, route: str) -> str:
+    """The base URL without the ingress route: `serverless deploy` prints the endpoint with it
+    (https://.../slack/events), and that URL is accepted as it is, not made into /slack/events/slack/events."""
+    return base[: -len(route)] if route and base.endswith(route) else base
+
+
+def known_stage(stage: str, config: dict[str, Any]) -> None:
+    """Refuse a stage serverless.yml has no `params` block for (a typo would otherwise give a manifest for a stage
+    that was never deployed); local stages (`local`, `local-<name>`) are always known."""
+    named = sorted(name for name in (config.get("params") or {}) if name != "default")
+    if stage in named or is_local_stage(stage):
+        return
+    raise ManifestError(f"unknown stage {stage!r}: serverless.yml has params for {', '.join(named) or 'no stage'}. "
+                        f"Deploy a new stage after giving it a block under `params:` in serverless.yml")
 
 
 def http_routes(function: dict[str, Any]) -> list[tuple[str, str]]:
@@ -205,8 +225,9 @@ def build_manifest(*, base_url: str, stage: str, registry: Registry, config: dic
 
     `config` is the resolved serverless config, as `serverless print --format json` gives it.
     """
-    base = request_base(base_url)
-    url = base + ingress_path(config)
+    route = ingress_path(config)
+    base = without_route(request_base(base_url), route)
+    url = base + route
     redirect_path = oauth_redirect_path(config)
     features: dict[str, Any] = {
         # the Home tab shows what the bot can do (bot/channels/slack/home.py); the messages tab is where people DM
@@ -297,9 +318,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m bot.tools.manifest",
         description="Print the Slack app manifest of a stage (YAML), for api.slack.com/apps -> Create New App.",
     )
-    parser.add_argument("--stage", required=True, help="the serverless stage, e.g. dev or prod")
+    parser.add_argument("--stage", required=True,
+                        help="the serverless stage, one serverless.yml has params for (dev, staging, prod, ...)")
     parser.add_argument("--url", required=True,
-                        help="the stage's HTTP API base URL, e.g. https://abc.execute-api.us-east-1.amazonaws.com")
+                        help="the stage's HTTP API URL, with or without the route, as deploy prints it: "
+                             "https://abc.execute-api.us-east-1.amazonaws.com[/slack/events]")
     parser.add_argument("--out", type=Path, help="write the manifest to this file instead of standard output")
     parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                         help="a serverless param for this stage, as `serverless deploy --param` takes it "
@@ -319,6 +342,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         importlib.import_module("intents")  # declares every intent in the registry below
         from bot.conversation.registry import registry
 
+        known_stage(args.stage, config)
         manifest = build_manifest(base_url=args.url, stage=args.stage, registry=registry, config=config)
     except ManifestError as error:
         print(f"{parser.prog}: error: {error}", file=sys.stderr)

@@ -9,7 +9,8 @@ ten at a time. A message leaves the dead-letter queue only after its copy was se
 leave a duplicate (which the worker's idempotency turns into a no-op) but never loses a job.
 
 The queues are found by name, `parley-<stage>-jobs` and the dead-letter queue its RedrivePolicy names
-(`parley-<stage>-jobs-dlq` if it names none), with boto3: AWS_ENDPOINT_URL points it at moto locally, the
+(`parley-<stage>-jobs-dlq` if it names none), with boto3: AWS_ENDPOINT_URL points it at a moto; a local stage
+(`local`, `local-<name>`) without it finds the running local stack's moto by itself (PARLEY_MOTO_PORT). The
 region comes from AWS_REGION or AWS_DEFAULT_REGION. Exit status 0 when every message listed was moved
 (or, with --dry-run, listed), 1 on any failure, after saying what was moved until then.
 
@@ -93,13 +94,33 @@ class Report:
     problems: list[str] = field(default_factory=list)
 
 
-def sqs_client() -> Any:
-    """boto3's SQS client for the environment: AWS_ENDPOINT_URL(_SQS) for moto, the region from AWS_REGION."""
+def sqs_client(stage: str) -> Any:
+    """boto3's SQS client for the environment: AWS_ENDPOINT_URL(_SQS) for moto, the region from AWS_REGION.
+
+    A local stage with neither endpoint set means the running local stack: its moto server, on the port the
+    settings give (PARLEY_MOTO_PORT, else 5000), with moto's throwaway credentials, so `make redrive STAGE=local`
+    needs no AWS account and never reaches one."""
     import boto3  # here, not at import: `--help` should not wait for it
 
     region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or defaults.DEFAULT_REGION
     endpoint = os.environ.get("AWS_ENDPOINT_URL_SQS") or os.environ.get("AWS_ENDPOINT_URL") or None
+    if endpoint is None and defaults.is_local_stage(stage):
+        return boto3.client("sqs", region_name=region, endpoint_url=local_endpoint(stage),
+                            aws_access_key_id="testing", aws_secret_access_key="testing")  # noqa: S106 - moto's
     return boto3.client("sqs", region_name=region, endpoint_url=endpoint)
+
+
+def local_endpoint(stage: str) -> str:
+    """The running local stack's moto server, or RedriveError saying nothing is running there."""
+    from bot.local.processes import port_open
+    from bot.settings import Settings
+
+    port = Settings(stage=stage).moto_port
+    if not port_open(port):
+        raise RedriveError(f"nothing is running on 127.0.0.1:{port}, where stage {stage}'s moto server would be: "
+                           "start the local stack with `make run` (in another terminal), or set PARLEY_MOTO_PORT "
+                           "to the port it runs on")
+    return f"http://127.0.0.1:{port}"
 
 
 def locate(sqs: Any, stage: str) -> Queues:
@@ -288,7 +309,7 @@ def main(argv: Sequence[str] | None = None, sqs: Any = None) -> int:
 
     report = Report()
     try:
-        sqs = sqs or sqs_client()
+        sqs = sqs or sqs_client(args.stage)
         queues = locate(sqs, args.stage)
         print(f"jobs queue:        {queues.jobs}")
         print(f"dead-letter queue: {queues.dead_letters}")

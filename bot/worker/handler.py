@@ -44,6 +44,7 @@ from bot.conversation.identity import Person
 from bot.conversation.registry import Registry, registry
 from bot.conversation.turn import Turn
 from bot.defaults import DEFAULT_STAGE
+from bot.observability import recorder as flight
 from bot.queue.job import Job, LexRequest
 from bot.settings import Settings
 from bot.stores.bundle import dynamodb_stores
@@ -92,12 +93,18 @@ class Worker:
         self._run_once = idempotent_function(data_keyword_argument="job", persistence_store=persistence,
                                              config=self.idempotency)(self._run)
         self._sqs: Any = None  # built when a batch is first handed back
+        self.recorder = flight.for_stage(settings.stage, settings.flight_recorder, settings.recording_file,
+                                         logger.info, logger.warning)
 
     def _run(self, job: dict[str, Any], deadline: float | None = None) -> dict[str, Any]:
         parsed = Job.model_validate(job)
         if parsed.lex is not None:
             return self._run_for_lex(parsed.id, parsed.lex, deadline)
-        return {"bolt_status": dispatch(self.app, parsed, deadline)}
+        if self.recorder is None or parsed.slack is None:
+            return {"bolt_status": dispatch(self.app, parsed, deadline)}
+        inbound = flight.slack_inbound(parsed.slack.content_type, parsed.slack.body, parsed.slack.parsed_body())
+        with self.recorder.turn("slack", parsed.key, parsed.id, inbound):
+            return {"bolt_status": dispatch(self.app, parsed, deadline)}
 
     def _run_for_lex(self, job_id: str, request: LexRequest, deadline: float | None) -> dict[str, Any]:
         """A slow intent a Lex caller asked for: run it, keep the outcome for their next turn, and DM it to the

@@ -382,3 +382,20 @@ def test_the_functions_are_the_intents_declared_as_workflow_steps(manifest: dict
         assert function["output_parameters"]["required"] == [slack_surface.STEP_TEXT_OUTPUT]
     assert manifest["settings"]["function_runtime"] == "remote"
     assert "function_executed" in manifest["settings"]["event_subscriptions"]["bot_events"]
+
+
+def test_the_url_deploy_prints_with_the_route_on_it_is_taken_as_it_is(config: dict[str, Any], route_path: str) -> None:
+    printed = BASE + route_path  # `serverless deploy` prints the endpoint with its route
+    built = build_manifest(base_url=printed, stage=STAGE, registry=registry, config=config)
+    assert set(urls_in(built)) == {BASE + route_path}
+    assert built == build_manifest(base_url=BASE, stage=STAGE, registry=registry, config=config)
+
+
+def test_an_unknown_stage_is_refused_and_the_known_ones_named(config: dict[str, Any], monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(manifest_module, "resolved_config", lambda stage: config)
+    assert main(["--stage", "stagin", "--url", BASE]) == 1
+    err = capsys.readouterr().err
+    assert "unknown stage 'stagin'" in err and "dev, local, prod, staging" in err
+    assert main(["--stage", "prod", "--url", BASE + "/slack/events"]) == 0
+    assert "/slack/events/slack/events" not in capsys.readouterr().out

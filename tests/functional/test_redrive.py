@@ -172,3 +172,38 @@ def test_a_failed_delete_leaves_a_duplicate_not_a_loss(sqs, stage: str, capsys: 
     assert "moved 0 of 2; stopped by the error above" in captured.out
     assert sorted(drain(sqs, url(sqs, stage))) == sorted(bodies)  # sent
     assert depth(sqs, url(sqs, stage, "-dlq")) == 2  # and still parked: the worker's idempotency drops the copy
+
+
+def local_stage_env(monkeypatch: pytest.MonkeyPatch, port: int) -> None:
+    """`make redrive STAGE=local` as a new user types it: no AWS endpoint, no credentials, only the stack's port."""
+    for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SQS", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+                 "AWS_PROFILE", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    monkeypatch.setenv("PARLEY_MOTO_PORT", str(port))
+
+
+def test_a_local_stage_finds_the_running_stacks_moto(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    sqs = boto3.client("sqs", endpoint_url=moto_endpoint, region_name="us-east-1")
+    name = "local-rd" + os.urandom(3).hex()
+    dead_letters = sqs.create_queue(QueueName=f"parley-{name}-jobs-dlq")["QueueUrl"]
+    sqs.create_queue(QueueName=f"parley-{name}-jobs")
+    sqs.send_message(QueueUrl=dead_letters, MessageBody=NOT_JSON)
+    local_stage_env(monkeypatch, int(moto_endpoint.rsplit(":", 1)[1]))
+    assert redrive.main(["--stage", name, "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert f"parley-{name}-jobs-dlq" in out and "moved 0 of 1 (dry run" in out
+
+
+def test_a_local_stage_with_nothing_running_says_so(monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.local.processes import free_port
+
+    port = free_port()
+    local_stage_env(monkeypatch, port)
+    assert redrive.main(["--stage", "local", "--dry-run"]) == 1
+    err = capsys.readouterr().err
+    assert f"nothing is running on 127.0.0.1:{port}" in err and "make run" in err
+    assert "credentials" not in err.lower()
