@@ -53,7 +53,7 @@ from bot.channels.slack.surface import (
     message_shortcut_callback_id,
 )
 from bot.conversation.registry import Registry
-from bot.defaults import is_local_stage
+from bot.observability.stages import UnknownStage, check_stage
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVERLESS = ROOT / "node_modules" / ".bin" / "serverless"
@@ -106,14 +106,14 @@ def without_route(base: str, route: str) -> str:
     return base[: -len(route)] if route and base.endswith(route) else base
 
 
-def known_stage(stage: str, config: dict[str, Any]) -> None:
-    """Refuse a stage serverless.yml has no `params` block for (a typo would otherwise give a manifest for a stage
-    that was never deployed); local stages (`local`, `local-<name>`) are always known."""
-    named = sorted(name for name in (config.get("params") or {}) if name != "default")
-    if stage in named or is_local_stage(stage):
-        return
-    raise ManifestError(f"unknown stage {stage!r}: serverless.yml has params for {', '.join(named) or 'no stage'}. "
-                        f"Deploy a new stage after giving it a block under `params:` in serverless.yml")
+def known_stage(stage: str) -> None:
+    """Refuse a stage serverless.yml declares no `params` for (a typo would otherwise give a manifest for a stage
+    that was never deployed), before the framework is asked: the one rule of bot.observability.stages."""
+    try:
+        check_stage(stage)
+    except UnknownStage as error:
+        raise ManifestError(f"{error}. Deploy a new stage after giving it a block under `params:` in "
+                            "serverless.yml") from None
 
 
 def http_routes(function: dict[str, Any]) -> list[tuple[str, str]]:
@@ -338,11 +338,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{parser.prog}: error: --param takes KEY=VALUE", file=sys.stderr)
         return 2
     try:
+        known_stage(args.stage)
         config = resolved_config(args.stage, args.param) if args.param else resolved_config(args.stage)
         importlib.import_module("intents")  # declares every intent in the registry below
         from bot.conversation.registry import registry
 
-        known_stage(args.stage, config)
         manifest = build_manifest(base_url=args.url, stage=args.stage, registry=registry, config=config)
     except ManifestError as error:
         print(f"{parser.prog}: error: {error}", file=sys.stderr)
