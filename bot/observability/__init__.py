@@ -1,0 +1,1 @@
+"""Operability: metrics, tracing, following one message, what nobody understood, recordings to replay."""
