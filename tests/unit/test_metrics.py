@@ -2,7 +2,7 @@
 
 The EMF specification's rules checked here: `_aws.CloudWatchMetrics` directives with a namespace, dimension sets
 (at most 30 dimensions each) that name members of the root holding strings, metric definitions whose values are
-numbers on the root, at most 100 metrics a directive.
+numbers (or arrays of numbers) on the root, at most 100 metrics a directive.
 """
 
 from __future__ import annotations
@@ -38,7 +38,9 @@ def check_emf(document: dict[str, Any]) -> list[tuple[str, tuple[str, ...]]]:
             assert all(isinstance(document[name], str) and document[name] for name in dimension_set)
         for metric in directive["Metrics"]:
             assert metric["Unit"] in UNITS
-            assert isinstance(document[metric["Name"]], int | float)
+            value = document[metric["Name"]]  # a number, or (as Powertools writes) an array of up to 100 numbers
+            assert isinstance(value, int | float) or (0 < len(value) <= 100 and all(
+                isinstance(each, int | float) for each in value))
             found += [(metric["Name"], tuple(each)) for each in directive["Dimensions"]]
     return found
 
@@ -137,3 +139,46 @@ def test_the_trace_header_goes_to_sqs_as_the_aws_trace_header(monkeypatch: pytes
     monkeypatch.setattr(SqsClient, "call", call)
     SqsClient(region="us-east-1").send_message(QUEUE, "{}")
     assert sent[0]["MessageSystemAttributes"] == {"AWSTraceHeader": {"DataType": "String", "StringValue": header}}
+
+
+# --- the worker's and the Lex hook's side: Powertools Metrics, the same shapes ------------------------------------
+
+def emitted(capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
+    return [line for line in lines if metrics.is_metrics_line(line)]
+
+
+def test_the_emitter_writes_each_dimension_set_as_one_powertools_line(capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.observability.emit import Emitter
+
+    Emitter("dev", metrics.WORKER).put({metrics.JOBS_FAILED: 1, metrics.JOBS_DEAD_LETTERED: 1,
+                                        metrics.WEB_API_RATE_LIMITED: 1}, "Ev9", channel="slack")
+    lines = emitted(capsys)
+    assert len(lines) == 2
+    found = sorted(pair for line in lines for pair in check_emf(line))
+    assert found == sorted([(metrics.JOBS_FAILED, metrics.dimensions_of(metrics.JOBS_FAILED)),
+                            (metrics.JOBS_DEAD_LETTERED, metrics.dimensions_of(metrics.JOBS_DEAD_LETTERED)),
+                            (metrics.WEB_API_RATE_LIMITED, metrics.BASE)])
+    assert {line["correlation_id"] for line in lines} == {"Ev9"}
+    assert {(line["service"], line["stage"], line["function"]) for line in lines} == {("parley", "dev", "worker")}
+
+
+def test_a_metric_missing_a_dimension_is_logged_not_raised(capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.observability.emit import Emitter
+
+    Emitter("dev", metrics.WORKER).put({metrics.QUEUE_DELAY: 5.0})  # no channel
+    assert emitted(capsys) == []
+
+
+def test_a_step_counts_its_outcome_per_intent_and_channel(capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.observability.emit import Emitter
+
+    emitter = Emitter("dev", metrics.LEX)
+    emitter.step("ask", "none", "tickets", "lex", "r-1")
+    emitter.step("answer", "fallback", None, "lex", "r-2")
+    emitter.failed("roll", "slack", "r-3")
+    lines = emitted(capsys)
+    assert [(line["intent"], line["outcome"], line["channel"]) for line in lines] == [
+        ("tickets", "slot_asked", "lex"), ("none", "fallback", "lex"), ("roll", "failed", "slack")]
+    assert all(check_emf(line) == [(metrics.INTENT_OUTCOMES, metrics.dimensions_of(metrics.INTENT_OUTCOMES))]
+               for line in lines)
