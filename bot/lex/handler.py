@@ -14,6 +14,7 @@ from bot.conversation.registry import registry
 from bot.lex.hook import LexHook
 from bot.observability.emit import Emitter
 from bot.observability.metrics import LEX
+from bot.observability.tracing import traced
 from bot.queue.envelope import lex_job
 from bot.settings import Settings
 from bot.stores.bundle import dynamodb_stores
@@ -46,4 +47,5 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
             _hook = None  # make run: an edited intent is served from the next turn on
     if _hook is None:
         _hook = build_hook(Settings())
-    return _hook(event)
+    with traced("lex turn"):
+        return _hook(event)

@@ -46,6 +46,7 @@ from bot.conversation.turn import Turn
 from bot.defaults import DEFAULT_STAGE
 from bot.observability.emit import Emitter
 from bot.observability.metrics import JOBS_DEAD_LETTERED, JOBS_FAILED, QUEUE_DELAY, WORKER
+from bot.observability.tracing import traced
 from bot.queue.job import Job, LexRequest
 from bot.settings import Settings
 from bot.stores.bundle import dynamodb_stores
@@ -130,7 +131,8 @@ class Worker:
                 self._hand_back(record)
                 raise HandedBack(f"{left:.1f} s left of the invocation: job {job.id} handed back")
             self._mark_queued(job)
-            outcome = self._run_once(job=job.model_dump(), deadline=time.monotonic() + budget)
+            with traced("job", correlation_id=job.id, channel=job.source):
+                outcome = self._run_once(job=job.model_dump(), deadline=time.monotonic() + budget)
             logger.info("job done", extra=outcome)
         except HandedBack as handed:
             logger.warning("job handed back", extra={"message_id": record.message_id, "why": str(handed)})
