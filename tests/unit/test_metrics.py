@@ -182,3 +182,21 @@ def test_a_step_counts_its_outcome_per_intent_and_channel(capsys: pytest.Capture
         ("tickets", "slot_asked", "lex"), ("none", "fallback", "lex"), ("roll", "failed", "slack")]
     assert all(check_emf(line) == [(metrics.INTENT_OUTCOMES, metrics.dimensions_of(metrics.INTENT_OUTCOMES))]
                for line in lines)
+
+
+@pytest.mark.parametrize(("receives", "dead"), [("1", False), ("2", False), ("3", True), ("4", True)])
+def test_a_job_failing_its_last_receive_is_counted_as_dead_lettered(receives: str, dead: bool,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """The worker cannot see the DLQ: a failure on receive maxReceiveCount (3) is the one SQS parks there."""
+    from types import SimpleNamespace
+
+    from bot.observability.emit import Emitter
+    from bot.worker.handler import Worker
+
+    worker = SimpleNamespace(settings=SimpleNamespace(max_receive_count=3), metrics=Emitter("dev", metrics.WORKER))
+    record = SimpleNamespace(message_id="m-1", attributes=SimpleNamespace(approximate_receive_count=receives))
+    job = SimpleNamespace(id="Ev1", source="slack")
+    Worker._count_failure(worker, record, job)  # type: ignore[arg-type]
+    [line] = emitted(capsys)
+    assert line["JobsFailed"] == [1.0] and ("JobsDeadLettered" in line) is dead
+    assert (line["channel"], line["correlation_id"]) == ("slack", "Ev1")
