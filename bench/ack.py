@@ -191,7 +191,7 @@ class Harness:
         """One untimed run per module, so every timed run loads bytecode (but for bot/ where asked not to)."""
         for target in targets:
             if target.bytecode:
-                events = sqs_events(job_bodies(1), QUEUE_ARN) if target is WORKER else signed_events(1)
+                events = sqs_events(job_bodies(1), QUEUE_ARN) if target in WORKER_COLD_TARGETS else signed_events(1)
                 self.run(target, events)
         if any(not target.bytecode for target in targets):
             self.run(PARLEY, signed_events(1), pycache=self.pycache_without_bot)
