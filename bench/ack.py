@@ -84,6 +84,14 @@ WARM_TARGETS = (*ACK_TARGETS, BOLT_REUSED)
 COLD_TARGETS = (PARLEY, PARLEY_NO_PYC, BOLT, BOTO3_FLOOR, BARE_FLOOR)
 # What runs after the ack: Parley's worker (one SQS job per invocation) and Bolt's lazy invocation
 WORKER = Target("worker", "Parley worker", "bot.worker.handler", PARLEY_ENV)
+# The worker as a traced stage runs it (PARLEY_TRACING=Active): Powertools' Tracer built and botocore and http.client
+# patched on the first job. In a Lambda-like environment (LAMBDA_TASK_ROOT, a sampled trace header), so the X-Ray SDK
+# records the job's subsegment as it would in AWS, and sends it to a daemon address where nothing listens (UDP).
+WORKER_TRACED = Target("worker_traced", "Parley worker, tracing on", "bot.worker.handler", {
+    **PARLEY_ENV, "PARLEY_TRACING": "Active", "AWS_LAMBDA_FUNCTION_NAME": "bench-worker", "LAMBDA_TASK_ROOT": str(ROOT),
+    "_X_AMZN_TRACE_ID": "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1",
+    "AWS_XRAY_DAEMON_ADDRESS": "127.0.0.1:2000", "AWS_XRAY_CONTEXT_MISSING": "IGNORE_ERROR"})
+WORKER_COLD_TARGETS = (WORKER, WORKER_TRACED)
 LAZY = Target("bolt_lazy", "Bolt lazy invocation", "bolt_lazy")
 
 
@@ -183,7 +191,7 @@ class Harness:
         """One untimed run per module, so every timed run loads bytecode (but for bot/ where asked not to)."""
         for target in targets:
             if target.bytecode:
-                events = sqs_events(job_bodies(1), QUEUE_ARN) if target is WORKER else signed_events(1)
+                events = sqs_events(job_bodies(1), QUEUE_ARN) if target in WORKER_COLD_TARGETS else signed_events(1)
                 self.run(target, events)
         if any(not target.bytecode for target in targets):
             self.run(PARLEY, signed_events(1), pycache=self.pycache_without_bot)
@@ -254,6 +262,17 @@ def cold_runs(harness: Harness, runs: int) -> dict[str, dict[str, list[float]]]:
     return samples
 
 
+def worker_cold_runs(harness: Harness, runs: int) -> dict[str, Any]:
+    """The worker's cold start (import + first job, ms) as a stage without tracing and with it, interleaved; metrics
+    (EMF lines) are written in both."""
+    samples: dict[str, list[float]] = {target.key: [] for target in WORKER_COLD_TARGETS}
+    for run in range(runs):
+        for target in WORKER_COLD_TARGETS:
+            samples[target.key].append(harness.run(target, sqs_events(job_bodies(1), QUEUE_ARN))["total"] * 1000)
+        progress(f"worker cold {run + 1}/{runs}")
+    return {key: {**spread(values), "samples": [round(v, 3) for v in values]} for key, values in samples.items()}
+
+
 def timed(values_s: list[float]) -> dict[str, Any]:
     """A warm run's summary (ms) and what Lambda would bill: each invocation rounded up to the next ms."""
     values = [seconds * 1000 for seconds in values_s]
@@ -272,7 +291,7 @@ def measure(cold: int, warm: int, second_stage: int, importtime_runs: int) -> di
     with StandIn(BOT_TOKEN, parameters) as standin, tempfile.TemporaryDirectory(prefix="parley-bench-") as tmp:
         harness = Harness(standin, Path(tmp))
         progress(f"stand-in on {standin.endpoint}; compiling bytecode (one untimed run per handler)")
-        harness.compile_bytecode((*COLD_TARGETS, BOLT_REUSED, WORKER))
+        harness.compile_bytecode((*COLD_TARGETS, BOLT_REUSED, *WORKER_COLD_TARGETS))
         before = standin.counts()
         cold_samples = cold_runs(harness, cold)
         calls: dict[str, dict[str, float]] = {"cold_round": per_event(before, standin.counts(), cold)}
@@ -303,6 +322,7 @@ def measure(cold: int, warm: int, second_stage: int, importtime_runs: int) -> di
             calls[target.key] = per_event(before, standin.counts(), len(events))
             second[target.key] = {"cold_total_ms": result["total"] * 1000, "warm_ms": timed(result["warm"])}
 
+        worker_cold = worker_cold_runs(harness, max(3, cold // 3))
         progress("python -X importtime")
         modules = (PARLEY.module, "boto3", "slack_bolt.adapter.aws_lambda")
         importtime = {module: harness.importtime(module, importtime_runs) for module in modules}
@@ -322,6 +342,7 @@ def measure(cold: int, warm: int, second_stage: int, importtime_runs: int) -> di
                           for metric, values in metrics.items()} for key, metrics in cold_samples.items()},
         "warm_ms": warm_ms,
         "second_stage": second,
+        "worker_cold_ms": worker_cold,
         "calls_per_event": calls,
         "importtime_ms": {name: {"total": total, "top": top[:12]} for name, (total, top) in importtime.items()},
         "standin_received": received,
@@ -385,6 +406,19 @@ def print_details(ack: dict[str, Any]) -> None:
                       for key in (PARLEY.key, BOLT.key, BOTO3_FLOOR.key, BARE_FLOOR.key, WORKER.key, LAZY.key)))
     print("Per cold round (one fresh process of each handler): "
           + ", ".join(f"{name} {count:g}" for name, count in calls["cold_round"].items()))
+    print_worker_cold(ack)
+
+
+def print_worker_cold(ack: dict[str, Any]) -> None:
+    """The worker's cold start with its metrics, without and with tracing: what a traced stage adds."""
+    found = ack.get("worker_cold_ms")
+    if not found:
+        return
+    plain, traced = found[WORKER.key], found[WORKER_TRACED.key]
+    print(f"Worker cold start, import + first job, metrics on (median of {len(plain['samples'])}): "
+          f"{plain['median']:.0f} ms untraced, {traced['median']:.0f} ms with tracing "
+          f"(+{traced['median'] - plain['median']:.0f} ms: the X-Ray SDK, Powertools' Tracer, patching botocore and "
+          "http.client)")
 
 
 def describe(ack: dict[str, Any]) -> None:

@@ -63,6 +63,8 @@ class Settings(BaseSettings):
     lex_caller_key_value: SecretStr | None = Field(None, validation_alias="PARLEY_LEX_CALLER_KEY")
     lex_caller_key_param: str | None = Field(None, validation_alias="PARLEY_LEX_CALLER_KEY_PARAM")
     max_body_bytes: int = Field(defaults.DEFAULT_MAX_BODY_BYTES, validation_alias="PARLEY_MAX_BODY_BYTES")
+    # The jobs queue's maxReceiveCount (serverless.yml): a job failing its last receive is counted as dead-lettered
+    max_receive_count: int = Field(3, validation_alias="PARLEY_MAX_RECEIVE_COUNT")
 
     # AWS
     region: str = Field(defaults.DEFAULT_REGION, validation_alias=AliasChoices("AWS_REGION", "AWS_DEFAULT_REGION"))

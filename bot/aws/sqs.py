@@ -2,11 +2,16 @@
 
 SQS speaks AWS JSON 1.0 (X-Amz-Target: AmazonSQS.SendMessage), so this is `bot.aws.client` plus what
 is SQS's own: the query-compatible error codes, the MD5 of the body, and the SendFailed error name.
+
+Tracing: in Lambda the invocation's X-Ray trace header is in `_X_AMZN_TRACE_ID`; it goes with the message as the
+`AWSTraceHeader` system attribute (what the X-Ray SDK would add), so SQS and the worker's invocation join the
+sender's trace: one trace from the ingress through the queue to the worker, without the SDK on the ack path.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 
 from bot.aws import errors
 from bot.aws.client import AwsJsonClient
@@ -49,6 +54,9 @@ class SqsClient(AwsJsonClient):
         """Send `body` to the (standard) queue and return the MessageId; raise SendFailed when that cannot be
         done by the deadline (a time.monotonic() instant, see AwsJsonClient.call)."""
         params: dict[str, object] = {"QueueUrl": queue_url, "MessageBody": body}
+        trace = trace_header()
+        if trace:
+            params["MessageSystemAttributes"] = {"AWSTraceHeader": {"DataType": "String", "StringValue": trace}}
         body_md5 = hashlib.md5(body.encode(), usedforsecurity=False).hexdigest()
 
         def check(doc: dict[str, object]) -> Problem | None:
@@ -64,3 +72,9 @@ class SqsClient(AwsJsonClient):
 
         doc = self.call("SendMessage", params, check=check, private=(body,), deadline=deadline)
         return str(doc["MessageId"])  # a non-empty str: `check` saw to it
+
+
+def trace_header() -> str | None:
+    """This invocation's X-Ray trace header (`Root=...;Parent=...;Sampled=...`), or None outside a traced Lambda."""
+    header = os.environ.get("_X_AMZN_TRACE_ID", "").strip()
+    return header if header.startswith("Root=") and len(header) <= 1024 else None

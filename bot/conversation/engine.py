@@ -54,11 +54,15 @@ GOODBYE = "Bye! Say hello any time."
 
 # How a channel runs slow work it cannot wait for (Lex: queue it, answer at once); None: run it now
 Later = Callable[[Intent, Turn], Reply]
+# Told of every recognition (the worker and the Lex hook count its confidence); never changes the step
+Observer = Callable[[Turn, Recognition], None]
 
 
 class Engine:
-    def __init__(self, registry: Registry, stores: Stores | None = None, *, later: Later | None = None) -> None:
+    def __init__(self, registry: Registry, stores: Stores | None = None, *, later: Later | None = None,
+                 observer: Observer | None = None) -> None:
         self.registry = registry
+        self.observer = observer
         stores = stores or memory_stores()
         self.store = stores.dialogs
         self.work = Work(registry, stores)
@@ -126,7 +130,7 @@ class Engine:
         values = {each.intent.name: each.values for each in recognition.candidates}
         buttons = tuple(Button(title(intent), intent=intent.name, slots=_jsonable(values.get(intent.name, {})))
                         for intent in closest)
-        return answer(replace(reply, buttons=buttons))
+        return answer(replace(reply, buttons=buttons), outcome="fallback")
 
     def _offer(self, turn: Turn, candidates: tuple[Candidate, ...]) -> Step:
         offered = [{"intent": each.intent.name, "slots": dict(each.values)} for each in candidates]
@@ -143,7 +147,7 @@ class Engine:
         said = repair.clean(turn.text)
         if repair.is_cancel(said):
             self.store.clear(turn.dialog_key)
-            return answer(Reply(DROPPED))
+            return answer(Reply(DROPPED), outcome="cancelled")
         if state.awaiting == CHOICE:
             return self._chosen(turn, state, said)
         intent = self.registry.get(state.intent or "")
@@ -197,7 +201,7 @@ class Engine:
             return self._start_with_raw(turn, intent, values, waiting=True)
         if repair.is_neither(said) or affirmation(said) == "no":
             self.store.clear(turn.dialog_key)
-            return answer(Reply("Okay. Tell me another way, or say `help` to see what I can do."))
+            return answer(Reply("Okay. Tell me another way, or say `help` to see what I can do."), outcome="cancelled")
         recognition = self._recognise(turn)
         best = recognition.best
         names = [intent.name for intent, _ in offered]
@@ -264,7 +268,7 @@ class Engine:
         if intent is None:
             if state is not None:
                 self.store.clear(turn.dialog_key)
-            return answer(fallback(self.registry, prefix=turn.command))
+            return answer(fallback(self.registry, prefix=turn.command), outcome="fallback")
         values, problems = parse_slots(intent, turn.call.slots)
         return self._advance(turn, intent, values, problems, confirmed=turn.call.confirmed, waiting=state is not None)
 
@@ -314,6 +318,8 @@ class Engine:
     def _recognise(self, turn: Turn) -> Recognition:
         recognition = self.registry.recogniser().recognise(turn.text)
         _log_recognition(turn, recognition)
+        if self.observer is not None:
+            self.observer(turn, recognition)
         return recognition
 
     def _load(self, key: str) -> DialogState | None:

@@ -17,9 +17,10 @@ from bot.conversation.intent import Intent
 from bot.conversation.reply import Reply
 
 StepKind = Literal["ask", "confirm", "choose", "answer"]
-# How an answer ended its intent: done (it ran), declined (a "no" to its confirmation), or none (no intent ran:
-# the fallback, help about the question, a cancel, a polite refusal)
-Outcome = Literal["done", "declined", "none"]
+# How an answer ended its intent: done (it ran), declined (a "no" to its confirmation), cancelled (a dialog dropped:
+# `cancel`, "neither"), fallback (nothing understood), or none (no intent ran: a greeting, thanks, help). The
+# metrics count them per intent (bot/observability/metrics.py)
+Outcome = Literal["done", "declined", "cancelled", "fallback", "none"]
 
 
 @dataclass(frozen=True)

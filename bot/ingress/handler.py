@@ -46,6 +46,7 @@ from bot.ingress.log import JsonLog
 from bot.ingress.secrets import Secrets
 from bot.ingress.signature import MAX_CLOCK_SKEW_SECONDS, header_problem, hmac_problem
 from bot.ingress.slack_request import BadRequest, Decision, decide
+from bot.observability import metrics
 from bot.queue.envelope import slack_job
 from bot.stores.markers import DynamoMarkers, Markers, MemoryMarkers, dedup_key
 from bot.stores.table import DynamoTable
@@ -60,6 +61,8 @@ FIRST_DELIVERY_SECONDS = 5
 # How long, and how many, queued keys a sandbox remembers: a replay is signed within the clock-skew window
 RECENTLY_QUEUED_SECONDS = 2 * MAX_CLOCK_SKEW_SECONDS + FIRST_DELIVERY_SECONDS
 RECENTLY_QUEUED_MAX = 10_000
+# The `reason` dimension of a request refused at the door, by its status
+REFUSAL_REASONS = {400: "bad_request", 401: "signature", 405: "method", 413: "too_large"}
 
 
 class SlackIngress:
@@ -79,6 +82,9 @@ class SlackIngress:
         self.secrets = secrets or Secrets(config, SsmClient())  # no SSM call unless a parameter is named
         self.installations = installations  # oauth mode: each workspace's own bot token
         self.cold_start = True
+        # What the request in hand came to, for its metrics line: (kind, verdict) or the refusal's reason
+        self._verdict: tuple[str, str] = ("-", metrics.FAILED)
+        self._refused: str | None = None
 
     @classmethod
     def from_env(cls) -> SlackIngress:
@@ -87,7 +93,7 @@ class SlackIngress:
         config = IngressConfig.from_env()
         if config.problems:
             raise ValueError("; ".join(config.problems))
-        log = JsonLog()
+        log = JsonLog(stage=config.stage)
         credentials = CredentialProvider()  # one credentials fetch serves every client
         dynamodb = DynamoClient(credentials=credentials, stage=config.stage)
         markers = DynamoMarkers(dynamodb, config.dedup_table)
@@ -107,15 +113,29 @@ class SlackIngress:
         cold_start, self.cold_start = self.cold_start, False
         started = time.perf_counter()
         self.log.bind(context, None, cold_start)
+        self._verdict, self._refused = ("-", metrics.FAILED), None
         try:
-            return self._handle(HttpRequest(event), started, deadline)
+            answer = self._handle(HttpRequest(event), started, deadline)
         except Exception as error:  # noqa: BLE001 - Slack must get an answer; serverless offline's runner dies on a raise
             self.log.error("ingress failed", error=type(error).__name__, detail=str(error)[:200])
-            return error_response(500, "internal error")
+            self._verdict = ("-", metrics.FAILED)
+            answer = error_response(500, "internal error")
+        self._count(started)
+        return answer
+
+    def _count(self, started: float) -> None:
+        """The request's metrics line: its verdict (or refusal) and the ack's duration (EMF, no API call)."""
+        took = round((time.perf_counter() - started) * 1000, 3)
+        if self._refused is not None:
+            self.log.metrics({metrics.REFUSED: 1, metrics.ACK_DURATION: took}, reason=self._refused)
+            return
+        kind, verdict = self._verdict
+        self.log.metrics({metrics.REQUESTS: 1, metrics.ACK_DURATION: took}, kind=kind[:64], verdict=verdict)
 
     def _handle(self, request: HttpRequest, started: float, deadline: float) -> dict[str, Any]:
         limit = self.config.max_body_bytes
         if request.method != "POST":
+            self._refused = REFUSAL_REASONS[405]
             return error_response(405, "method not allowed", headers={"allow": "POST"})
         if request.encoded_size_bound() > limit:
             return self._refuse(413, "body too large", size=request.encoded_size_bound())
@@ -137,6 +157,7 @@ class SlackIngress:
         except AwsCallFailed as error:
             # Without the secret nothing can be verified: a 5xx makes Slack retry, nothing is lost
             self.log.error("signing secret unavailable", code=error.code)
+            self._verdict = ("-", metrics.FAILED)
             return error_response(503, "temporarily unavailable, retry later")
         problem = hmac_problem(signing_secret, timestamp, signature, body)
         if problem:
@@ -148,6 +169,7 @@ class SlackIngress:
             return self._refuse(error.status, error.reason)
 
         correlation_id = decision.correlation_id or request.request_id or os.urandom(8).hex()
+        self._verdict = (decision.kind, metrics.FAILED)
         self.log.set_correlation_id(correlation_id)
         answer_headers = {"x-parley-correlation-id": correlation_id}
         if decision.answer_now:
@@ -156,11 +178,13 @@ class SlackIngress:
             except AwsCallFailed as error:
                 if error.operation == INSTALLATION_LOOKUP:  # oauth: no usable installation; acknowledged, dropped
                     self.log.warning("no installation for the workspace: dropped", kind=decision.kind, code=error.code)
+                    self._verdict = (decision.kind, metrics.DROPPED)
                     return self._ok("", answer_headers)
                 self.log.error("bot token unavailable", kind=decision.kind, code=error.code)
                 return error_response(503, "temporarily unavailable, retry later", headers=answer_headers)
         if not decision.enqueue:
             self.log.info("answered without a job", kind=decision.kind, note=decision.note)
+            self._verdict = (decision.kind, _unqueued_verdict(decision))
             return self._ok(decision.body, answer_headers)
         key = decision.dedup_key
         retry_num = request.headers.get("x-slack-retry-num")
@@ -168,6 +192,7 @@ class SlackIngress:
             found_by = self._queued_before(key, bool(retry_num), now - int(timestamp), deadline)
             if found_by:
                 self.log.info("already queued: dropped", kind=decision.kind, found_by=found_by, retry_num=retry_num)
+                self._verdict = (decision.kind, metrics.DROPPED)
                 return self._ok("", answer_headers)
 
         job = slack_job(correlation_id, body, request.headers,
@@ -183,6 +208,7 @@ class SlackIngress:
             return error_response(503, "queue unavailable, retry later", headers=answer_headers)
         if key is not None:
             self.recent.mark(key, correlation_id)
+        self._verdict = (decision.kind, metrics.QUEUED)
         self.log.info(
             "queued",
             kind=decision.kind,
@@ -236,7 +262,16 @@ class SlackIngress:
 
     def _refuse(self, status: int, message: str, **fields: Any) -> dict[str, Any]:
         self.log.warning("request refused", status=status, error=message, **fields)
+        self._refused = REFUSAL_REASONS.get(status, str(status))
         return error_response(status, message)
+
+
+def _unqueued_verdict(decision: Decision) -> str:
+    """An event Parley ignores (its own posts, channel chatter) or Slack's rate-limit notice is dropped; every other
+    request not queued was answered in the HTTP response."""
+    if decision.kind == "app_rate_limited" or (decision.kind.startswith("event_callback:") and decision.note):
+        return metrics.DROPPED
+    return metrics.ANSWERED
 
 
 _ingress: SlackIngress | None = None

@@ -12,6 +12,9 @@ import intents  # noqa: F401 - declares the intents into the registry
 from bot.aws.sqs import SqsClient
 from bot.conversation.registry import registry
 from bot.lex.hook import LexHook
+from bot.observability.emit import Emitter
+from bot.observability.metrics import LEX
+from bot.observability.tracing import traced
 from bot.queue.envelope import lex_job
 from bot.settings import Settings
 from bot.stores.bundle import dynamodb_stores
@@ -27,7 +30,8 @@ def build_hook(settings: Settings) -> LexHook:
         queue.send_message(settings.queue_url, lex_job(job_id, intent, slots, session_id=session_id, owner=owner,
                                                        workspace=workspace))
 
-    return LexHook(registry, dynamodb_stores(settings), enqueue, settings.lex_caller_key)
+    return LexHook(registry, dynamodb_stores(settings), enqueue, settings.lex_caller_key,
+                   metrics=Emitter(settings.stage, LEX))
 
 
 _hook: LexHook | None = None
@@ -43,4 +47,5 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
             _hook = None  # make run: an edited intent is served from the next turn on
     if _hook is None:
         _hook = build_hook(Settings())
-    return _hook(event)
+    with traced("lex turn"):
+        return _hook(event)

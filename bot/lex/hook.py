@@ -50,6 +50,8 @@ from bot.conversation.registry import Registry
 from bot.conversation.reply import Reply
 from bot.conversation.steps import Step
 from bot.conversation.turn import IntentCall, Turn
+from bot.observability.emit import Emitter
+from bot.observability.metrics import LEX_TURNS
 from bot.stores.bundle import Stores
 from bot.stores.jobs import JobRecord
 from bot.stores.keys import workspace_key
@@ -76,10 +78,12 @@ class Caller:
 
 class LexHook:
     def __init__(self, registry: Registry, stores: Stores, enqueue: Enqueue,
-                 caller_key: Callable[[], str | None] = lambda: None) -> None:
+                 caller_key: Callable[[], str | None] = lambda: None, metrics: Emitter | None = None) -> None:
         self.registry = registry
         self.stores = stores
-        self.engine = Engine(registry, stores, later=self._queue)
+        self.metrics = metrics  # each turn's outcome and recognition counted (EMF lines), when given
+        self.engine = Engine(registry, stores, later=self._queue,
+                             observer=metrics.recognised if metrics is not None else None)
         self.enqueue = enqueue
         self.caller_key = caller_key  # the stage's key for signed caller assertions, when it has one
 
@@ -93,6 +97,8 @@ class LexHook:
             return self._answer(lex).to_dict()
         except Exception:
             log.exception("Lex hook failed", extra={"session_id": lex.session_id})
+            if self.metrics is not None:
+                self.metrics.failed(None, "lex", lex.session_state.originating_request_id)
             return _apology(event)
 
     def caller(self, lex: LexEvent) -> Caller:
@@ -117,7 +123,12 @@ class LexHook:
 
     def _answer(self, lex: LexEvent) -> LexResponse:
         caller = self.caller(lex)
-        step = self.engine.step(self.turn(lex, caller))
+        turn = self.turn(lex, caller)
+        step = self.engine.step(turn)
+        if self.metrics is not None:
+            self.metrics.step(step.kind, step.outcome, step.intent.name if step.intent else None, "lex",
+                              turn.correlation_id)
+            self.metrics.put({LEX_TURNS: 1}, turn.correlation_id)
         told_itself = step.intent is not None and step.intent.name == STATUS_INTENT
         news = [] if told_itself else self._news(caller.person)
         return self._respond(lex, step, news)

@@ -1,1 +1,1 @@
-"""Operability: what an on-call engineer reads (metrics, traces, misses, flight recordings), in one package."""
+"""Operability: metrics, tracing, following one message, what nobody understood, flight recordings to replay."""

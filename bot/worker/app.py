@@ -13,13 +13,15 @@ from __future__ import annotations
 from aws_lambda_powertools import Logger
 from slack_bolt import App, BoltRequest
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 
 from bot.conversation.engine import Engine
+from bot.observability.emit import Emitter
+from bot.observability.metrics import WORKER
 from bot.queue.job import Job
 from bot.settings import Settings
 from bot.worker.access import SlackAccess
 from bot.worker.listeners import register_listeners
+from bot.worker.retries import CountedConnectionRetries, CountedRateLimitRetries
 
 log = Logger(child=True)  # shares the worker Logger's configuration and correlation id
 
@@ -31,12 +33,15 @@ class ListenerFailed(Exception):
 
 def build_web_client(settings: Settings, token: str | None = None) -> WebClient:
     """A Web API client for the stage's Slack API URL; Bolt sets each request's token on its own copy."""
+    metrics = Emitter(settings.stage, WORKER)
     return WebClient(
         token=token,
         base_url=settings.slack_api_url,
         # slack_sdk retries connection errors by default; 429s need their handler, which honours Retry-After.
         # A 429 means nothing was posted, so retrying it cannot post twice.
-        retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=2), RateLimitErrorRetryHandler(max_retry_count=3)],
+        # Both counted as metrics (bot/worker/retries.py).
+        retry_handlers=[CountedConnectionRetries(metrics, max_retry_count=2),
+                        CountedRateLimitRetries(metrics, max_retry_count=3)],
     )
 
 
@@ -62,7 +67,7 @@ def build_app(settings: Settings, engine: Engine, access: SlackAccess) -> App:
     return app
 
 
-def dispatch(app: App, job: Job, deadline: float | None = None) -> int:
+def dispatch(app: App, job: Job, deadline: float | None = None, metrics: Emitter | None = None) -> int:
     """Hand one queued Slack request to Bolt; returns Bolt's status, raises ListenerFailed unless it is 2xx.
 
     Bolt gets the body already parsed (`SlackRequest.parsed_body`): it takes a dict only in its socket-mode
@@ -72,10 +77,25 @@ def dispatch(app: App, job: Job, deadline: float | None = None) -> int:
     request = BoltRequest(
         body=job.slack.parsed_body(),
         headers=job.slack.headers,
-        context={"correlation_id": job.id, "job_key": job.key, "deadline": deadline},
+        context={"correlation_id": job.id, "job_key": job.key, "deadline": deadline, "metrics": metrics,
+                 "received_at": job.received_at, "slack_time": slack_time(job)},
         mode="socket_mode",
     )
     response = app.dispatch(request)
     if not 200 <= response.status < 300:
         raise ListenerFailed(f"Bolt answered {response.status} for job {job.id}")
     return response.status
+
+
+def slack_time(job: Job) -> float | None:
+    """When Slack says the request happened (whole seconds): an event's `event_time`, else the request's signed
+    timestamp. None when neither reads as a number."""
+    if job.slack is None:
+        return None
+    try:
+        event_time = job.slack.parsed_body().get("event_time")
+        header = job.slack.headers.get("x-slack-request-timestamp")
+        stamp = event_time if isinstance(event_time, int | float) else header
+        return float(stamp) if stamp is not None else None
+    except ValueError:
+        return None

@@ -45,6 +45,9 @@ from bot.conversation.registry import Registry, registry
 from bot.conversation.turn import Turn
 from bot.defaults import DEFAULT_STAGE
 from bot.observability import recorder as flight
+from bot.observability.emit import Emitter
+from bot.observability.metrics import JOBS_DEAD_LETTERED, JOBS_FAILED, QUEUE_DELAY, WORKER
+from bot.observability.tracing import traced
 from bot.queue.job import Job, LexRequest
 from bot.settings import Settings
 from bot.stores.bundle import dynamodb_stores
@@ -72,7 +75,7 @@ class HandedBack(Exception):
 
 
 def build_engine(settings: Settings, declared: Registry = registry) -> Engine:
-    return Engine(declared, dynamodb_stores(settings))
+    return Engine(declared, dynamodb_stores(settings), observer=Emitter(settings.stage, WORKER).recognised)
 
 
 class Worker:
@@ -83,6 +86,7 @@ class Worker:
         self.access = SlackAccess(settings, build_web_client(settings), engine.work.stores)
         self.app = build_app(settings, engine, self.access)
         self.engine = engine
+        self.metrics = Emitter(settings.stage, WORKER)
         self.markers = DynamoMarkers(DynamoClient(region=settings.region, endpoint_url=settings.aws_endpoint_url,
                                                   stage=settings.stage), settings.dedup_table)
         # Replies already sent are remembered for an hour: longer than Slack retries or SQS redelivers.
@@ -101,10 +105,10 @@ class Worker:
         if parsed.lex is not None:
             return self._run_for_lex(parsed.id, parsed.lex, deadline)
         if self.recorder is None or parsed.slack is None:
-            return {"bolt_status": dispatch(self.app, parsed, deadline)}
+            return {"bolt_status": dispatch(self.app, parsed, deadline, self.metrics)}
         inbound = flight.slack_inbound(parsed.slack.content_type, parsed.slack.body, parsed.slack.parsed_body())
         with self.recorder.turn("slack", parsed.key, parsed.id, inbound):
-            return {"bolt_status": dispatch(self.app, parsed, deadline)}
+            return {"bolt_status": dispatch(self.app, parsed, deadline, self.metrics)}
 
     def _run_for_lex(self, job_id: str, request: LexRequest, deadline: float | None) -> dict[str, Any]:
         """A slow intent a Lex caller asked for: run it, keep the outcome for their next turn, and DM it to the
@@ -120,25 +124,40 @@ class Worker:
 
     def handle_record(self, record: SQSRecord, context: LambdaContext | None = None, started: float = 0.0) -> None:
         logger.set_correlation_id(None)
+        job: Job | None = None
         try:
             job = Job.model_validate_json(record.body)
             logger.set_correlation_id(job.id)
             logger.info("job received", extra={"message_id": record.message_id, "dedup_key": job.key,
                                               "receive_count": record.attributes.approximate_receive_count})
+            self.metrics.put({QUEUE_DELAY: round(max(0.0, time.time() - job.received_at) * 1000, 1)}, job.id,
+                             channel=job.source)
             left = _seconds_left(context, started)
             budget = JOB_BUDGET_SECONDS if left is None else min(JOB_BUDGET_SECONDS, left - TIME_MARGIN_SECONDS)
             if budget < MIN_JOB_SECONDS:
                 self._hand_back(record)
                 raise HandedBack(f"{left:.1f} s left of the invocation: job {job.id} handed back")
             self._mark_queued(job)
-            outcome = self._run_once(job=job.model_dump(), deadline=time.monotonic() + budget)
+            with traced("job", correlation_id=job.id, channel=job.source):
+                outcome = self._run_once(job=job.model_dump(), deadline=time.monotonic() + budget)
             logger.info("job done", extra=outcome)
         except HandedBack as handed:
             logger.warning("job handed back", extra={"message_id": record.message_id, "why": str(handed)})
             raise
         except Exception:
             logger.exception("job failed", extra={"message_id": record.message_id})
+            self._count_failure(record, job)
             raise
+
+    def _count_failure(self, record: SQSRecord, job: Job | None) -> None:
+        """A failed job; dead-lettered too when this was its last receive (SQS moves it to the DLQ instead of
+        delivering it again). The worker cannot see the DLQ: this counts what it sent there."""
+        receives = int(record.attributes.approximate_receive_count or 0)
+        values = {JOBS_FAILED: 1}
+        if receives >= self.settings.max_receive_count:
+            values[JOBS_DEAD_LETTERED] = 1
+            logger.error("job dead-lettered", extra={"message_id": record.message_id, "receive_count": receives})
+        self.metrics.put(values, job.id if job else None, channel=job.source if job else "unknown")
 
     def _hand_back(self, record: SQSRecord) -> None:
         """Make the message visible again now, so another invocation takes it without waiting out the

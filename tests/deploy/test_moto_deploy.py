@@ -31,7 +31,8 @@ def test_the_stack_deploys(deployed: Deployed) -> None:
     [stack] = deployed.client("cloudformation").describe_stacks(StackName=f"parley-{STAGE}")["Stacks"]
     assert stack["StackStatus"] in {"CREATE_COMPLETE", "UPDATE_COMPLETE"}, stack
     parameters = {each["ParameterKey"]: each["ParameterValue"] for each in stack["Parameters"]}
-    assert parameters == {"AlarmEmail": "", "DeployLexBot": "false", "LexTestAlias": "false", "RedriveRoleArn": ""}
+    assert parameters == {"AlarmEmail": "", "DeployLexBot": "false", "LexTestAlias": "false", "RedriveRoleArn": "",
+                          "Tracing": "PassThrough"}
     print(f"serverless deploy --stage {STAGE} into moto (packaging included) took {deployed.seconds:.1f} s")
 
 

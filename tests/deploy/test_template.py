@@ -62,9 +62,12 @@ EXPECTED_PERMISSIONS = {
     },
     # The generated Lex bot's role (lex/bot.yml): Polly has no resource-level permissions, so '*' is all AWS allows
     "LexBotRole": {("polly:SynthesizeSpeech", "*")},
+    # X-Ray writes, for the three functions, only on a traced stage (Condition: Tracing); X-Ray has no resources
+    "TracingPolicy": {("xray:PutTraceSegments", "*"), ("xray:PutTelemetryRecords", "*")},
 }
 # The only statements allowed a '*' resource, and why: nothing narrower exists for these actions
-WILDCARD_RESOURCE_ALLOWED = {("LexBotRole", "polly:SynthesizeSpeech")}
+WILDCARD_RESOURCE_ALLOWED = {("LexBotRole", "polly:SynthesizeSpeech"), ("TracingPolicy", "xray:PutTraceSegments"),
+                             ("TracingPolicy", "xray:PutTelemetryRecords")}
 # What a Slack secret looks like: a token (xoxb-, xoxp-, xoxa-, xoxe-...) or a 32-hex signing secret
 SECRET_SHAPES = re.compile(r"xox[a-z]-|(?<![0-9A-Za-z])[0-9a-fA-F]{32}(?![0-9A-Za-z])")
 

@@ -15,6 +15,7 @@ import pytest
 from bot.local.chat import SlackChat
 from bot.local.slack_events import message_event, post, sign, signed_request
 from bot.local.stack import LocalStack
+from bot.observability.metrics import is_metrics_line
 from tests.e2e.conftest import log_records
 
 pytestmark = pytest.mark.e2e
@@ -129,7 +130,8 @@ def test_one_correlation_id_follows_a_message_from_ingress_to_reply(stack: Local
     assert correlation_id and correlation_id.startswith("Ev")
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        trail = [r["message"] for r in log_records(stack.log_dir) if r.get("correlation_id") == correlation_id]
+        trail = [r["message"] for r in log_records(stack.log_dir)
+                 if r.get("correlation_id") == correlation_id and not is_metrics_line(r)]
         if "job done" in trail:
             break
         time.sleep(0.2)

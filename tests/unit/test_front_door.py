@@ -25,6 +25,7 @@ from bot.ingress.handler import SlackIngress
 from bot.ingress.log import JsonLog
 from bot.ingress.secrets import Secrets
 from bot.local.slack_events import http_api_event, message_event, signed_request
+from bot.observability.metrics import is_metrics_line
 from bot.queue.job import Job
 from tests.conftest import load_event
 
@@ -123,7 +124,7 @@ class Door:
         return self.send(body, headers, context)
 
     def log_lines(self) -> list[dict[str, Any]]:
-        return [json.loads(line) for line in self.logs.getvalue().splitlines()]
+        return [line for line in map(json.loads, self.logs.getvalue().splitlines()) if not is_metrics_line(line)]
 
 
 def form(payload: dict[str, Any]) -> str:

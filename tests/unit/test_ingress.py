@@ -13,6 +13,7 @@ from bot.ingress.config import IngressConfig
 from bot.ingress.handler import SlackIngress
 from bot.ingress.log import JsonLog
 from bot.local.slack_events import http_api_event, message_event, signed_request
+from bot.observability.metrics import is_metrics_line
 from bot.queue.job import Job
 from bot.stores.markers import MemoryMarkers
 from tests.conftest import load_event
@@ -89,7 +90,7 @@ def call(ingress: SlackIngress, payload: dict | str, **kwargs) -> dict:
 
 
 def log_lines(logs: io.StringIO) -> list[dict]:
-    return [json.loads(line) for line in logs.getvalue().splitlines()]
+    return [line for line in map(json.loads, logs.getvalue().splitlines()) if not is_metrics_line(line)]
 
 
 def test_a_message_is_queued_then_acknowledged(ingress: SlackIngress, queue: RecordingQueue) -> None:

@@ -1,0 +1,202 @@
+"""The metrics' names, dimensions and EMF lines: what CloudWatch Logs will turn into metrics.
+
+The EMF specification's rules checked here: `_aws.CloudWatchMetrics` directives with a namespace, dimension sets
+(at most 30 dimensions each) that name members of the root holding strings, metric definitions whose values are
+numbers (or arrays of numbers) on the root, at most 100 metrics a directive.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import pytest
+
+from bot.aws.sqs import SqsClient, trace_header
+from bot.ingress.config import IngressConfig
+from bot.ingress.handler import SlackIngress
+from bot.ingress.log import JsonLog
+from bot.local.slack_events import http_api_event, message_event, signed_request
+from bot.observability import metrics
+from bot.stores.markers import MemoryMarkers
+from tests.unit.test_ingress import QUEUE, SECRET, Context, RecordingQueue
+
+UNITS = {"Count", "Milliseconds", "None", "Seconds"}
+
+
+def check_emf(document: dict[str, Any]) -> list[tuple[str, tuple[str, ...]]]:
+    """The (metric, dimension set) pairs of a valid EMF document; AssertionError for an invalid one."""
+    aws = document["_aws"]
+    assert isinstance(aws["Timestamp"], int)
+    found = []
+    for directive in aws["CloudWatchMetrics"]:
+        assert directive["Namespace"] == metrics.NAMESPACE
+        assert len(directive["Metrics"]) <= 100
+        for dimension_set in directive["Dimensions"]:
+            assert 0 < len(dimension_set) <= 30
+            assert all(isinstance(document[name], str) and document[name] for name in dimension_set)
+        for metric in directive["Metrics"]:
+            assert metric["Unit"] in UNITS
+            value = document[metric["Name"]]  # a number, or (as Powertools writes) an array of up to 100 numbers
+            assert isinstance(value, int | float) or (0 < len(value) <= 100 and all(
+                isinstance(each, int | float) for each in value))
+            found += [(metric["Name"], tuple(each)) for each in directive["Dimensions"]]
+    return found
+
+
+def test_every_metric_has_a_unit_and_few_dimensions() -> None:
+    for name, (unit, dimensions) in metrics.METRICS.items():
+        assert unit in UNITS, name
+        assert dimensions[:3] == metrics.BASE, name
+        assert len(dimensions) <= 6, name  # few: each distinct combination is a billed custom metric
+        assert not {"user", "team", "text", "correlation_id", "channel_id"} & set(dimensions), name
+
+
+def test_a_document_groups_metrics_by_their_dimension_sets() -> None:
+    base = {"service": "parley", "stage": "dev", "function": "slack"}
+    document = metrics.emf_document({metrics.REQUESTS: 1, metrics.ACK_DURATION: 1.25},
+                                    {**base, "kind": "command", "verdict": "queued"}, timestamp_ms=1,
+                                    extra={"correlation_id": "Ev1"})
+    assert sorted(check_emf(document)) == [(metrics.ACK_DURATION, metrics.BASE),
+                                           (metrics.REQUESTS, (*metrics.BASE, "kind", "verdict"))]
+    assert document["correlation_id"] == "Ev1" and document["AckDuration"] == 1.25
+    assert metrics.is_metrics_line(document) and not metrics.is_metrics_line({"message": "queued"})
+
+
+def test_a_metric_without_its_dimensions_is_refused() -> None:
+    with pytest.raises(KeyError, match="verdict"):
+        metrics.emf_document({metrics.REQUESTS: 1}, {"service": "p", "stage": "s", "function": "f", "kind": "k"})
+
+
+@pytest.mark.parametrize(("kind", "outcome", "expected"), [
+    ("ask", "none", "slot_asked"), ("confirm", "none", "confirm_asked"), ("choose", "none", "ambiguous"),
+    ("answer", "done", "answered"), ("answer", "declined", "cancelled"), ("answer", "cancelled", "cancelled"),
+    ("answer", "fallback", "fallback"), ("answer", "none", "other"),
+])
+def test_an_engine_step_names_its_outcome(kind: str, outcome: str, expected: str) -> None:
+    assert metrics.outcome_of(kind, outcome) == expected
+    assert expected in metrics.OUTCOMES
+
+
+def ingress_lines(payload: dict | str | None, queue: RecordingQueue, *, method: str = "POST",
+                  secret: str = SECRET) -> list[dict[str, Any]]:
+    logs = io.StringIO()
+    ingress = SlackIngress(IngressConfig(SECRET, QUEUE, 4096, "dev"), queue,  # type: ignore[arg-type]
+                           MemoryMarkers(), JsonLog(stream=logs, stage="dev"))
+    body, headers = signed_request(payload or message_event("hi"), secret)
+    event = http_api_event(body, headers, method=method)
+    ingress(event, Context())
+    return [line for line in map(json.loads, logs.getvalue().splitlines()) if metrics.is_metrics_line(line)]
+
+
+def test_the_ingress_writes_one_metrics_line_per_request_queued() -> None:
+    event = message_event("hello")
+    [line] = ingress_lines(event, RecordingQueue())
+    assert sorted(check_emf(line)) == [(metrics.ACK_DURATION, metrics.BASE),
+                                       (metrics.REQUESTS, (*metrics.BASE, "kind", "verdict"))]
+    assert (line["service"], line["stage"], line["function"]) == ("parley", "dev", "slack")
+    assert (line["kind"], line["verdict"]) == ("event_callback:message", "queued")
+    assert line["correlation_id"] == event["event_id"] and 0 < line["AckDuration"] < 1000
+
+
+@pytest.mark.parametrize(("payload", "queue", "verdict"), [
+    ({"type": "url_verification", "challenge": "c", "token": "t"}, RecordingQueue(), "answered"),
+    ({**message_event("x"), "event": {**message_event("x")["event"], "bot_id": "B1"}}, RecordingQueue(), "dropped"),
+])
+def test_requests_not_queued_have_their_verdict(payload: dict, queue: RecordingQueue, verdict: str) -> None:
+    [line] = ingress_lines(payload, queue)
+    assert line["verdict"] == verdict and line["Requests"] == 1
+
+
+def test_a_failed_enqueue_counts_as_failed() -> None:
+    from bot.aws.sqs import SendFailed
+
+    [line] = ingress_lines(None, RecordingQueue(SendFailed("Throttled", "slow down", status=400)))
+    assert line["verdict"] == "failed"
+
+
+def test_refusals_count_by_reason() -> None:
+    [bad] = ingress_lines(None, RecordingQueue(), secret="not-the-secret")
+    [method] = ingress_lines(None, RecordingQueue(), method="GET")
+    assert (bad["reason"], method["reason"]) == ("signature", "method")
+    assert sorted(check_emf(bad)) == [(metrics.ACK_DURATION, metrics.BASE),
+                                      (metrics.REFUSED, (*metrics.BASE, "reason"))]
+
+
+def test_the_trace_header_goes_to_sqs_as_the_aws_trace_header(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("_X_AMZN_TRACE_ID", raising=False)
+    assert trace_header() is None
+    header = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
+    monkeypatch.setenv("_X_AMZN_TRACE_ID", header)
+    assert trace_header() == header
+    sent: list[dict[str, Any]] = []
+
+    def call(self: SqsClient, operation: str, params: dict[str, Any], **_: Any) -> dict[str, Any]:
+        sent.append(params)
+        return {"MessageId": "m-1"}
+
+    monkeypatch.setattr(SqsClient, "call", call)
+    SqsClient(region="us-east-1").send_message(QUEUE, "{}")
+    assert sent[0]["MessageSystemAttributes"] == {"AWSTraceHeader": {"DataType": "String", "StringValue": header}}
+
+
+# --- the worker's and the Lex hook's side: Powertools Metrics, the same shapes ------------------------------------
+
+def emitted(capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
+    return [line for line in lines if metrics.is_metrics_line(line)]
+
+
+def test_the_emitter_writes_each_dimension_set_as_one_powertools_line(capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.observability.emit import Emitter
+
+    Emitter("dev", metrics.WORKER).put({metrics.JOBS_FAILED: 1, metrics.JOBS_DEAD_LETTERED: 1,
+                                        metrics.WEB_API_RATE_LIMITED: 1}, "Ev9", channel="slack")
+    lines = emitted(capsys)
+    assert len(lines) == 2
+    found = sorted(pair for line in lines for pair in check_emf(line))
+    assert found == sorted([(metrics.JOBS_FAILED, metrics.dimensions_of(metrics.JOBS_FAILED)),
+                            (metrics.JOBS_DEAD_LETTERED, metrics.dimensions_of(metrics.JOBS_DEAD_LETTERED)),
+                            (metrics.WEB_API_RATE_LIMITED, metrics.BASE)])
+    assert {line["correlation_id"] for line in lines} == {"Ev9"}
+    assert {(line["service"], line["stage"], line["function"]) for line in lines} == {("parley", "dev", "worker")}
+
+
+def test_a_metric_missing_a_dimension_is_logged_not_raised(capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.observability.emit import Emitter
+
+    Emitter("dev", metrics.WORKER).put({metrics.QUEUE_DELAY: 5.0})  # no channel
+    assert emitted(capsys) == []
+
+
+def test_a_step_counts_its_outcome_per_intent_and_channel(capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.observability.emit import Emitter
+
+    emitter = Emitter("dev", metrics.LEX)
+    emitter.step("ask", "none", "tickets", "lex", "r-1")
+    emitter.step("answer", "fallback", None, "lex", "r-2")
+    emitter.failed("roll", "slack", "r-3")
+    lines = emitted(capsys)
+    assert [(line["intent"], line["outcome"], line["channel"]) for line in lines] == [
+        ("tickets", "slot_asked", "lex"), ("none", "fallback", "lex"), ("roll", "failed", "slack")]
+    assert all(check_emf(line) == [(metrics.INTENT_OUTCOMES, metrics.dimensions_of(metrics.INTENT_OUTCOMES))]
+               for line in lines)
+
+
+@pytest.mark.parametrize(("receives", "dead"), [("1", False), ("2", False), ("3", True), ("4", True)])
+def test_a_job_failing_its_last_receive_is_counted_as_dead_lettered(receives: str, dead: bool,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """The worker cannot see the DLQ: a failure on receive maxReceiveCount (3) is the one SQS parks there."""
+    from types import SimpleNamespace
+
+    from bot.observability.emit import Emitter
+    from bot.worker.handler import Worker
+
+    worker = SimpleNamespace(settings=SimpleNamespace(max_receive_count=3), metrics=Emitter("dev", metrics.WORKER))
+    record = SimpleNamespace(message_id="m-1", attributes=SimpleNamespace(approximate_receive_count=receives))
+    job = SimpleNamespace(id="Ev1", source="slack")
+    Worker._count_failure(worker, record, job)  # type: ignore[arg-type]
+    [line] = emitted(capsys)
+    assert line["JobsFailed"] == [1.0] and ("JobsDeadLettered" in line) is dead
+    assert (line["channel"], line["correlation_id"]) == ("slack", "Ev1")
