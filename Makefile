@@ -53,7 +53,9 @@ node_modules/.installed: package.json package-lock.json
 	@npm ci --no-audit --no-fund --loglevel=error >&2
 	@touch $@
 
+# (and the packaged bytecode an interrupted `serverless package` left beside the sources: bot/tools/bytecode.py)
 setup: $(VENV)/.installed node_modules/.installed
+	@$(PY) -B -m bot.tools.bytecode
 
 # The jobs a stage's dead-letter queue holds, back on its jobs queue once their cause is fixed (bot/tools/redrive.py).
 # DRY_RUN=1 only lists them, MAX=N stops after N; AWS_ENDPOINT_URL=http://127.0.0.1:<port> aims it at a moto.

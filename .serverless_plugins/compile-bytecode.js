@@ -23,18 +23,9 @@ class CompileBytecode {
     };
   }
 
-  // Deletes the unchecked-hash .pyc files of bot/ and intents/ (flags word 0b01 in the header), and nothing else
+  // Deletes the unchecked-hash .pyc files of bot/ and intents/ (bot/tools/bytecode.py), and nothing else
   clean() {
-    const script = [
-      'import pathlib',
-      'for folder in ("bot", "intents"):',
-      '    for pyc in pathlib.Path(folder).rglob("__pycache__/*.pyc"):',
-      '        with pyc.open("rb") as handle:',
-      '            header = handle.read(8)',
-      '        if len(header) == 8 and int.from_bytes(header[4:8], "little") == 0b01:',
-      '            pyc.unlink()',
-    ].join('\n');
-    const result = spawnSync(this.serverless.service.provider.runtime, ['-c', script],
+    const result = spawnSync(this.serverless.service.provider.runtime, ['-B', '-m', 'bot.tools.bytecode'],
       { cwd: this.serverless.serviceDir, stdio: 'inherit' });
     if (result.error || result.status !== 0) {
       this.serverless.cli.log(`compile-bytecode: could not remove the packaged .pyc files; delete bot/**/__pycache__ ` +

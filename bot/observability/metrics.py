@@ -125,6 +125,23 @@ def emf_document(values: Mapping[str, float], dimensions: Mapping[str, str], *,
     }
 
 
-def is_metrics_line(record: Mapping[str, Any]) -> bool:
-    """Whether a parsed log line is an EMF document (metrics, not a step of the message's story)."""
+def carries_metrics(record: Mapping[str, Any]) -> bool:
+    """Whether a parsed log line holds an EMF document (the ingress puts its metrics on a request's last log line)."""
     return isinstance(record.get("_aws"), dict)
+
+
+def is_metrics_line(record: Mapping[str, Any]) -> bool:
+    """Whether a parsed log line is metrics only (EMF with no `message`), not a step of the message's story."""
+    return carries_metrics(record) and "message" not in record
+
+
+def without_metrics(record: Mapping[str, Any]) -> dict[str, Any]:
+    """A line's own fields, without the EMF members it carries (`_aws`, the metrics' values, stage and function)."""
+    if not carries_metrics(record):
+        return dict(record)
+    values = {metric.get("Name") for directive in record["_aws"].get("CloudWatchMetrics", [])
+              for metric in directive.get("Metrics", [])}
+    return {key: value for key, value in record.items() if key not in values and key not in _EMF_MEMBERS}
+
+
+_EMF_MEMBERS = frozenset({"_aws", "stage", "function"})

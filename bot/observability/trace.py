@@ -11,7 +11,7 @@ reached), or still on its way.
 Locally (no STAGE, or a local one) it reads `.parley/logs/`; the Slack stand-in's Web API calls have no
 correlation id, so the calls made while this message's job ran are shown, marked "by time" (exact when one message
 is in flight, as in `make run`). With `STAGE=<stage>` it runs a Logs Insights query over the stage's log groups.
-Metric lines (EMF, with an `_aws` field) are counted, not shown.
+Metric lines (EMF only, no message) are counted, not shown; the metrics on a step's line (the ingress's) are left out.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.defaults import is_local_stage
+from bot.observability.metrics import is_metrics_line, without_metrics
 from bot.observability.records import SLACK_API, Record, local_records, stage_records
 from bot.observability.stages import UnknownStage, check_stage
 
@@ -72,7 +73,7 @@ def build_trace(records: Sequence[Record], correlation_id: str) -> Trace:
     windows = _job_windows(own)
     calls = [each for each in records if each.function == SLACK_API
              and any(start <= each.at <= end for start, end in windows)]
-    shown = [each for each in own if "_aws" not in each.fields]
+    shown = [each for each in own if not is_metrics_line(each.fields)]
     merged = sorted([*shown, *calls], key=lambda record: record.at)
     return Trace(correlation_id, merged, metric_lines=len(own) - len(shown))
 
@@ -113,7 +114,8 @@ def describe(record: Record) -> str:
     """A step's line: its message and its own fields (not the logger's boilerplate); a traceback's last line."""
     if record.function == SLACK_API:
         return f"web api call (by time): {record.fields['call']}"
-    extra = {key: value for key, value in record.fields.items() if key not in BOILERPLATE and value is not None}
+    extra = {key: value for key, value in without_metrics(record.fields).items()
+             if key not in BOILERPLATE and value is not None}
     exception = extra.pop("exception", None)
     extra.pop("exception_name", None)
     shown = " ".join(f"{key}={value}" for key, value in extra.items())

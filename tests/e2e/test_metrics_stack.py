@@ -14,7 +14,7 @@ from tests.e2e.conftest import log_records
 
 
 def emf_lines(stack: LocalStack) -> list[dict[str, Any]]:
-    return [record for record in log_records(stack.log_dir) if metrics.is_metrics_line(record)]
+    return [record for record in log_records(stack.log_dir) if metrics.carries_metrics(record)]
 
 
 def found(lines: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:

@@ -62,6 +62,10 @@ def test_a_document_groups_metrics_by_their_dimension_sets() -> None:
                                            (metrics.REQUESTS, (*metrics.BASE, "kind", "verdict"))]
     assert document["correlation_id"] == "Ev1" and document["AckDuration"] == 1.25
     assert metrics.is_metrics_line(document) and not metrics.is_metrics_line({"message": "queued"})
+    on_a_step = {"message": "queued", "kind": "command", **document}
+    assert metrics.carries_metrics(on_a_step) and not metrics.is_metrics_line(on_a_step)
+    assert metrics.without_metrics(on_a_step) == {"message": "queued", "kind": "command", "verdict": "queued",
+                                                  "service": "parley", "correlation_id": "Ev1"}
 
 
 def test_a_metric_without_its_dimensions_is_refused() -> None:
@@ -87,7 +91,7 @@ def ingress_lines(payload: dict | str | None, queue: RecordingQueue, *, method: 
     body, headers = signed_request(payload or message_event("hi"), secret)
     event = http_api_event(body, headers, method=method)
     ingress(event, Context())
-    return [line for line in map(json.loads, logs.getvalue().splitlines()) if metrics.is_metrics_line(line)]
+    return [line for line in map(json.loads, logs.getvalue().splitlines()) if metrics.carries_metrics(line)]
 
 
 def test_the_ingress_writes_one_metrics_line_per_request_queued() -> None:
@@ -98,6 +102,32 @@ def test_the_ingress_writes_one_metrics_line_per_request_queued() -> None:
     assert (line["service"], line["stage"], line["function"]) == ("parley", "dev", "slack")
     assert (line["kind"], line["verdict"]) == ("event_callback:message", "queued")
     assert line["correlation_id"] == event["event_id"] and 0 < line["AckDuration"] < 1000
+
+
+def test_a_request_writes_one_line_its_last_step_carrying_the_metrics() -> None:
+    logs = io.StringIO()
+    ingress = SlackIngress(IngressConfig(SECRET, QUEUE, 4096, "dev"), RecordingQueue(),  # type: ignore[arg-type]
+                           MemoryMarkers(), JsonLog(stream=logs, stage="dev"))
+    body, headers = signed_request(message_event("hello"), SECRET)
+    ingress(http_api_event(body, headers), Context())
+    [line] = map(json.loads, logs.getvalue().splitlines())
+    assert (line["message"], line["level"], line["verdict"], line["Requests"]) == ("queued", "INFO", "queued", 1)
+
+
+def test_lines_before_the_last_are_written_as_they_come_and_lines_outside_a_request_at_once() -> None:
+    logs = io.StringIO()
+    log = JsonLog(stream=logs, stage="dev")
+    log.info("before any request")
+    assert logs.getvalue().count("\n") == 1
+    log.bind(Context(), "Ev1", cold_start=True)
+    log.warning("first")
+    log.info("second")
+    assert [json.loads(each)["message"] for each in logs.getvalue().splitlines()] == ["before any request", "first"]
+    log.metrics({metrics.REFUSED: 1}, reason="signature")
+    last = json.loads(logs.getvalue().splitlines()[-1])
+    assert (last["message"], last[metrics.REFUSED], last["correlation_id"]) == ("second", 1, "Ev1")
+    log.info("after")
+    assert json.loads(logs.getvalue().splitlines()[-1])["message"] == "after"
 
 
 @pytest.mark.parametrize(("payload", "queue", "verdict"), [
@@ -145,7 +175,7 @@ def test_the_trace_header_goes_to_sqs_as_the_aws_trace_header(monkeypatch: pytes
 
 def emitted(capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
-    return [line for line in lines if metrics.is_metrics_line(line)]
+    return [line for line in lines if metrics.carries_metrics(line)]
 
 
 def test_the_emitter_writes_each_dimension_set_as_one_powertools_line(capsys: pytest.CaptureFixture[str]) -> None:

@@ -22,6 +22,9 @@ def test_an_answered_message_shows_each_step_with_its_time_and_no_metric_lines()
     assert steps == ["queued", "job", "recognised", "intent", "reply", "job"]
     assert "(1 metric lines not shown)" in shown
     assert "EvOTHER" not in shown and "_aws" not in shown
+    queued = shown.splitlines()[1]  # the ingress's metrics ride on its line: the step shown, the metrics not
+    assert "kind=event_callback:message" in queued and "verdict=queued" in queued
+    assert "Requests" not in queued and "AckDuration" not in queued and "function=" not in queued
     assert "queue delay (queued to received): 40 ms" in shown
     assert "intent run (roll): 0.4 ms" in shown
     assert "total (first to last line): 110 ms" in shown
