@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import Any, TextIO
 
 from bot.defaults import DEFAULT_STAGE
-from bot.observability.metrics import INGRESS, emf_document
+from bot.observability.metrics import INGRESS, emf_parts
 
 LEVELS = {"DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40, "CRITICAL": 50}
 
@@ -64,18 +64,18 @@ class JsonLog:
         self._write("ERROR", message, fields)
 
     def metrics(self, values: Mapping[str, float], **dimensions: str) -> None:
-        """One EMF line: `values` under the ingress's dimensions and `dimensions`, with the correlation id (whatever
-        the level: metrics are not log verbosity)."""
+        """The request's metrics as EMF, on its held last line (whatever the level: metrics are not log verbosity);
+        on a line of their own when there is none, or when one of its fields says otherwise than a dimension."""
         base = {"service": self.service, "stage": self.stage, "function": INGRESS}
-        document = emf_document(values, {**base, **dimensions},
-                                extra={"correlation_id": self.context.get("correlation_id")})
+        members, directives, _ = emf_parts(values, {**base, **dimensions},
+                                           extra={"correlation_id": self.context.get("correlation_id")})
         held, self.held, self.holding = self.held, None, False
-        if held is not None and all(held.get(key, value) == value for key, value in document.items()):
-            self._emit({**held, **document})
-            return
-        if held is not None:  # a field of the line says otherwise than a dimension (a refusal's detailed `reason`)
-            self._emit(held)
-        self._emit(document)
+        if held is not None and any(held.get(key, value) != value for key, value in members.items()):
+            self._emit(held)  # a refusal's detailed `reason` is not the metric's `reason`
+            held = None
+        line = json.dumps({**held, **members} if held is not None else members, default=str, separators=(",", ":"))
+        aws = f'"_aws":{{"Timestamp":{int(time.time() * 1000)},"CloudWatchMetrics":{directives}}}'
+        self._write_text(f"{line[:-1]},{aws}}}\n" if len(line) > 2 else f"{{{aws}}}\n")
 
     def release(self) -> None:
         """Write the held line now (the request goes on without metrics, or a line must not wait)."""
@@ -84,8 +84,11 @@ class JsonLog:
             self._emit(held)
 
     def _emit(self, line: dict[str, Any]) -> None:
+        self._write_text(json.dumps(line, default=str, separators=(",", ":")) + "\n")
+
+    def _write_text(self, text: str) -> None:
         stream = self.stream or sys.stdout  # looked up per line: tests and runners swap stdout
-        stream.write(json.dumps(line, default=str, separators=(",", ":")) + "\n")
+        stream.write(text)
         stream.flush()
 
     def _write(self, level: str, message: str, fields: dict[str, Any]) -> None:

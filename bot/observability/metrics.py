@@ -15,6 +15,8 @@ nothing as metrics. Standard library only: the ingress imports this.
 
 from __future__ import annotations
 
+import functools
+import json
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -105,24 +107,34 @@ def emf_document(values: Mapping[str, float], dimensions: Mapping[str, str], *,
     Metrics that share a dimension set share a directive; every dimension a directive names must be in
     `dimensions` (KeyError otherwise: a metric without its dimensions would be a different metric). `extra`
     members (a correlation id) ride along as plain, unindexed members."""
-    directives: dict[tuple[str, ...], list[dict[str, str]]] = {}
-    for name in values:
-        unit, names = METRICS[name]
-        missing = [each for each in names if each not in dimensions]
-        if missing:
-            raise KeyError(f"{name} needs the dimensions {missing}")
-        directives.setdefault(names, []).append({"Name": name, "Unit": unit})
-    used = {each for names in directives for each in names}
-    return {
-        "_aws": {
-            "Timestamp": int(time.time() * 1000) if timestamp_ms is None else timestamp_ms,
-            "CloudWatchMetrics": [{"Namespace": namespace, "Dimensions": [list(names)], "Metrics": metrics}
-                                  for names, metrics in directives.items()],
-        },
-        **{name: str(value) for name, value in dimensions.items() if name in used},
-        **(extra or {}),
-        **{name: value for name, value in values.items()},
-    }
+    members, directives, _ = emf_parts(values, dimensions, namespace=namespace, extra=extra)
+    timestamp = int(time.time() * 1000) if timestamp_ms is None else timestamp_ms
+    return {"_aws": {"Timestamp": timestamp, "CloudWatchMetrics": json.loads(directives)}, **members}
+
+
+def emf_parts(values: Mapping[str, float], dimensions: Mapping[str, str], *, namespace: str = NAMESPACE,
+              extra: Mapping[str, Any] | None = None) -> tuple[dict[str, Any], str, frozenset[str]]:
+    """An EMF document in parts, for a writer that puts it on a line of its own: the members (the dimensions the
+    directives use, `extra`, the values), the `CloudWatchMetrics` array as JSON (built once per set of metric names:
+    the ingress writes the same few on every request), and the dimension names used."""
+    directives, used = _directives(tuple(values), namespace)
+    missing = [each for each in used if each not in dimensions]
+    if missing:
+        names = [name for name in values if set(METRICS[name][1]) & set(missing)]
+        raise KeyError(f"{names[0]} needs the dimensions {sorted(missing)}")
+    members = {name: str(value) for name, value in dimensions.items() if name in used}
+    return {**members, **(extra or {}), **values}, directives, used
+
+
+@functools.lru_cache(maxsize=128)
+def _directives(names: tuple[str, ...], namespace: str) -> tuple[str, frozenset[str]]:
+    grouped: dict[tuple[str, ...], list[dict[str, str]]] = {}
+    for name in names:
+        unit, dimensions = METRICS[name]
+        grouped.setdefault(dimensions, []).append({"Name": name, "Unit": unit})
+    directives = [{"Namespace": namespace, "Dimensions": [list(dimensions)], "Metrics": metrics}
+                  for dimensions, metrics in grouped.items()]
+    return json.dumps(directives, separators=(",", ":")), frozenset(each for dims in grouped for each in dims)
 
 
 def carries_metrics(record: Mapping[str, Any]) -> bool:
