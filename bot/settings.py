@@ -83,6 +83,14 @@ class Settings(BaseSettings):
     streams_table: str = Field("", validation_alias="PARLEY_STREAMS_TABLE")
     installations_table: str = Field("", validation_alias="PARLEY_INSTALLATIONS_TABLE")
     oauth_states_table: str = Field("", validation_alias="PARLEY_OAUTH_STATES_TABLE")
+    workflows_table: str = Field("", validation_alias="PARLEY_WORKFLOWS_TABLE")
+    # Workflows (bot/workflows/): the durable function to start them with (a qualified name or ARN in AWS); locally
+    # the durable-execution emulator's URL, which starts them (PARLEY_WORKFLOWS_URL); who approves requests (Slack
+    # user ids: the first is asked, the others are escalated to)
+    workflows_function: str = Field("", validation_alias="PARLEY_WORKFLOWS_FUNCTION")
+    workflows_url: str = Field("", validation_alias="PARLEY_WORKFLOWS_URL")
+    approvers: str = Field("", validation_alias="PARLEY_APPROVERS")
+    approvers_team: str = Field("", validation_alias="PARLEY_APPROVERS_TEAM")  # their Slack team (T…)
     # How long a dialog waits for its next turn before it is forgotten
     dialog_ttl_seconds: int = Field(60 * 60, validation_alias="PARLEY_DIALOG_TTL_SECONDS")
 
@@ -96,6 +104,7 @@ class Settings(BaseSettings):
     lambda_port: int = Field(3002, validation_alias="PARLEY_LAMBDA_PORT")
     moto_port: int = Field(5000, validation_alias="PARLEY_MOTO_PORT")
     slack_port: int = Field(3005, validation_alias="PARLEY_SLACK_PORT")
+    workflows_port: int = Field(3006, validation_alias="PARLEY_WORKFLOWS_PORT")
 
     @model_validator(mode="after")
     def _fail_closed(self) -> Settings:
@@ -128,11 +137,15 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _stage_names(self) -> Settings:
         for kind in ("dedup", "idempotency", "dialogs", "tickets", "results", "links", "limits", "installations",
-                     "oauth-states", "streams"):
+                     "oauth-states", "streams", "workflows"):
             attribute = kind.replace("-", "_") + "_table"
             if not getattr(self, attribute):
                 setattr(self, attribute, defaults.table_name(self.stage, kind))
         return self
+
+    @property
+    def approver_ids(self) -> list[str]:
+        return [each.strip() for each in self.approvers.split(",") if each.strip()]
 
     def slack_bot_token(self) -> str:
         """The bot token: the named SSM parameter's (through Powertools parameters, cached five minutes),

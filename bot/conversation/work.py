@@ -34,7 +34,7 @@ class MissingServices(ValueError):
 
 def services_of(registry: Registry, stores: Stores) -> dict[str, object]:
     return {"tickets": stores.tickets, "jobs": stores.jobs, "links": stores.links, "limits": stores.limits,
-            "registry": registry}
+            "workflows": stores.workflows, "registry": registry}
 
 
 class Work:

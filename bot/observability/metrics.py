@@ -25,7 +25,7 @@ NAMESPACE = "Parley"
 SERVICE = "parley"
 
 # The logical function names (the `function` dimension): stable across stages, unlike the Lambda function names
-INGRESS, WORKER, LEX = "slack", "worker", "lex"
+INGRESS, WORKER, LEX, WORKFLOWS = "slack", "worker", "lex", "workflows"
 
 BASE = ("service", "stage", "function")
 
@@ -46,6 +46,9 @@ INTENT_OUTCOMES = "IntentOutcomes"  # Count, by channel, intent and outcome
 CONFIDENCE = "RecognitionConfidence"  # None (0..1): the best candidate's score of each recognition
 LEX_TURNS = "LexTurns"  # Count: turns the Lex hook answered
 
+# Workflows function
+WORKFLOWS_FAILED = "WorkflowsFailed"  # Count, by workflow: a step failed its last retry; the requester was told
+
 COUNT, MILLISECONDS, NONE = "Count", "Milliseconds", "None"
 
 # Each metric: its unit and its one dimension set
@@ -63,6 +66,7 @@ METRICS: dict[str, tuple[str, tuple[str, ...]]] = {
     INTENT_OUTCOMES: (COUNT, (*BASE, "channel", "intent", "outcome")),
     CONFIDENCE: (NONE, (*BASE, "channel")),
     LEX_TURNS: (COUNT, BASE),
+    WORKFLOWS_FAILED: (COUNT, (*BASE, "workflow")),
 }
 
 # Requests' verdicts: queued as a job, answered in the HTTP response (url_verification, forms, menus, shortcuts,
@@ -135,6 +139,14 @@ def _directives(names: tuple[str, ...], namespace: str) -> tuple[str, frozenset[
     directives = [{"Namespace": namespace, "Dimensions": [list(dimensions)], "Metrics": metrics}
                   for dimensions, metrics in grouped.items()]
     return json.dumps(directives, separators=(",", ":")), frozenset(each for dims in grouped for each in dims)
+
+
+def workflow_failed_values(workflow: str, stage: str | None = None) -> tuple[dict[str, float], dict[str, str]]:
+    """The values and dimensions of one failed workflow (the workflows function writes them with emf_document)."""
+    import os
+
+    return ({WORKFLOWS_FAILED: 1}, {"service": SERVICE, "stage": stage or os.environ.get("PARLEY_STAGE", "local"),
+                                    "function": WORKFLOWS, "workflow": workflow[:64]})
 
 
 def carries_metrics(record: Mapping[str, Any]) -> bool:

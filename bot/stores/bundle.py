@@ -12,6 +12,9 @@ from bot.stores.links import DynamoLinkStore, LinkStore, MemoryLinkStore
 from bot.stores.streams import DynamoStreamStore, MemoryStreamStore, StreamStore
 from bot.stores.table import DynamoTable
 from bot.stores.tickets import DynamoTicketStore, MemoryTicketStore, TicketStore
+from bot.stores.workflows import DynamoWorkflowStore, MemoryWorkflowStore
+from bot.workflows.engine import DurableEngine, Engine
+from bot.workflows.service import Workflows
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -25,6 +28,8 @@ class Stores:
     links: LinkStore
     limits: RateLimits
     streams: StreamStore = field(default_factory=MemoryStreamStore)  # Slack's streamed answers in flight
+    # Workflows (bot/workflows/): their records and the engine that runs them; none on a stage without an engine
+    workflows: Workflows = field(default_factory=lambda: Workflows(MemoryWorkflowStore(), MemoryJobStore(), None, []))
 
 
 def memory_stores() -> Stores:
@@ -51,11 +56,21 @@ def dynamodb_stores(settings: Settings) -> Stores:
     def table(name: str) -> DynamoTable:
         return dynamodb_table(settings, name)
 
+    jobs = DynamoJobStore(table(settings.results_table))
     return Stores(
         dialogs=DynamoDialogStore(table(settings.dialogs_table), settings.dialog_ttl_seconds),
         tickets=DynamoTicketStore(table(settings.tickets_table)),
-        jobs=DynamoJobStore(table(settings.results_table)),
+        jobs=jobs,
         links=DynamoLinkStore(table(settings.links_table)),
         limits=DynamoRateLimits(table(settings.limits_table)),
         streams=DynamoStreamStore(table(settings.streams_table)),
+        workflows=Workflows(DynamoWorkflowStore(table(settings.workflows_table)), jobs, workflow_engine(settings),
+                            settings.approver_ids, settings.approvers_team),
     )
+
+
+def workflow_engine(settings: Settings) -> Engine | None:
+    """The stage's workflow engine, when it has a workflows function (and, locally, the emulator's URL)."""
+    if not settings.workflows_function:
+        return None
+    return DurableEngine(settings.workflows_function, settings.region, settings.workflows_url)

@@ -26,6 +26,18 @@ def record_key(workspace: str, *parts: str | None) -> str:
     return SEPARATOR.join((workspace, *(_part(part or NONE) for part in parts)))
 
 
+def parse_workspace_key(workspace: str) -> tuple[str, str | None, str | None]:
+    """(via, enterprise id or None, team id or None) of a workspace key."""
+    via, enterprise, team = workspace.split(":", 2)
+    return via, _unpart(enterprise), _unpart(team)
+
+
+def _unpart(text: str) -> str | None:
+    if text == NONE:
+        return None
+    return text.replace("%3A", ":").replace("%23", SEPARATOR).replace("%25", "%")
+
+
 def _part(text: str) -> str:
     # '%' first, so that an encoded '#' and a typed "%23" stay different
     return text.replace("%", "%25").replace(SEPARATOR, "%23").replace(":", "%3A") if _needs(text) else text
