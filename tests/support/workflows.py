@@ -74,7 +74,7 @@ class RunnerEngine:
         return True
 
     def stop(self, execution: str, reason: str) -> None:
-        self.runner._executor.stop_execution(execution, None)  # noqa: SLF001
+        self.runner._executor.stop_execution(execution, None)
 
 
 @dataclass
