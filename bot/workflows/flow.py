@@ -29,14 +29,14 @@ from aws_durable_execution_sdk_python.context import DurableContext
 from aws_durable_execution_sdk_python.exceptions import CallbackTimeoutError
 from aws_durable_execution_sdk_python.retries import RetryStrategyConfig, create_retry_strategy
 
+from bot.channels.slack.surface import WORKFLOW_CANCEL_ACTION, WORKFLOW_DECIDE_ACTION
 from bot.conversation.identity import Person
 from bot.stores.jobs import JobStore
 from bot.stores.workflows import Status, WorkflowRecord, WorkflowStore
 from bot.workflows.clock import engine_seconds
 
 T = TypeVar("T")
-DECIDE_ACTION = "workflow_decide"  # the buttons' action id: the worker's listener
-CANCEL_ACTION = "workflow_cancel"
+DECIDE_ACTION, CANCEL_ACTION = WORKFLOW_DECIDE_ACTION, WORKFLOW_CANCEL_ACTION  # the worker's listeners
 
 
 _MENTION = re.compile(r"<@[A-Z0-9]+>")

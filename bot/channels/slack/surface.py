@@ -49,6 +49,10 @@ OAUTH_REDIRECT_PATH = "/slack/oauth_redirect"
 BUTTON_ACTION_PREFIX = "parley:button:"
 # action_id of the feedback buttons (thumbs up / down) under an answer; their values name the intent
 FEEDBACK_ACTION = "parley:feedback"
+# action_ids of a workflow's buttons (bot/workflows/): an approver's decision, the requester's cancel; each button
+# gets ":<n>" after it (Slack wants action_ids unique within a message)
+WORKFLOW_DECIDE_ACTION = "parley:workflow:decide"
+WORKFLOW_CANCEL_ACTION = "parley:workflow:cancel"
 # callback_id of the form (modal) that runs an intent, and of the shortcuts that open it
 FORM_CALLBACK_PREFIX = "intent:"
 MESSAGE_SHORTCUT_SUFFIX = ":message"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.conversation.engine import Engine
-from bot.worker.listeners import assistant, conversation, feedback, home, steps
+from bot.worker.listeners import assistant, conversation, feedback, home, steps, workflows
 
 
 def register_listeners(app: App, engine: Engine) -> None:
@@ -18,3 +18,4 @@ def register_listeners(app: App, engine: Engine) -> None:
     feedback.register(app, engine)
     home.register(app, engine)
     steps.register(app, engine)
+    workflows.register(app, engine)
