@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from bot.conversation import Reply, Slot, Text, Turn, intent
+from bot.conversation import Button, Reply, Slot, Text, Turn, intent
 from bot.text import escape_mrkdwn
 from bot.workflows import workflow
 from bot.workflows.service import Workflows
@@ -45,7 +45,9 @@ def request_access(turn: Turn, system: str, workflows: Workflows) -> Reply:
                              summary=f"access to {system}", inputs={"system": system})
     later = " here, on your next turn" if record.reply_via != "slack" else " in a DM"
     return Reply(f"I've asked an approver about your access to *{system}*. I'll tell you what they decide{later}; "
-                 "a reminder and an escalation follow if nobody answers.")
+                 "a reminder and an escalation follow if nobody answers.",
+                 buttons=(Button("Cancel request", intent="cancel_request", slots={"workflow": record.workflow_id},
+                                 style="danger"),))
 
 
 def grant(system: str) -> str:

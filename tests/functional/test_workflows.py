@@ -103,3 +103,49 @@ def test_a_voice_callers_request_is_told_on_their_next_turn(monkeypatch: pytest.
         h.result(record)
         [told] = h.jobs.untold(caller.key, "lex")
         assert told.text == "an approver approved your request: you have access to grafana now."
+
+
+def conversation(h: object) -> object:
+    from dataclasses import replace
+
+    from bot.stores.bundle import memory_stores
+    from bot.testing import Conversation
+
+    stores = replace(memory_stores(), jobs=h.jobs, workflows=h.workflows)  # type: ignore[attr-defined]
+    return Conversation(stores=stores, user=REQUESTER.user_id)
+
+
+def test_asked_in_words_started_listed_and_cancelled_by_its_button(monkeypatch: pytest.MonkeyPatch) -> None:
+    with harness(2.0, monkeypatch) as h:
+        chat = conversation(h)
+        chat.say("I need access to the billing dashboard")
+        assert "*the billing dashboard*" in chat.text and chat.buttons == ["Cancel request"]
+        [record] = h.store.open_workflows()
+        h.until(record, lambda r: r.status == "waiting")
+        chat.press("Cancel request")
+        assert chat.text == "Cancelled your access to the billing dashboard."
+        chat.say("I need access to grafana")
+        h.until(h.store.open_workflows()[0], lambda r: r.status == "waiting")
+        chat.say("what am I waiting for")
+        assert "access to grafana" in chat.text and "a decision from an approver" in chat.text
+        assert "billing" not in chat.text
+        chat.say("cancel my request")
+        assert chat.text == "Cancelled your access to grafana."
+        chat.say("cancel my request")
+        assert chat.text == "You have nothing open to cancel."
+
+
+@pytest.mark.parametrize(("said", "task", "reply"), [
+    ("remind me in 10 minutes to water the plants", "water the plants", "in 10 minutes"),
+    ("remind me to call mom in 2 hours", "call mom", "in 2 hours"),
+    ("in 3 days remind me to renew the certificate", "renew the certificate", "in 3 days"),
+])
+def test_reminders_in_words(monkeypatch: pytest.MonkeyPatch, said: str, task: str, reply: str) -> None:
+    with harness(0.001, monkeypatch) as h:
+        chat = conversation(h)
+        chat.say(said)
+        assert chat.text == f"OK: {reply} I'll remind you to {task}."
+        [record] = h.store.open_workflows() or [None]
+        if record is not None:
+            h.result(record)
+        assert h.messenger.to(REQUESTER.user_id) == [f"Reminder: you asked me to remind you to {task}."]
