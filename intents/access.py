@@ -33,8 +33,10 @@ NOT_READY = ("I can't take access requests yet: this stage has no approvers. An 
     title="Request access",
     description="Ask for access to a system; an approver decides, and I tell you.",
     examples=["request access to {system}", "I need access to {system}", "can I get access to {system}",
-              "give me access to {system}", "access to {system} please", "request access"],
-    synonyms={"request": ("ask for", "get", "need", "want"), "access": ("permission", "permissions", "rights")},
+              "give me access to {system}", "grant me access to {system}", "access to {system} please",
+              "I need permission to use {system}", "request access"],
+    synonyms={"request": ("ask for", "get", "need", "want"), "access": ("permission", "permissions", "rights"),
+              "give": ("grant", "provide")},
     slots=[Slot("system", Text(max_length=80), prompt="Access to which system?", example="grafana")],
 )
 def request_access(turn: Turn, system: str, workflows: Workflows) -> Reply:

@@ -26,7 +26,8 @@ def plain(text: str) -> str:
     title="What am I waiting for",
     description="List your access requests and reminders that are still open, and what each waits for.",
     examples=["my requests", "list my requests", "what am I waiting for", "show my pending requests",
-              "my reminders", "what reminders do I have", "my open requests", "pending approvals"],
+              "my reminders", "what reminders do I have", "my open requests", "which of my requests are open",
+              "do I have open requests", "pending approvals", "what is still waiting"],
     synonyms={"requests": ("access requests", "approvals", "workflows"), "pending": ("open", "waiting")},
 )
 def my_requests(turn: Turn, workflows: Workflows) -> Reply:
