@@ -35,9 +35,14 @@ TODAY = datetime.date(2026, 12, 1)
 def test_the_locks_hold_what_the_txt_files_ask_for() -> None:
     assert check() == []
     runtime, dev = read_lock(RUNTIME_LOCK), read_lock(DEV_LOCK)
-    assert {"pydantic", "slack-bolt", "aws-lambda-powertools"} <= set(runtime)
-    assert {"moto", "pytest", "pip-tools", "pip-audit", "pip", "setuptools"} <= set(dev)  # pip itself is locked too
-    assert set(runtime) <= set(dev) and not {"moto", "pytest", "boto3"} & set(runtime)
+    assert {"pydantic", "slack-bolt", "aws-lambda-powertools", "aws-xray-sdk", "aws-durable-execution-sdk-python"
+            } <= set(runtime)
+    assert {"moto", "pytest", "pip-tools", "pip-audit", "pip", "setuptools",  # pip itself is locked too
+            "aws-durable-execution-sdk-python-testing"} <= set(dev)
+    assert set(runtime) <= set(dev)
+    assert not {"moto", "pytest", "aws-durable-execution-sdk-python-testing"} & set(runtime)
+    # boto3 and botocore only as the SDKs' dependencies (the zip leaves them to the runtime: serverless.yml)
+    assert not runtime["boto3"].asked_by and not runtime["botocore"].asked_by
     assert all(entry.hashes for entry in dev.values())
 
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 import re
 import zipfile
+from email.parser import Parser
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from bot import defaults
@@ -68,6 +70,11 @@ EXPECTED_PERMISSIONS = {
 # The only statements allowed a '*' resource, and why: nothing narrower exists for these actions
 WILDCARD_RESOURCE_ALLOWED = {("LexBotRole", "polly:SynthesizeSpeech"), ("TracingPolicy", "xray:PutTraceSegments"),
                              ("TracingPolicy", "xray:PutTelemetryRecords")}
+# What the Lambda python runtimes provide (boto3 and its dependencies), by distribution and by what it puts in the zip
+RUNTIME_PROVIDED = {"boto3": "boto3/", "botocore": "botocore/", "s3transfer": "s3transfer/", "jmespath": "jmespath/",
+                    "urllib3": "urllib3/", "python-dateutil": "dateutil/", "six": "six.py"}
+# ...of which the zip carries jmespath all the same: Powertools needs it, it is small, botocore accepts our pin
+LEFT_TO_THE_RUNTIME = set(RUNTIME_PROVIDED) - {"jmespath"}
 # What a Slack secret looks like: a token (xoxb-, xoxp-, xoxa-, xoxe-...) or a 32-hex signing secret
 SECRET_SHAPES = re.compile(r"xox[a-z]-|(?<![0-9A-Za-z])[0-9a-fA-F]{32}(?![0-9A-Za-z])")
 
@@ -388,21 +395,40 @@ def test_the_zip_carries_the_code_the_handlers_import_and_nothing_else_of_the_pr
     assert "bot/ingress/__pycache__/handler.cpython-312.pyc" in compiled
     assert {"bot/ingress/handler.py", "bot/worker/handler.py", "bot/lex/handler.py", "bot/channels/lex/names.py",
             "intents/__init__.py"} <= set(ours)  # the Lex hook's name mapping
-    # the runtime's boto3 is used, not a copy
-    assert not [name for name in names if name.startswith(("boto3/", "botocore/"))]
+    # the X-Ray SDK (Powertools Tracer) with its wrapt, and the durable execution SDK (workflows), ship...
+    for top in ("aws_xray_sdk/", "wrapt/", "aws_durable_execution_sdk_python/"):
+        assert any(name.startswith(top) for name in names), top
+    # ...but the AWS SDK they and the worker use is the runtime's, not a copy
+    left_out = tuple(RUNTIME_PROVIDED[name] for name in LEFT_TO_THE_RUNTIME)
+    assert not [name for name in names if name.startswith(left_out)]
 
 
 def test_the_zip_carries_the_runtime_lock_installed_by_hash(prod: Packaged, config: dict[str, Any]) -> None:
     # serverless-python-requirements installs requirements.lock (every package pinned, each file's hash checked)
-    assert config["custom"]["pythonRequirements"]["fileName"] == "requirements.lock"
+    # but the lines of what the runtime provides (noDeploy), and with --no-deps: pip would otherwise refuse a package
+    # whose dependency is no longer pinned (and the plugin's cache, keyed by the lines alone, can hide that)
+    settings = config["custom"]["pythonRequirements"]
+    assert settings["fileName"] == "requirements.lock"
+    assert set(settings["noDeploy"]) == LEFT_TO_THE_RUNTIME and settings["pipCmdExtraArgs"] == ["--no-deps"]
     locked = read_lock(RUNTIME_LOCK)
+    # pinned all the same (the tests run them), and only as dependencies: nothing of ours asks for them itself
+    assert set(locked) >= LEFT_TO_THE_RUNTIME
+    assert not [name for name in LEFT_TO_THE_RUNTIME if locked[name].asked_by]
+    wanted = {name: entry.version for name, entry in locked.items() if name not in LEFT_TO_THE_RUNTIME}
     with zipfile.ZipFile(prod.zip_file) as archive:
         installed = archive.read("requirements.txt").decode().splitlines()  # the plugin's copy of what it installed
-        shipped = {canonicalize_name(match[1]): match[2] for name in archive.namelist()
-                   if (match := re.fullmatch(r"([^/]+)-([^-/]+)\.dist-info/METADATA", name))}
-    assert {canonicalize_name(line.split("==")[0]) for line in installed} == set(locked)
+        metadata = {match[1]: archive.read(name).decode() for name in archive.namelist()
+                    if (match := re.fullmatch(r"([^/]+)\.dist-info/METADATA", name))}
+    assert {canonicalize_name(line.split("==")[0]) for line in installed} == set(wanted)
     assert all("--hash=sha256:" in line for line in installed)
-    assert shipped == {name: entry.version for name, entry in locked.items()}
+    shipped = {canonicalize_name(distribution.rsplit("-", 1)[0]): distribution.rsplit("-", 1)[1]
+               for distribution in metadata}
+    assert shipped == wanted
+    # --no-deps checks nothing: every dependency of what ships ships too, or is the runtime's
+    for distribution, text in metadata.items():
+        needs = {canonicalize_name(req.name) for req in map(Requirement, Parser().parsestr(text).get_all(
+            "Requires-Dist") or []) if req.marker is None or req.marker.evaluate({"extra": ""})}
+        assert needs <= set(shipped) | LEFT_TO_THE_RUNTIME, (distribution, needs - set(shipped))
 
 
 def test_the_prod_stage_reserves_nothing_and_leaves_snapstart_off(resources: dict[str, Any]) -> None:
