@@ -1,25 +1,31 @@
 """A smoke deploy: `serverless deploy --stage ci` into moto server's CloudFormation, then boto3 looks at what it made.
 
-moto takes the whole stack as CloudFormation (deployment bucket, roles, functions, event source mapping, queues with
-their redrive policy, tables, topic) but cannot run the Lambdas, skips what it does not know (API Gateway v2,
-CloudWatch alarms) and has no Lex V2 at all: the `ci` stage leaves the Lex bot out through the template's
-DeployLexBot parameter (serverless.yml). The template itself is checked in test_template.py. Nothing leaves
-127.0.0.1: AWS_ENDPOINT_URL points every AWS SDK call of the framework at moto, with fake credentials.
+moto takes the whole stack as CloudFormation (deployment bucket, roles, functions, the workflows function's version
+and `durable` alias, event source mapping, queues with their redrive policy, tables, topic) but cannot run the
+Lambdas, skips what it does not know (API Gateway v2, CloudWatch alarms) and has no Lex V2 at all: the `ci` stage
+leaves the Lex bot out through the template's DeployLexBot parameter (serverless.yml). Nor does moto run durable
+executions: it has none of Lambda's durable APIs (Invoke with a DurableExecutionName, CheckpointDurableExecution,
+GetDurableExecutionState, SendDurableExecutionCallbackSuccess, StopDurableExecution) and keeps no DurableConfig, so a
+workflow is started, waits, is decided and ends only where the durable SDK's own engines run it: in-process in
+tests/functional/test_workflows.py, and the emulator `dex-local-runner` in the local stack. The template itself
+(DurableConfig, the grants on durable executions) is checked in test_template.py. Nothing leaves 127.0.0.1:
+AWS_ENDPOINT_URL points every AWS SDK call of the framework at moto, with fake credentials.
 """
 
 from __future__ import annotations
 
+import ast
 import json
 from collections.abc import Iterator
 
 import pytest
 
-from tests.deploy.stack import Deployed, deploy_into_moto
+from tests.deploy.stack import REGION, Deployed, deploy_into_moto
 
 pytestmark = pytest.mark.deploy
 
 STAGE = "ci"
-TABLES = {"dedup", "idempotency", "dialogs", "tickets", "results", "links", "limits", "streams"}
+TABLES = {"dedup", "idempotency", "dialogs", "tickets", "results", "links", "limits", "streams", "workflows"}
 
 
 @pytest.fixture(scope="module")
@@ -52,15 +58,18 @@ def test_the_tables_exist(deployed: Deployed) -> None:
     assert {f"parley-{STAGE}-{kind}" for kind in TABLES} <= names
     tickets = dynamodb.describe_table(TableName=f"parley-{STAGE}-tickets")["Table"]
     assert [key["AttributeName"] for key in tickets["KeySchema"]] == ["user_id", "ticket"]
+    workflows = dynamodb.describe_table(TableName=f"parley-{STAGE}-workflows")["Table"]
+    assert [key["AttributeName"] for key in workflows["KeySchema"]] == ["workspace", "workflow_id"]
 
 
-def test_the_three_functions_exist_each_with_its_own_role(deployed: Deployed) -> None:
+def test_the_four_functions_exist_each_with_its_own_role(deployed: Deployed) -> None:
     functions = {each["FunctionName"]: each for each in deployed.client("lambda").list_functions()["Functions"]}
     ours = {name.removeprefix(f"parley-{STAGE}-"): body for name, body in functions.items()
             if name.startswith(f"parley-{STAGE}-")}
-    assert set(ours) == {"slack", "worker", "lex"}
-    assert {body["Runtime"] for body in ours.values()} == {"python3.12"}
-    assert len({body["Role"] for body in ours.values()}) == 3
+    assert set(ours) == {"slack", "worker", "lex", "workflows"}
+    assert {name: body["Runtime"] for name, body in ours.items()} == {
+        "slack": "python3.12", "worker": "python3.12", "lex": "python3.12", "workflows": "python3.13"}
+    assert len({body["Role"] for body in ours.values()}) == 4
     iam = deployed.client("iam")
     for name, body in ours.items():
         role = body["Role"].rsplit("/", 1)[1]
@@ -68,6 +77,33 @@ def test_the_three_functions_exist_each_with_its_own_role(deployed: Deployed) ->
         variables = body["Environment"]["Variables"]
         assert variables["SLACK_BOT_TOKEN_PARAM"] == f"/parley/{STAGE}/slack/bot-token"
         assert variables["PARLEY_QUEUE_URL"].endswith(f"/parley-{STAGE}-jobs")
+
+
+def test_the_workflows_function_publishes_a_version_and_its_grants_name_its_executions(deployed: Deployed) -> None:
+    lambdas = deployed.client("lambda")
+    name = f"parley-{STAGE}-workflows"
+    versions = [each["Version"] for each in lambdas.list_versions_by_function(FunctionName=name)["Versions"]]
+    assert versions == ["$LATEST", "1"]
+    # moto's CloudFormation skips AWS::Lambda::Alias, and a Ref to what it skipped leaves the variable out: the
+    # `durable` alias and the starters' PARLEY_WORKFLOWS_FUNCTION (a Ref to it) are checked in test_template.py
+    aliases = lambdas.list_aliases(FunctionName=name)["Aliases"]
+    functions = {each["FunctionName"]: each for each in lambdas.list_functions()["Functions"]}
+    if aliases:  # a moto that makes it
+        [alias] = aliases
+        assert alias["Name"] == "durable" and alias["FunctionVersion"] == "1"
+        variables = functions[f"parley-{STAGE}-worker"]["Environment"]["Variables"]
+        assert variables["PARLEY_WORKFLOWS_FUNCTION"] == alias["AliasArn"]
+    # the durable-execution grants, resolved: this stage's workflows function's executions, every version's
+    executions = f"arn:aws:lambda:{REGION}:123456789012:function:{name}:*/durable-execution/*/*"
+    iam = deployed.client("iam")
+    for function, policy, sid in (("workflows", "workflows", "DurableExecutions"),
+                                  ("worker", "worker", "DecideAndStopWorkflows")):
+        role = functions[f"parley-{STAGE}-{function}"]["Role"].rsplit("/", 1)[1]
+        document = iam.get_role_policy(RoleName=role, PolicyName=policy)["PolicyDocument"]
+        if isinstance(document, str):  # moto keeps a CloudFormation-made inline policy as a Python repr
+            document = ast.literal_eval(document)
+        [statement] = [each for each in document["Statement"] if each.get("Sid") == sid]
+        assert statement["Resource"] == executions, function
 
 
 def test_the_worker_is_fed_by_the_jobs_queue(deployed: Deployed) -> None:

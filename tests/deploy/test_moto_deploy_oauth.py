@@ -52,8 +52,8 @@ def test_the_oauth_function_exists_with_its_own_role_and_settings(deployed: Depl
     functions = {each["FunctionName"]: each for each in deployed.client("lambda").list_functions()["Functions"]}
     ours = {name.removeprefix(f"parley-{STAGE}-"): body for name, body in functions.items()
             if name.startswith(f"parley-{STAGE}-")}
-    assert set(ours) == {"slack", "worker", "lex", "oauth"}
-    assert len({body["Role"] for body in ours.values()}) == 4
+    assert set(ours) == {"slack", "worker", "lex", "workflows", "oauth"}
+    assert len({body["Role"] for body in ours.values()}) == 5
     for name, body in ours.items():
         variables = body["Environment"]["Variables"]
         assert variables["PARLEY_SLACK_MODE"] == "oauth", name
@@ -64,10 +64,11 @@ def test_the_oauth_function_exists_with_its_own_role_and_settings(deployed: Depl
     assert iam.list_role_policies(RoleName=role)["PolicyNames"] == ["oauth"]
 
 
-def test_the_worker_and_the_ingress_get_their_installations_grants(deployed: Deployed) -> None:
+def test_the_worker_the_ingress_and_the_workflows_get_their_installations_grants(deployed: Deployed) -> None:
     iam = deployed.client("iam")
     functions = {each["FunctionName"]: each for each in deployed.client("lambda").list_functions()["Functions"]}
-    for function, policy in (("worker", "worker-installations"), ("slack", "slack-ingress-installations")):
+    for function, policy in (("worker", "worker-installations"), ("slack", "slack-ingress-installations"),
+                             ("workflows", "workflows-installations")):
         role = functions[f"parley-{STAGE}-{function}"]["Role"].rsplit("/", 1)[1]
         # moto lists an AWS::IAM::Policy attached to a role among the role's inline policies
         assert policy in iam.list_role_policies(RoleName=role)["PolicyNames"], function

@@ -53,11 +53,17 @@ OAUTH_PERMISSIONS = {
         ("dynamodb:GetItem", "InstallationsTable"),
         *((action, "InstallationsKey") for action in KEY_READ),
     },
+    # bot/workflows/wiring.py: a workspace's bot token for a workflow's DMs (read only: the worker refreshes)
+    "WorkflowsInstallationsPolicy": {
+        ("dynamodb:GetItem", "InstallationsTable"),
+        *((action, "InstallationsKey") for action in KEY_READ),
+    },
 }
 OAUTH_ONLY = {"OauthLambdaFunction", "OauthLogGroup", "HttpApiIntegrationOauth", "OauthLambdaPermissionHttpApi",
               "HttpApiRouteGetSlackInstall", "HttpApiRouteGetSlackOauthredirect", "InstallationsKey",
               "InstallationsKeyAlias", "InstallationsTable", "OAuthStatesTable", "OAuthFunctionRole",
-              "WorkerInstallationsPolicy", "SlackInstallationsPolicy", "OAuthErrorsAlarm"}
+              "WorkerInstallationsPolicy", "SlackInstallationsPolicy", "WorkflowsInstallationsPolicy",
+              "OAuthErrorsAlarm"}
 
 
 @pytest.fixture(scope="module")
@@ -162,7 +168,8 @@ def test_install_states_expire(resources: dict[str, Any]) -> None:
 def test_each_role_holds_exactly_what_its_code_calls(resources: dict[str, Any]) -> None:
     found = granted(resources)
     assert found == {**EXPECTED_PERMISSIONS, **OAUTH_PERMISSIONS}
-    roles = {"WorkerInstallationsPolicy": "WorkerFunctionRole", "SlackInstallationsPolicy": "SlackFunctionRole"}
+    roles = {"WorkerInstallationsPolicy": "WorkerFunctionRole", "SlackInstallationsPolicy": "SlackFunctionRole",
+             "WorkflowsInstallationsPolicy": "WorkflowsFunctionRole"}
     for policy, role in roles.items():
         assert resources[policy]["Properties"]["Roles"] == [{"Ref": role}]
 
@@ -183,12 +190,14 @@ def test_the_key_is_used_only_through_dynamodb_and_only_by_who_touches_installat
                 raise AssertionError(f"{holder}: a wildcard action outside the key's grants: {statement}")
     touching = {holder for holder, pairs in granted(resources).items()
                 if any(resource == "InstallationsTable" for _, resource in pairs)}
-    assert users == touching == {"OAuthFunctionRole", "WorkerInstallationsPolicy", "SlackInstallationsPolicy"}
+    assert users == touching == {"OAuthFunctionRole", "WorkerInstallationsPolicy", "SlackInstallationsPolicy",
+                                 "WorkflowsInstallationsPolicy"}
 
 
 def test_the_functions_that_read_installations_start_after_their_grants(resources: dict[str, Any]) -> None:
     assert "SlackInstallationsPolicy" in resources["SlackLambdaFunction"]["DependsOn"]
     assert "WorkerInstallationsPolicy" in resources["WorkerLambdaFunction"]["DependsOn"]
+    assert "WorkflowsInstallationsPolicy" in resources["WorkflowsLambdaFunction"]["DependsOn"]
 
 
 def test_the_oauth_function_has_its_alarm_and_log_retention(resources: dict[str, Any]) -> None:

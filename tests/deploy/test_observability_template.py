@@ -14,7 +14,7 @@ from tests.deploy.stack import Packaged, cfn_lint, package
 
 pytestmark = pytest.mark.deploy
 
-FUNCTIONS = ("SlackLambdaFunction", "WorkerLambdaFunction", "LexLambdaFunction")
+FUNCTIONS = ("SlackLambdaFunction", "WorkerLambdaFunction", "LexLambdaFunction", "WorkflowsLambdaFunction")
 DASHBOARD_LINK = re.compile(r"https://us-east-1\.console\.aws\.amazon\.com/cloudwatch/home\?region=us-east-1"
                             r"#dashboards:name=parley-prod")
 
@@ -49,7 +49,7 @@ def test_x_ray_writes_are_granted_only_under_the_tracing_condition(traced: Packa
     assert policy["Condition"] == "Tracing"
     assert template["Conditions"]["Tracing"] == {"Fn::Equals": [{"Ref": "Tracing"}, "Active"]}
     assert sorted(role["Ref"] for role in policy["Properties"]["Roles"]) == [
-        "LexFunctionRole", "SlackFunctionRole", "WorkerFunctionRole"]
+        "LexFunctionRole", "SlackFunctionRole", "WorkerFunctionRole", "WorkflowsFunctionRole"]
 
 
 def dashboard(packaged: Packaged) -> dict[str, Any]:
@@ -62,6 +62,8 @@ def test_the_dashboard_reads_each_parley_metric_with_its_own_dimensions(prod: Pa
     shown = set()
     for widget in board["widgets"]:
         for row in widget["properties"]["metrics"]:
+            if isinstance(row[0], dict) and "{AWS/" in row[0]["expression"]:
+                continue  # a SEARCH of AWS's own metrics
             if isinstance(row[0], dict):  # a SEARCH expression: the metric's whole dimension schema
                 found = re.search(r"\{Parley,([^}]*)\} MetricName=\"(\w+)\" stage=\"prod\"", row[0]["expression"])
                 assert found, row
@@ -78,11 +80,16 @@ def test_the_dashboard_reads_each_parley_metric_with_its_own_dimensions(prod: Pa
     # ack, requests, refusals, replies, outcomes, queue delay, dead letters, Lex turns, confidence, retries, 429s
     assert shown >= {metrics.ACK_DURATION, metrics.REQUESTS, metrics.REFUSED, metrics.INGRESS_TO_REPLY,
                      metrics.EVENT_TO_REPLY, metrics.INTENT_OUTCOMES, metrics.QUEUE_DELAY, metrics.JOBS_DEAD_LETTERED,
-                     metrics.LEX_TURNS, metrics.CONFIDENCE, metrics.WEB_API_RETRIES, metrics.WEB_API_RATE_LIMITED}
+                     metrics.LEX_TURNS, metrics.CONFIDENCE, metrics.WEB_API_RETRIES, metrics.WEB_API_RATE_LIMITED,
+                     metrics.WORKFLOWS_FAILED}
     aws = {(row[0], row[1]) for widget in board["widgets"] for row in widget["properties"]["metrics"]
            if isinstance(row[0], str) and row[0].startswith("AWS/")}
     assert {("AWS/SQS", "ApproximateAgeOfOldestMessage"), ("AWS/SQS", "ApproximateNumberOfMessagesVisible"),
             ("AWS/Lambda", "Errors"), ("AWS/ApiGateway", "5xx")} <= aws
+    # the workflows function's durable executions (Lambda's own metrics): started, how they ended, running now
+    assert {("AWS/Lambda", f"DurableExecution{each}") for each in ("Started", "Succeeded", "Stopped", "Failed",
+                                                                   "TimedOut")} <= aws
+    assert ("AWS/Lambda", "ApproximateRunningDurableExecutions") in aws
 
 
 def test_every_alarm_links_to_the_stages_dashboard(prod: Packaged) -> None:

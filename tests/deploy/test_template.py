@@ -24,9 +24,16 @@ from tests.deploy.stack import ROOT, Packaged, cfn_lint, package
 
 pytestmark = pytest.mark.deploy
 
-FUNCTIONS = {"slack": "SlackLambdaFunction", "worker": "WorkerLambdaFunction", "lex": "LexLambdaFunction"}
+FUNCTIONS = {"slack": "SlackLambdaFunction", "worker": "WorkerLambdaFunction", "lex": "LexLambdaFunction",
+             "workflows": "WorkflowsLambdaFunction"}
 STAGES = ("local", "dev", "staging", "prod", "ci")
 SSM = "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/parley/prod/slack/"
+# A durable execution's ARN is <function ARN>:<version>/durable-execution/<name>/<id>, known only once it runs
+# (README: Workflows): the only ARN patterns written in the template, each naming the workflows function's own
+# executions (by name in its own role, which the function's ARN would make circular; by GetAtt elsewhere)
+OWN_EXECUTIONS = ("arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:parley-prod-workflows"
+                  ":*/durable-execution/*/*")
+WORKFLOW_EXECUTIONS = "${WorkflowsLambdaFunction.Arn}:*/durable-execution/*/*"
 # Every IAM permission in the prod template, as (action, resource); a GetAtt's Arn is named by its resource.
 # What the code calls (README: least privilege), and nothing else.
 EXPECTED_PERMISSIONS = {
@@ -52,6 +59,12 @@ EXPECTED_PERMISSIONS = {
         ("dynamodb:GetItem", "StreamsTable"), ("dynamodb:PutItem", "StreamsTable"),
         ("dynamodb:PutItem", "DedupTable"),
         ("ssm:GetParameter", SSM + "bot-token"),
+        # bot/workflows/service.py: start (create, then its execution), claim a decision once, cancel
+        ("dynamodb:GetItem", "WorkflowsTable"), ("dynamodb:PutItem", "WorkflowsTable"),
+        ("dynamodb:UpdateItem", "WorkflowsTable"),
+        ("lambda:InvokeFunction", "WorkflowsDurableLambdaAlias"),
+        ("lambda:SendDurableExecutionCallbackSuccess", WORKFLOW_EXECUTIONS),
+        ("lambda:StopDurableExecution", WORKFLOW_EXECUTIONS),
     },
     "LexFunctionRole": {
         ("logs:CreateLogStream", "LexLogGroup"), ("logs:PutLogEvents", "LexLogGroup"),
@@ -61,10 +74,20 @@ EXPECTED_PERMISSIONS = {
         ("dynamodb:PutItem", "TicketsTable"), ("dynamodb:Query", "TicketsTable"),
         ("dynamodb:GetItem", "LinksTable"), ("dynamodb:PutItem", "LinksTable"), ("dynamodb:DeleteItem", "LinksTable"),
         ("dynamodb:UpdateItem", "LimitsTable"),
+        # a voice caller's request started; decisions and cancels are Slack buttons (the worker)
+        ("dynamodb:PutItem", "WorkflowsTable"), ("dynamodb:UpdateItem", "WorkflowsTable"),
+        ("lambda:InvokeFunction", "WorkflowsDurableLambdaAlias"),
+    },
+    "WorkflowsFunctionRole": {
+        ("logs:CreateLogStream", "WorkflowsLogGroup"), ("logs:PutLogEvents", "WorkflowsLogGroup"),
+        ("lambda:CheckpointDurableExecution", OWN_EXECUTIONS), ("lambda:GetDurableExecutionState", OWN_EXECUTIONS),
+        ("dynamodb:GetItem", "WorkflowsTable"), ("dynamodb:UpdateItem", "WorkflowsTable"),
+        ("dynamodb:UpdateItem", "ResultsTable"),
+        ("ssm:GetParameter", SSM + "bot-token"),
     },
     # The generated Lex bot's role (lex/bot.yml): Polly has no resource-level permissions, so '*' is all AWS allows
     "LexBotRole": {("polly:SynthesizeSpeech", "*")},
-    # X-Ray writes, for the three functions, only on a traced stage (Condition: Tracing); X-Ray has no resources
+    # X-Ray writes, for the four functions, only on a traced stage (Condition: Tracing); X-Ray has no resources
     "TracingPolicy": {("xray:PutTraceSegments", "*"), ("xray:PutTelemetryRecords", "*")},
 }
 # The only statements allowed a '*' resource, and why: nothing narrower exists for these actions
@@ -75,6 +98,13 @@ RUNTIME_PROVIDED = {"boto3": "boto3/", "botocore": "botocore/", "s3transfer": "s
                     "urllib3": "urllib3/", "python-dateutil": "dateutil/", "six": "six.py"}
 # ...of which the zip carries jmespath all the same: Powertools needs it, it is small, botocore accepts our pin
 LEFT_TO_THE_RUNTIME = set(RUNTIME_PROVIDED) - {"jmespath"}
+# The only ARN patterns allowed, and where: durable executions of the workflows function (named at run time)
+PATTERN_RESOURCE_ALLOWED = {
+    ("WorkflowsFunctionRole", "lambda:CheckpointDurableExecution"): OWN_EXECUTIONS,
+    ("WorkflowsFunctionRole", "lambda:GetDurableExecutionState"): OWN_EXECUTIONS,
+    ("WorkerFunctionRole", "lambda:SendDurableExecutionCallbackSuccess"): WORKFLOW_EXECUTIONS,
+    ("WorkerFunctionRole", "lambda:StopDurableExecution"): WORKFLOW_EXECUTIONS,
+}
 # What a Slack secret looks like: a token (xoxb-, xoxp-, xoxa-, xoxe-...) or a 32-hex signing secret
 SECRET_SHAPES = re.compile(r"xox[a-z]-|(?<![0-9A-Za-z])[0-9a-fA-F]{32}(?![0-9A-Za-z])")
 
@@ -112,9 +142,12 @@ def listed(value: Any) -> list[Any]:
 
 
 def resource_name(resource: Any) -> str:
-    """A statement's resource, short: GetAtt X.Arn -> X, Fn::Sub -> its string."""
+    """A statement's resource, short: GetAtt X.Arn -> X, Ref X -> X (an alias's Ref is its ARN), Fn::Sub -> its
+    string."""
     if isinstance(resource, dict) and "Fn::GetAtt" in resource and resource["Fn::GetAtt"][1] == "Arn":
         return resource["Fn::GetAtt"][0]
+    if isinstance(resource, dict) and set(resource) == {"Ref"}:
+        return resource["Ref"]
     if isinstance(resource, dict) and "Fn::Sub" in resource and isinstance(resource["Fn::Sub"], str):
         return resource["Fn::Sub"]
     if isinstance(resource, str):
@@ -192,6 +225,11 @@ def test_no_wildcard_action_or_resource_but_the_allowed_ones(resources: dict[str
             for resource in listed(statement["Resource"]):
                 # an ARN pattern ending in `*` (or a log group's `:*`) comes only from GetAtt, never written by hand
                 assert not (isinstance(resource, str) and resource != "*" and "*" in resource), (holder, statement)
+                # ... but for a durable execution's, which only exists at run time, and only where listed
+                written = resource.get("Fn::Sub") if isinstance(resource, dict) else None
+                if isinstance(written, str) and "*" in written:
+                    for action in listed(statement["Action"]):
+                        assert PATTERN_RESOURCE_ALLOWED.get((holder, action)) == written, (holder, statement)
 
 
 # --- secrets ------------------------------------------------------------------------------------------------------
@@ -228,7 +266,7 @@ def alarms(resources: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def test_the_dead_letter_queue_alarm_tells_the_alarm_topic(resources: dict[str, Any]) -> None:
-    [dlq] = [alarm for alarm in alarms(resources).values() if alarm["Namespace"] == "AWS/SQS"]
+    [dlq] = [alarm for alarm in alarms(resources).values() if alarm.get("Namespace") == "AWS/SQS"]
     assert dlq["MetricName"] == "ApproximateNumberOfMessagesVisible"
     assert dlq["Dimensions"] == [{"Name": "QueueName", "Value": {"Fn::GetAtt": ["JobsDeadLetterQueue", "QueueName"]}}]
     assert (dlq["ComparisonOperator"], dlq["Threshold"]) == ("GreaterThanThreshold", 0)
@@ -242,11 +280,11 @@ def test_every_alarm_tells_the_topic_and_each_failure_has_one(resources: dict[st
         assert alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}], name
         assert alarm["TreatMissingData"] == "notBreaching", name
     watched = {(alarm["Namespace"], alarm["MetricName"], json.dumps(alarm["Dimensions"], sort_keys=True))
-               for alarm in found.values()}
+               for alarm in found.values() if "Namespace" in alarm}  # the others: queries (Metrics), below
     for function in ("WorkerLambdaFunction", "LexLambdaFunction"):
         assert ("AWS/Lambda", "Errors", json.dumps([{"Name": "FunctionName", "Value": {"Ref": function}}])) in watched
     assert ("AWS/ApiGateway", "5xx", json.dumps([{"Name": "ApiId", "Value": {"Ref": "HttpApi"}}])) in watched
-    [slow] = [alarm for alarm in found.values() if alarm["MetricName"] == "Duration"]
+    [slow] = [alarm for alarm in found.values() if alarm.get("MetricName") == "Duration"]
     assert slow["Dimensions"] == [{"Name": "FunctionName", "Value": {"Ref": "SlackLambdaFunction"}}]
     assert (slow["ExtendedStatistic"], slow["Threshold"], slow["ComparisonOperator"]) == (
         "p99", 2500, "GreaterThanThreshold")  # Slack's deadline is 3 s
@@ -394,7 +432,9 @@ def test_the_zip_carries_the_code_the_handlers_import_and_nothing_else_of_the_pr
     assert compiled and all(".cpython-312." in name for name in compiled)
     assert "bot/ingress/__pycache__/handler.cpython-312.pyc" in compiled
     assert {"bot/ingress/handler.py", "bot/worker/handler.py", "bot/lex/handler.py", "bot/channels/lex/names.py",
-            "intents/__init__.py"} <= set(ours)  # the Lex hook's name mapping
+            "intents/__init__.py", "bot/workflows/handler.py"} <= set(ours)  # the Lex hook's name mapping
+    # the workflows function (python3.13) imports its sources: the .pyc beside them are python3.12's
+    assert "bot/workflows/__pycache__/handler.cpython-312.pyc" in compiled
     # the X-Ray SDK (Powertools Tracer) with its wrapt, and the durable execution SDK (workflows), ship...
     for top in ("aws_xray_sdk/", "wrapt/", "aws_durable_execution_sdk_python/"):
         assert any(name.startswith(top) for name in names), top
@@ -435,7 +475,9 @@ def test_the_prod_stage_reserves_nothing_and_leaves_snapstart_off(resources: dic
     slack = resources["SlackLambdaFunction"]["Properties"]
     assert "SnapStart" not in slack and "ReservedConcurrentExecutions" not in slack
     assert slack["Runtime"] == "python3.12"
-    assert {resources[each]["Properties"]["Runtime"] for each in FUNCTIONS.values()} == {"python3.12"}
+    runtimes = {name: resources[each]["Properties"]["Runtime"] for name, each in FUNCTIONS.items()}
+    # durable functions need python3.13+; the zip and everything else stay on python3.12
+    assert runtimes == {"slack": "python3.12", "worker": "python3.12", "lex": "python3.12", "workflows": "python3.13"}
 
 
 def test_the_lex_bot_is_deployed_where_the_stage_says(prod: Packaged, resources: dict[str, Any]) -> None:
@@ -465,3 +507,130 @@ def test_the_local_stage_gets_no_aws_secret_names(config: dict[str, Any]) -> Non
     assert default["SLACK_SIGNING_SECRET_PARAM"] == "${param:signingSecretParam}"
     assert config["params"]["default"]["signingSecretParam"] == "/parley/${sls:stage}/slack/signing-secret"
     assert config["params"]["default"]["botTokenParam"] == "/parley/${sls:stage}/slack/bot-token"
+
+
+# --- workflows (bot/workflows/): a durable function, its table, who may start, decide and stop, its alarms ----------
+
+
+def durable_version(resources: dict[str, Any]) -> str:
+    [version] = [name for name, body in of_type(resources, "AWS::Lambda::Version").items()
+                 if body["Properties"]["FunctionName"] == {"Ref": "WorkflowsLambdaFunction"}]
+    return version
+
+
+def test_the_workflows_function_is_a_durable_python313_function(resources: dict[str, Any],
+                                                                 config: dict[str, Any]) -> None:
+    function = resources["WorkflowsLambdaFunction"]["Properties"]
+    assert function["Handler"] == "bot/workflows/handler.handler"
+    assert function["Runtime"] == "python3.13"  # Lambda durable functions: python3.13 and later
+    assert function["FunctionName"] == "parley-prod-workflows"  # the name its durable-execution grant spells
+    assert function["Role"] == {"Fn::GetAtt": ["WorkflowsFunctionRole", "Arn"]}
+    assert function["DurableConfig"] == {"ExecutionTimeout": param(config, "prod", "workflowsExecutionTimeout"),
+                                         "RetentionPeriodInDays": param(config, "prod", "workflowsRetentionDays")}
+    assert 1 <= function["DurableConfig"]["RetentionPeriodInDays"] <= 90  # what Lambda allows
+    assert function["Timeout"] <= 900 and function["Environment"]["Variables"]["PARLEY_APPROVERS"] == ""
+    # nothing but Lambda itself (a wait's end, a callback) and the two starters' roles invoke it: no event, no
+    # resource policy
+    assert not [body for body in of_type(resources, "AWS::Lambda::Permission").values()
+                if "Workflows" in json.dumps(body["Properties"]["FunctionName"])]
+
+
+def test_a_durable_execution_outlives_every_wait_a_workflow_models(resources: dict[str, Any]) -> None:
+    from intents import access, remind
+
+    timeout = resources["WorkflowsLambdaFunction"]["Properties"]["DurableConfig"]["ExecutionTimeout"]
+    longest_wait = max(remind.MAX_HOURS, access.EXPIRE_AFTER) * 3600  # a reminder weeks ahead; an expiry at 72 h
+    assert longest_wait < timeout <= 366 * 24 * 3600  # only a stuck workflow times out (its alarm, below)
+
+
+def test_workflows_start_on_the_alias_of_the_version_each_deploy_publishes(resources: dict[str, Any]) -> None:
+    # a durable function is invoked qualified: the framework publishes a version per deploy and keeps the old ones,
+    # so a waiting execution replays on the code it started with; new ones start on the alias's new version
+    version = durable_version(resources)
+    assert resources[version]["DeletionPolicy"] == "Retain"
+    assert resources["WorkflowsDurableLambdaAlias"]["Properties"] == {
+        "FunctionName": {"Ref": "WorkflowsLambdaFunction"}, "FunctionVersion": {"Fn::GetAtt": [version, "Version"]},
+        "Name": "durable"}
+    for starter in ("WorkerLambdaFunction", "LexLambdaFunction"):
+        variables = resources[starter]["Properties"]["Environment"]["Variables"]
+        assert variables["PARLEY_WORKFLOWS_FUNCTION"] == {"Ref": "WorkflowsDurableLambdaAlias"}, starter
+        assert (variables["PARLEY_APPROVERS"], variables["PARLEY_APPROVERS_TEAM"]) == ("", ""), starter
+    assert "PARLEY_WORKFLOWS_FUNCTION" not in resources["SlackLambdaFunction"]["Properties"]["Environment"]["Variables"]
+
+
+def test_only_the_workflows_function_checkpoints_and_only_the_worker_decides_or_stops(
+        resources: dict[str, Any]) -> None:
+    holders: dict[str, set[str]] = {}
+    for holder, found in statements(resources).items():
+        for statement in found:
+            for action in listed(statement["Action"]):
+                if action.startswith("lambda:"):
+                    holders.setdefault(action, set()).add(holder)
+    assert holders == {
+        "lambda:CheckpointDurableExecution": {"WorkflowsFunctionRole"},
+        "lambda:GetDurableExecutionState": {"WorkflowsFunctionRole"},
+        "lambda:InvokeFunction": {"WorkerFunctionRole", "LexFunctionRole"},
+        "lambda:SendDurableExecutionCallbackSuccess": {"WorkerFunctionRole"},
+        "lambda:StopDurableExecution": {"WorkerFunctionRole"},
+    }
+    # the AWS managed policy (AWSLambdaBasicDurableExecutionRolePolicy) would grant them on every function
+    assert "ManagedPolicyArns" not in resources["WorkflowsFunctionRole"]["Properties"]
+
+
+def test_the_workflows_table_is_keyed_by_workspace_and_forgets_ended_workflows(resources: dict[str, Any]) -> None:
+    from bot.stores.table import EXPIRES_AT
+
+    table = resources["WorkflowsTable"]
+    properties = table["Properties"]
+    assert properties["TableName"] == defaults.table_name("prod", "workflows") == "parley-prod-workflows"
+    assert properties["KeySchema"] == [{"AttributeName": "workspace", "KeyType": "HASH"},
+                                       {"AttributeName": "workflow_id", "KeyType": "RANGE"}]
+    assert properties["AttributeDefinitions"] == [{"AttributeName": "workspace", "AttributeType": "S"},
+                                                  {"AttributeName": "workflow_id", "AttributeType": "S"}]
+    assert properties["BillingMode"] == "PAY_PER_REQUEST"
+    assert properties["TimeToLiveSpecification"] == {"AttributeName": EXPIRES_AT, "Enabled": True}
+    # user data (who asked for what, the decision taken): recoverable, kept in prod, as the tickets
+    assert properties["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert (table["DeletionPolicy"], table["UpdateReplacePolicy"]) == ("Retain", "Retain")
+
+
+def test_a_failed_workflow_raises_an_alarm_whichever_workflow_it_was(resources: dict[str, Any]) -> None:
+    from bot.observability import metrics
+
+    alarm = alarms(resources)["WorkflowsFailedAlarm"]
+    [query] = alarm["Metrics"]
+    # a Metrics Insights query: the sum of every workflow's series (the metric's `workflow` dimension)
+    found = re.fullmatch(r"SELECT SUM\((\w+)\) FROM SCHEMA\((\w+), ([\w, ]+)\) "
+                         r"WHERE stage = 'prod' AND function = '(\w+)'", query["Expression"])
+    assert found, query
+    assert (found.group(1), found.group(2), found.group(4)) == (metrics.WORKFLOWS_FAILED, metrics.NAMESPACE,
+                                                                metrics.WORKFLOWS)
+    assert tuple(found.group(3).split(", ")) == metrics.dimensions_of(metrics.WORKFLOWS_FAILED)
+    assert (query["Period"], query["ReturnData"]) == (300, True)
+    assert (alarm["ComparisonOperator"], alarm["Threshold"], alarm["EvaluationPeriods"]) == (
+        "GreaterThanThreshold", 0, 1)
+    assert alarm["AlarmActions"] == alarm["OKActions"] == [{"Ref": "AlarmTopic"}]
+
+
+def test_an_execution_that_ended_untold_raises_an_alarm(resources: dict[str, Any]) -> None:
+    alarm = alarms(resources)["WorkflowsEndedUntoldAlarm"]
+    watched = {query["Id"]: query["MetricStat"]["Metric"] for query in alarm["Metrics"] if "MetricStat" in query}
+    assert {metric["MetricName"] for metric in watched.values()} == {"DurableExecutionFailed",
+                                                                     "DurableExecutionTimedOut"}
+    for metric in watched.values():
+        assert metric["Namespace"] == "AWS/Lambda"
+        assert metric["Dimensions"] == [{"Name": "FunctionName", "Value": {"Ref": "WorkflowsLambdaFunction"}}]
+    [total] = [query for query in alarm["Metrics"] if query["ReturnData"]]
+    assert total["Expression"] == " + ".join(f"FILL({each}, 0)" for each in watched)
+    assert (alarm["ComparisonOperator"], alarm["Threshold"]) == ("GreaterThanThreshold", 0)
+
+
+def test_approvers_are_a_stage_param_none_by_default(config: dict[str, Any]) -> None:
+    # `request access` says the stage has no approvers until an admin sets them (README: Workflows)
+    assert (config["params"]["default"]["approvers"], config["params"]["default"]["approversTeam"]) == ("", "")
+    for stage in STAGES:
+        approvers = str(param(config, stage, "approvers"))
+        if stage != "local":  # locally the kit's environment (PARLEY_APPROVERS)
+            assert re.fullmatch(r"|U[A-Z0-9]+(,U[A-Z0-9]+)*", approvers), (stage, approvers)
+    assert config["params"]["local"]["approvers"] == "${env:PARLEY_APPROVERS, ''}"
+    assert config["params"]["local"]["workflowsFunction"] == "${env:PARLEY_WORKFLOWS_FUNCTION, ''}"
