@@ -15,7 +15,8 @@ PYTHON_FOR_VENV ?= $(shell for p in python3.12 $$(pyenv root 2>/dev/null)/versio
 	  if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; \
 	  then echo $$p; break; fi; done)
 
-.PHONY: help setup run test soak lint bench clean manifest lex-bot redrive lock add-dependency audit nlu trace misses replay
+.PHONY: help setup run test soak lint bench clean manifest lex-bot redrive lock add-dependency audit nlu trace misses replay \
+	workflows
 
 help:
 	@echo "make run    start moto server, the Slack stand-in and serverless offline, then chat with the bot"
@@ -34,6 +35,8 @@ help:
 	@echo "make trace ID=<correlation id> [STAGE=dev] [HOURS=72]  every log line of one message, in order, with"
 	@echo "           the time each step took and how it ended (local logs, or the stage's CloudWatch Logs)"
 	@echo "make misses [STAGE=dev] [HOURS=336]  what people said that nothing understood, grouped and counted"
+	@echo "make workflows STAGE=dev  the stage's open workflows: who asked, what, since when, what each waits for"
+	@echo "           (STAGE=local: the running make run's)"
 	@echo "make add-dependency PKG=name[==version] [DEV=1]  pin a package, lock both sets again, rebuild .venv"
 	@echo "make lock [UPGRADE=1]  requirements*.txt -> requirements*.lock (PyPI, hashes); UPGRADE=1: newest allowed"
 	@echo "make audit  known vulnerabilities in the locked Python packages and npm's production ones (allow-list:"
@@ -77,6 +80,14 @@ trace: $(VENV)/.installed
 misses: $(VENV)/.installed
 	@$(PY) -m bot.observability.misses $(if $(STAGE),--stage "$(STAGE)") $(if $(HOURS),--hours "$(HOURS)") \
 	  $(if $(LOG_DIR),--log-dir "$(LOG_DIR)")
+
+# A stage's open workflows (bot/tools/workflows.py): who asked, what, since when, what each waits for, what looks
+# stuck. STAGE=local reads the running `make run`'s moto; AWS_ENDPOINT_URL=http://127.0.0.1:<port> aims it at a moto.
+workflows: $(VENV)/.installed
+	@if [ -z "$(STAGE)" ]; then \
+	  echo "make workflows needs STAGE: make workflows STAGE=dev (STAGE=local: the running make run)" >&2; \
+	  exit 2; fi
+	@$(PY) -m bot.tools.workflows --stage "$(STAGE)"
 
 run: setup
 	@$(PY) -m bot.local.run $(if $(CHANNEL),--channel $(CHANNEL)) $(if $(VOICE),--voice)
