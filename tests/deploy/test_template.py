@@ -59,9 +59,9 @@ EXPECTED_PERMISSIONS = {
         ("dynamodb:GetItem", "StreamsTable"), ("dynamodb:PutItem", "StreamsTable"),
         ("dynamodb:PutItem", "DedupTable"),
         ("ssm:GetParameter", SSM + "bot-token"),
-        # bot/workflows/service.py: start (create, then its execution), claim a decision once, cancel
+        # bot/workflows/service.py: start (create, then its execution), claim a decision once, cancel; list one's own
         ("dynamodb:GetItem", "WorkflowsTable"), ("dynamodb:PutItem", "WorkflowsTable"),
-        ("dynamodb:UpdateItem", "WorkflowsTable"),
+        ("dynamodb:UpdateItem", "WorkflowsTable"), ("dynamodb:Scan", "WorkflowsTable"),
         ("lambda:InvokeFunction", "WorkflowsDurableLambdaAlias"),
         ("lambda:SendDurableExecutionCallbackSuccess", WORKFLOW_EXECUTIONS),
         ("lambda:StopDurableExecution", WORKFLOW_EXECUTIONS),
@@ -74,9 +74,11 @@ EXPECTED_PERMISSIONS = {
         ("dynamodb:PutItem", "TicketsTable"), ("dynamodb:Query", "TicketsTable"),
         ("dynamodb:GetItem", "LinksTable"), ("dynamodb:PutItem", "LinksTable"), ("dynamodb:DeleteItem", "LinksTable"),
         ("dynamodb:UpdateItem", "LimitsTable"),
-        # a voice caller's request started; decisions and cancels are Slack buttons (the worker)
-        ("dynamodb:PutItem", "WorkflowsTable"), ("dynamodb:UpdateItem", "WorkflowsTable"),
+        # a voice caller's request started, listed, cancelled; decisions are Slack buttons (the worker)
+        ("dynamodb:GetItem", "WorkflowsTable"), ("dynamodb:PutItem", "WorkflowsTable"),
+        ("dynamodb:UpdateItem", "WorkflowsTable"), ("dynamodb:Scan", "WorkflowsTable"),
         ("lambda:InvokeFunction", "WorkflowsDurableLambdaAlias"),
+        ("lambda:StopDurableExecution", WORKFLOW_EXECUTIONS),
     },
     "WorkflowsFunctionRole": {
         ("logs:CreateLogStream", "WorkflowsLogGroup"), ("logs:PutLogEvents", "WorkflowsLogGroup"),
@@ -104,6 +106,7 @@ PATTERN_RESOURCE_ALLOWED = {
     ("WorkflowsFunctionRole", "lambda:GetDurableExecutionState"): OWN_EXECUTIONS,
     ("WorkerFunctionRole", "lambda:SendDurableExecutionCallbackSuccess"): WORKFLOW_EXECUTIONS,
     ("WorkerFunctionRole", "lambda:StopDurableExecution"): WORKFLOW_EXECUTIONS,
+    ("LexFunctionRole", "lambda:StopDurableExecution"): WORKFLOW_EXECUTIONS,
 }
 # What a Slack secret looks like: a token (xoxb-, xoxp-, xoxa-, xoxe-...) or a 32-hex signing secret
 SECRET_SHAPES = re.compile(r"xox[a-z]-|(?<![0-9A-Za-z])[0-9a-fA-F]{32}(?![0-9A-Za-z])")
@@ -558,7 +561,7 @@ def test_workflows_start_on_the_alias_of_the_version_each_deploy_publishes(resou
     assert "PARLEY_WORKFLOWS_FUNCTION" not in resources["SlackLambdaFunction"]["Properties"]["Environment"]["Variables"]
 
 
-def test_only_the_workflows_function_checkpoints_and_only_the_worker_decides_or_stops(
+def test_only_the_workflows_function_checkpoints_and_only_the_worker_decides(
         resources: dict[str, Any]) -> None:
     holders: dict[str, set[str]] = {}
     for holder, found in statements(resources).items():
@@ -571,7 +574,7 @@ def test_only_the_workflows_function_checkpoints_and_only_the_worker_decides_or_
         "lambda:GetDurableExecutionState": {"WorkflowsFunctionRole"},
         "lambda:InvokeFunction": {"WorkerFunctionRole", "LexFunctionRole"},
         "lambda:SendDurableExecutionCallbackSuccess": {"WorkerFunctionRole"},
-        "lambda:StopDurableExecution": {"WorkerFunctionRole"},
+        "lambda:StopDurableExecution": {"WorkerFunctionRole", "LexFunctionRole"},  # a cancel, by button or voice
     }
     # the AWS managed policy (AWSLambdaBasicDurableExecutionRolePolicy) would grant them on every function
     assert "ManagedPolicyArns" not in resources["WorkflowsFunctionRole"]["Properties"]
