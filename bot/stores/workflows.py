@@ -62,6 +62,7 @@ class WorkflowStore(Protocol):
     def finish(self, workspace: str, workflow_id: str, status: Status, outcome: str) -> None: ...
     def cancel(self, workspace: str, workflow_id: str) -> WorkflowRecord | None: ...
     def open_workflows(self) -> list[WorkflowRecord]: ...
+    def open_in(self, workspace: str) -> list[WorkflowRecord]: ...
 
 
 class MemoryWorkflowStore:
@@ -114,6 +115,9 @@ class MemoryWorkflowStore:
 
     def open_workflows(self) -> list[WorkflowRecord]:
         return sorted((each for each in self._records.values() if each.open), key=lambda each: each.started_at)
+
+    def open_in(self, workspace: str) -> list[WorkflowRecord]:
+        return [each for each in self.open_workflows() if each.workspace == workspace]
 
     def _change(self, workspace: str, workflow_id: str, **changes: Any) -> WorkflowRecord:
         record = replace(self._records[workspace, workflow_id], **changes, updated_at=int(time.time()))
@@ -174,6 +178,11 @@ class DynamoWorkflowStore:
     def open_workflows(self) -> list[WorkflowRecord]:
         items = self.table.scan_prefix("status", "")  # rare, operator work: `make workflows`
         records = [_record(item) for item in items]
+        return sorted((each for each in records if each.open), key=lambda each: each.started_at)
+
+    def open_in(self, workspace: str) -> list[WorkflowRecord]:
+        """The open workflows of one workspace: one Query (what a person's own requests are found among)."""
+        records = [_record(item) for item in self.table.query("workspace", workspace)]
         return sorted((each for each in records if each.open), key=lambda each: each.started_at)
 
     @staticmethod

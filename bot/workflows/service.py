@@ -101,7 +101,7 @@ class Workflows:
         return Answer("Cancelled: nobody will be asked about it any more.", changed=True)
 
     def mine(self, person: Person) -> list[WorkflowRecord]:
-        return [each for each in self.store.open_workflows() if each.requester == person.to_dict()]
+        return [each for each in self.store.open_in(person.workspace) if each.requester == person.to_dict()]
 
     @staticmethod
     def _settled(record: WorkflowRecord) -> str:

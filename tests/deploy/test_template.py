@@ -61,7 +61,7 @@ EXPECTED_PERMISSIONS = {
         ("ssm:GetParameter", SSM + "bot-token"),
         # bot/workflows/service.py: start (create, then its execution), claim a decision once, cancel; list one's own
         ("dynamodb:GetItem", "WorkflowsTable"), ("dynamodb:PutItem", "WorkflowsTable"),
-        ("dynamodb:UpdateItem", "WorkflowsTable"), ("dynamodb:Scan", "WorkflowsTable"),
+        ("dynamodb:UpdateItem", "WorkflowsTable"), ("dynamodb:Query", "WorkflowsTable"),
         ("lambda:InvokeFunction", "WorkflowsDurableLambdaAlias"),
         ("lambda:SendDurableExecutionCallbackSuccess", WORKFLOW_EXECUTIONS),
         ("lambda:StopDurableExecution", WORKFLOW_EXECUTIONS),
@@ -76,7 +76,7 @@ EXPECTED_PERMISSIONS = {
         ("dynamodb:UpdateItem", "LimitsTable"),
         # a voice caller's request started, listed, cancelled; decisions are Slack buttons (the worker)
         ("dynamodb:GetItem", "WorkflowsTable"), ("dynamodb:PutItem", "WorkflowsTable"),
-        ("dynamodb:UpdateItem", "WorkflowsTable"), ("dynamodb:Scan", "WorkflowsTable"),
+        ("dynamodb:UpdateItem", "WorkflowsTable"), ("dynamodb:Query", "WorkflowsTable"),
         ("lambda:InvokeFunction", "WorkflowsDurableLambdaAlias"),
         ("lambda:StopDurableExecution", WORKFLOW_EXECUTIONS),
     },
