@@ -16,7 +16,7 @@ import json
 import urllib.request
 from typing import Any, Protocol
 
-EXECUTION_TIMEOUT_SECONDS = 30 * 24 * 3600  # longer than any wait a workflow models (serverless.yml: durableConfig)
+EXECUTION_TIMEOUT_SECONDS = 60 * 24 * 3600  # as serverless.yml's durableConfig: longer than any modelled wait
 RETENTION_DAYS = 30
 
 
