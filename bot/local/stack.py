@@ -19,6 +19,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from bot.aws.dynamodb import DynamoClient
+from bot.aws.sigv4 import Credentials
 from bot.defaults import SLACK_API_URL, secret_parameter
 from bot.local.durable import start_emulator
 from bot.local.lambda_api import Invoke, lambda_invoker
@@ -26,7 +28,10 @@ from bot.local.moto import start_moto
 from bot.local.ports import check_ports
 from bot.local.processes import Child
 from bot.local.standin.workspaces import TEAM_ID as LOCAL_TEAM_ID
+from bot.local.workflow_watch import WorkflowWatch
 from bot.settings import Settings
+from bot.stores.table import DynamoTable
+from bot.stores.workflows import DynamoWorkflowStore
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVERLESS = ROOT / "node_modules" / ".bin" / "serverless"
@@ -285,6 +290,20 @@ class LocalStack:
     def invoker(self, function: str, timeout: float = 60.0) -> Invoke:
         """Invoke one of the stage's functions (`worker`, `lex`) through serverless offline's Lambda API."""
         return lambda_invoker(self.settings.lambda_port, f"parley-{self.settings.stage}-{function}", timeout)
+
+    def workflow_store(self) -> DynamoWorkflowStore:
+        """The stage's workflows table in moto: what runs and what each waits for (`make run`'s /wait, the tests)."""
+        client = DynamoClient(region=self.settings.region, endpoint_url=self.endpoint, stage=self.settings.stage,
+                              credentials=Credentials("testing", "testing"))
+        return DynamoWorkflowStore(DynamoTable(client, self.settings.workflows_table))
+
+    def workflow_watch(self) -> WorkflowWatch:
+        """Whether the workflows wait or run (bot/local/workflow_watch.py), from their table and the emulator."""
+        import boto3
+
+        emulator = boto3.client("lambda", endpoint_url=self.workflows_url, region_name=self.settings.region,
+                                aws_access_key_id="testing", aws_secret_access_key="testing")  # noqa: S106
+        return WorkflowWatch(self.workflow_store(), emulator)
 
     def sqs(self) -> Any:
         """A boto3 SQS client on the stack's moto server."""
