@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_piped_make_run_answers_each_line_and_leaves_nothing_running() -> None:
     ports = {name: free_port() for name in ("PARLEY_HTTP_PORT", "PARLEY_LAMBDA_PORT", "PARLEY_MOTO_PORT",
-                                            "PARLEY_SLACK_PORT")}
+                                            "PARLEY_SLACK_PORT", "PARLEY_WORKFLOWS_PORT")}
     env = {**os.environ, **{name: str(port) for name, port in ports.items()},
            # settings come from the environment, make run included
            "SLACK_SIGNING_SECRET": "make-run-" + os.urandom(8).hex()}
@@ -43,7 +43,7 @@ def test_piped_make_run_answers_each_line_and_leaves_nothing_running() -> None:
 
 def test_make_run_in_oauth_mode_installs_two_workspaces_and_chats_as_a_person_of_either() -> None:
     ports = {name: str(free_port()) for name in ("PARLEY_HTTP_PORT", "PARLEY_LAMBDA_PORT", "PARLEY_MOTO_PORT",
-                                                 "PARLEY_SLACK_PORT")}
+                                                 "PARLEY_SLACK_PORT", "PARLEY_WORKFLOWS_PORT")}
     env = {**os.environ, **ports, "PARLEY_SLACK_MODE": "oauth"}
     lines = "hello\n/install T0LOCAL\nhello\n/install T0BETA\n/as T0BETA ben\nhello\n/uninstall T0BETA\nhello\n"
     result = subprocess.run(["make", "run"], input=lines, cwd=ROOT, env=env,
@@ -68,7 +68,7 @@ class MakeRun:
 
     def __init__(self, *args: str) -> None:
         ports = {name: str(free_port()) for name in ("PARLEY_HTTP_PORT", "PARLEY_LAMBDA_PORT", "PARLEY_MOTO_PORT",
-                                                     "PARLEY_SLACK_PORT")}
+                                                     "PARLEY_SLACK_PORT", "PARLEY_WORKFLOWS_PORT")}
         self.process = subprocess.Popen(["make", "run", *args], cwd=ROOT, env={**os.environ, **ports}, text=True,
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         self.lines: queue.Queue[str] = queue.Queue()
