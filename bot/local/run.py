@@ -9,6 +9,10 @@ terminal it prompts; otherwise it reads one line at a time and prints each reply
 (or an org, `/install E0GRID`) installs it through the real `/slack/install` and `/slack/oauth_redirect`, `/as T0BETA`
 types as a person of that workspace, `/uninstall T0BETA` removes it. `PARLEY_LOCAL_TOKEN_TTL=30` turns Slack's token
 rotation on, every token expiring after 30 s.
+
+Workflows write when they are ready, to you and to others: bot/local/inbox.py shows their DMs in the DM of whoever you
+are (`/as T0LOCAL ana` to approve as ana), and `/wait` lets piped input wait for them. An hour of a workflow lasts
+PARLEY_WORKFLOW_SECONDS_PER_HOUR seconds (1 by default).
 """
 
 from __future__ import annotations
@@ -315,8 +319,8 @@ def main(argv: list[str] | None = None) -> int:
     interactive = sys.stdin.isatty()
     for old in LOG_DIR.glob("*.log"):
         old.unlink()
-    print(f"Starting moto server, the Slack stand-in and serverless offline (logs in {LOG_DIR.relative_to(ROOT)}/)...",
-          file=sys.stderr, flush=True)
+    print("Starting moto server, the Slack stand-in, the workflows emulator and serverless offline "
+          f"(logs in {LOG_DIR.relative_to(ROOT)}/)...", file=sys.stderr, flush=True)
     try:
         stamp = time.strftime("%Y%m%d-%H%M%S")
         recording = Path(settings.recording_file or RECORDINGS / f"{stamp}-{settings.stage}.jsonl")
