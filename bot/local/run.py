@@ -317,6 +317,8 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings()
     token_ttl = int(os.environ.get("PARLEY_LOCAL_TOKEN_TTL") or 0) or None
     interactive = sys.stdin.isatty()
+    if interactive:
+        import readline  # noqa: F401 - input() then edits lines, and a DM arriving as you type redraws what you typed
     for old in LOG_DIR.glob("*.log"):
         old.unlink()
     print("Starting moto server, the Slack stand-in, the workflows emulator and serverless offline "
