@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from bot.local.chat import SlackChat
+from bot.local.chat import Said, SlackChat
 from bot.local.slack_events import block_actions
 from bot.local.stack import LocalStack
 from bot.local.standin.client import StandInClient
@@ -49,9 +49,9 @@ class Slack:
         calls = self.standin.calls()
         return calls[-1]["seq"] if calls else 0
 
-    def say(self, user: str, text: str) -> list[str]:
-        """`user` DMs the bot; the texts of its answer."""
-        return [said.text for said in self.chat.say_as(user, text)]
+    def say(self, user: str, text: str) -> list[Said]:
+        """`user` DMs the bot; its answer."""
+        return self.chat.say_as(user, text)
 
     def dm(self, user: str, containing: str, *, after: int = 0, timeout: float = 60.0) -> dict[str, Any]:
         """The first message into `user`'s DM, after seq `after`, whose text has `containing`."""
@@ -75,6 +75,19 @@ class Slack:
         assert status == 200, answer
         [answered, *_] = self.standin.wait_for(lambda each: each.get("path") == path, timeout=timeout)
         return dict(answered["args"])
+
+    def choose(self, user: str, said: Said, label: str, *, timeout: float = 60.0) -> str:
+        """`user` presses the button `label` of the bot's answer `said` (a choice in the conversation): the text
+        of the bot's next post in that DM."""
+        after = self.seq()
+        body = block_actions(said.message, label, channel=said.channel, user=user,
+                             response_url=f"{self.stack.slack_url}/response/wf-{os.urandom(6).hex()}", ephemeral=False)
+        status, _, answer = self.chat.send(body)
+        assert status == 200, answer
+        [posted, *_] = self.standin.wait_for(lambda call: call.get("method") == "chat.postMessage"
+                                             and call["args"].get("channel") == said.channel, timeout=timeout,
+                                             after=after)
+        return str(posted["args"]["text"])
 
     def record(self, user: str, name: str = "access_request") -> WorkflowRecord:
         """The workflow `user` started last (the workflows table, in moto)."""
