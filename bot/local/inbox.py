@@ -90,14 +90,12 @@ class Inbox:
         the last person's buttons)."""
         with self.lock:
             dm = self.chat.who.dm
-            self.chat.last = self.pressable.pop(dm, [])
-            unread = self.unread.pop(dm, [])
-            if unread:
-                self.show(unread)
-            elif self.chat.last:
-                said = next(said for said in reversed(self.chat.last) if said.buttons)
+            earlier = self.chat.last = self.pressable.pop(dm, [])
+            self.show(self.unread.pop(dm, []))
+            if earlier and self.chat.last is earlier:  # nothing new to press: say what the numbers press
+                said = next(said for said in reversed(earlier) if said.buttons)
                 numbered = "  ".join(f"[{number}] {label}" for number, label in
-                                     enumerate((label for each in self.chat.last for label in each.buttons), 1))
+                                     enumerate((label for each in earlier for label in each.buttons), 1))
                 first = mentions(said.shown, self.names).splitlines()[0]
                 self.print_line(f"(earlier here: “{first[:80]}” {numbered})")
 
