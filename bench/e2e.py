@@ -42,6 +42,7 @@ DURATION = re.compile(r"\(λ: (\w+)\) RequestId: \S+\s+Duration: ([\d.]+) ms")
 def stack_settings() -> Settings:
     """A stack beside any `make run` or test run: other ports, and secrets no default shares."""
     return Settings(http_port=free_port(), lambda_port=free_port(), moto_port=free_port(), slack_port=free_port(),
+                    workflows_port=free_port(),
                     signing_secret="bench-" + os.urandom(12).hex(), bot_token="xoxb-bench-" + os.urandom(12).hex())
 
 

@@ -11,6 +11,8 @@ What you type becomes what Slack would send:
 The bot's replies are read from the Slack stand-in's record of its Web API calls. When it knows the stack's log
 (`worker_log`), the chat follows each request to its end there: it waits as long as the job runs (a long count's
 final answer included) and stops waiting as soon as the job is done, even when the bot rightly said nothing.
+What the bot posts later, answering no line (a workflow's messages), is followed by bot/local/direct_messages.py,
+which the chat tells (`dms`) which posts each line's answer read.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from bot.local.slack_events import (
     BOT_USER_ID,
@@ -110,6 +112,13 @@ class Someone:
         return {"team": self.team, "enterprise": self.enterprise, "org_install": self.org_install}
 
 
+class Followed(Protocol):
+    """Who else reads the bot's DMs (bot/local/direct_messages.py): told which posts are a line's answer."""
+
+    def answering(self, channel: str) -> None: ...
+    def answered(self, channel: str, after: int, upto: int) -> None: ...
+
+
 @dataclass
 class SlackChat:
     ingress_url: str
@@ -125,6 +134,8 @@ class SlackChat:
     status_shown: bool = False  # an assistant thread's status is showing (the bot's next post there clears it)
     thumb: str | None = None  # the feedback button the last line pressed: Slack shows no reply to it
     last_correlation_id: str | None = None  # the ingress's x-parley-correlation-id of the last request (/trace)
+    dms: Followed | None = None  # make run: the bot's later DMs, read by bot/local/direct_messages.py
+    _upto: int = 0  # the last recorded call a line's answer read
 
     def become(self, team: str, user: str | None = None) -> Someone:
         """Type as a person of another local workspace (the first one of it, unless `user` names one), in their DM
@@ -162,7 +173,6 @@ class SlackChat:
     def say(self, line: str, timeout: float = FIRST_REPLY_TIMEOUT) -> list[Said]:
         """Act out one typed line and return what the bot said back."""
         line = line.strip()
-        after = self._last_seq()
         response_url = None
         self.thumb = None
         if line == "/top":
@@ -193,20 +203,30 @@ class SlackChat:
                                     thread_ts=self.place.thread_ts, user=self.who.user, bot_user=self.who.bot_user,
                                     **self.who.where())
             channel = self.place.channel
-        offset = self._log_size()
-        status, correlation_id, answer = self.send(payload)
-        if status != 200:
-            raise RuntimeError(f"the ingress answered {status}: {answer}")
-        if self.worker_log is not None and correlation_id:
-            self.last = self._follow(correlation_id, offset, after, channel, response_url, timeout)
-        else:  # a thumb gets no reply to wait for
-            self.last = [] if self.thumb else self._collect(after, channel, response_url, timeout)
+        if self.dms is not None:
+            self.dms.answering(channel)  # before the first post this line's answer reads
+        after = self._upto = self._last_seq()
+        try:
+            self.last = self._answer(payload, after, channel, response_url, timeout)
+        finally:
+            if self.dms is not None:
+                self.dms.answered(channel, after, self._upto)
         if self.thumb and not self.last:  # the click is only counted: say so, as Slack marks the pressed thumb
             note = Said(f"(feedback sent: {self.thumb})", [], {"ts": "", "blocks": []}, channel)
             self.last = [note]
             if self.on_said:
                 self.on_said(note)
         return self.last
+
+    def _answer(self, payload: dict | str, after: int, channel: str, response_url: str | None,
+                timeout: float) -> list[Said]:
+        offset = self._log_size()
+        status, correlation_id, answer = self.send(payload)
+        if status != 200:
+            raise RuntimeError(f"the ingress answered {status}: {answer}")
+        if self.worker_log is not None and correlation_id:
+            return self._follow(correlation_id, offset, after, channel, response_url, timeout)
+        return [] if self.thumb else self._collect(after, channel, response_url, timeout)  # a thumb: no reply
 
     def say_as(self, user: str, line: str, timeout: float = FIRST_REPLY_TIMEOUT) -> list[Said]:
         """Another person's direct message to the bot (their own DM), and what the bot said back to them."""
@@ -262,7 +282,7 @@ class SlackChat:
         """What the bot said since call `after`, and the last call seen."""
         said: list[Said] = []
         for call in self.slack.calls(after=after):
-            after = max(after, call["seq"])
+            after = self._upto = max(after, call["seq"])
             heard = self._heard(call, channel, response_url)
             if heard:
                 said.append(heard)
@@ -287,8 +307,11 @@ class SlackChat:
             return (feedback_click(said.message, label == feedback[0], channel=said.channel, user=self.who.user,
                                    **self.who.where()), said.channel, None)
         self.pressed_ts = said.message["ts"]
-        return (block_actions(said.message, label, channel=said.channel, response_url=said.response_url,
-                              user=self.who.user, **self.who.where()), said.channel, said.response_url)
+        # Slack gives every press a response_url; only an ephemeral message (a slash command's answer) has no other way
+        response_url = said.response_url or f"{self.slack_url}/response/press-{next(_responses)}"
+        return (block_actions(said.message, label, channel=said.channel, response_url=response_url,
+                              ephemeral=said.response_url is not None, user=self.who.user, **self.who.where()),
+                said.channel, response_url)
 
     def _last_seq(self) -> int:
         calls = self.slack.calls()
@@ -299,7 +322,7 @@ class SlackChat:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             for call in self.slack.calls(after=after):
-                after = max(after, call["seq"])
+                after = self._upto = max(after, call["seq"])
                 heard = self._heard(call, channel, response_url)
                 if heard:
                     said.append(heard)
@@ -315,7 +338,9 @@ class SlackChat:
             return self._assistant_note(call, channel)
         if call.get("method") in STREAM_METHODS and args.get("channel") == channel:
             return _streamed(call, channel)
-        if call.get("method") in ("chat.postMessage", "chat.update") and args.get("channel") == channel:
+        # a user id as the channel posts into the DM with that person: Slack's answer names the DM
+        posted_in = args.get("channel") == channel or (call.get("response") or {}).get("channel") == channel
+        if call.get("method") in ("chat.postMessage", "chat.update") and posted_in:
             if not (call.get("response") or {}).get("ok") or (self.pressed_ts and args.get("ts") == self.pressed_ts):
                 return None
             ts = (call.get("response") or {}).get("ts") or args.get("ts")

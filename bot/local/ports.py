@@ -31,6 +31,7 @@ def stack_ports(settings: Settings) -> list[Port]:
         Port(settings.http_port, "serverless offline's HTTP API, where Slack's requests arrive", "PARLEY_HTTP_PORT"),
         Port(settings.lambda_port, "serverless offline's Lambda API", "PARLEY_LAMBDA_PORT"),
         Port(settings.slack_port, "the Slack stand-in", "PARLEY_SLACK_PORT"),
+        Port(settings.workflows_port, "the durable-execution emulator, where workflows run", "PARLEY_WORKFLOWS_PORT"),
     ]
 
 

@@ -9,6 +9,10 @@ terminal it prompts; otherwise it reads one line at a time and prints each reply
 (or an org, `/install E0GRID`) installs it through the real `/slack/install` and `/slack/oauth_redirect`, `/as T0BETA`
 types as a person of that workspace, `/uninstall T0BETA` removes it. `PARLEY_LOCAL_TOKEN_TTL=30` turns Slack's token
 rotation on, every token expiring after 30 s.
+
+Workflows write when they are ready, to you and to others: bot/local/inbox.py shows their DMs in the DM of whoever you
+are (`/as T0LOCAL ana` to approve as ana), and `/wait` lets piped input wait for them. An hour of a workflow lasts
+PARLEY_WORKFLOW_SECONDS_PER_HOUR seconds (1 by default).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,7 +33,9 @@ from typing import Protocol
 from bot.channels.lex.caller import ATTRIBUTE as CALLER_ATTRIBUTE
 from bot.channels.lex.caller import sign_caller
 from bot.local.chat import Said, SlackChat
+from bot.local.direct_messages import DirectMessages, Person, people
 from bot.local.home_chat import HomeChat
+from bot.local.inbox import Inbox, mentions
 from bot.local.install import Installer
 from bot.local.lex_emulator import LexEmulator, load_bot
 from bot.local.slack_events import LOCAL_TEAM
@@ -47,7 +54,10 @@ SLACK_USAGE = ("Type to DM the bot (try `help`); `@parley ...` mentions it in a 
                "`/home` shows the app's Home tab; `/step <intent> name=value ...` runs a Workflow Builder step.\n"
                "`/trace` shows the last message's path through the functions, with the time each step took.")
 WORKSPACE_USAGE = ("`/workspaces` lists the local Slack's workspaces and where the app is installed;\n"
-                   "`/as <team> [user]` types as a person of another workspace.")
+                   "`/as <team> [user]` types as a person of another workspace (or of this one: `/as T0LOCAL ana`).")
+WORKFLOW_USAGE = ("Workflows: `request access to grafana` asks ana (`/as T0LOCAL ana` reads her DM, `1` approves;\n"
+                  "`/as T0LOCAL you` comes back), `remind me in 10 minutes to stretch`. An hour of theirs is a second\n"
+                  "here: `/wait` waits until they wait for someone, `/wait 5` lets 5 s pass first.")
 OAUTH_USAGE = ("oauth mode: the app is installed nowhere yet. `/install <team>` installs it into a workspace (try\n"
                "`/install T0LOCAL`, then `/install T0BETA`), `/install <org>` org-wide (`/install E0GRID`), through\n"
                "/slack/install and /slack/oauth_redirect as a browser would; `/uninstall <team or org>` removes it.")
@@ -62,6 +72,7 @@ LEX_USAGE = ("You are a Lex caller (try `help`, `open a ticket`, `count primes b
 class Conversation(Protocol):
     def prompt(self) -> str: ...
     def take(self, line: str) -> None: ...
+    def close(self) -> None: ...
 
 
 def _buttons(labels: list[str]) -> str:
@@ -69,7 +80,7 @@ def _buttons(labels: list[str]) -> str:
 
 
 class SlackConversation:
-    def __init__(self, stack: LocalStack) -> None:
+    def __init__(self, stack: LocalStack, *, interactive: bool = False, lex: bool = False) -> None:
         settings = stack.settings
         self.standin = StandInClient(stack.slack_url)
         self.chat = SlackChat(stack.ingress_url, settings.signing_secret.get_secret_value(),
@@ -80,11 +91,45 @@ class SlackConversation:
         self.labels: list[str] = []
         self.home = HomeChat(self.chat, say=lambda text: print(text, flush=True))  # /home, /step (home_chat.py)
         self.log_dir = stack.log_dir
+        self.interactive = interactive
+        self.typing = True  # the prompt is showing: a DM arriving now is printed above it (inbox.py)
+        self.shown_prompt = self.prompt  # the prompt on the screen (the Lex caller's, in `make run CHANNEL=lex`)
+        known = people(self.standin)
+        self.names = {person.user: person.name for person in known.values()}
+        # who `/as <team>` becomes: the prompt names anyone else (`you (ana)>`)
+        self.firsts = {next(each.user for each in known.values() if each.team == team)
+                       for team in {each.team for each in known.values()}}
+        self.dms = DirectMessages(self.standin, self._arrived)
+        self.inbox = Inbox(self.chat, self.names, stack.workflow_watch().busy, self.dms.poll_once,
+                           print_line=self._print, speaker="parley (slack)" if lex else "parley",
+                           command_prefix="/slack " if lex else "")
+        self.chat.dms = self.dms
+        self.dms.start()
+
+    def close(self) -> None:
+        self.dms.stop()
+
+    def _arrived(self, person: Person, said: Said) -> None:
+        self.home.at_home = False  # a number now presses the new message's buttons, not the Home's
+        self.inbox.arrived(person, said)
+
+    def _print(self, line: str) -> None:
+        """A line of the conversation; one that arrives while you type is printed above your prompt and what you
+        have typed so far."""
+        if not (self.interactive and self.typing and threading.current_thread() is not threading.main_thread()):
+            print(line, flush=True)
+            return
+        import readline
+
+        sys.stdout.write(f"\r\x1b[K{line}\n{self.shown_prompt()}{readline.get_line_buffer()}")
+        sys.stdout.flush()
 
     def prompt(self) -> str:
         where = "" if self.chat.where == "dm" else self.chat.where
-        team = "" if self.chat.who.team == LOCAL_TEAM else self.chat.who.team
-        shown = ", ".join(part for part in (team, where) if part)
+        who = self.chat.who
+        team = "" if who.team == LOCAL_TEAM else who.team
+        name = "" if who.user in self.firsts else self.names.get(who.user, who.user)
+        shown = ", ".join(part for part in (name, team, where) if part)
         return f"you ({shown})> " if shown else "you> "
 
     def installed_here(self) -> bool:
@@ -102,8 +147,11 @@ class SlackConversation:
         if command == "/workspaces":
             print(describe_workspaces(self.standin), flush=True)
         elif command == "/as" and args:
-            who = self.chat.become(args[0], args[1] if len(args) > 1 else None)
-            print(f"(you are {who.user} of {who.team}, in your DM with the bot)", flush=True)
+            with self.inbox.lock:
+                self.inbox.leaving()
+                who = self.chat.become(args[0], args[1] if len(args) > 1 else None)
+                print(f"(you are {who.user} of {who.team}, in your DM with the bot)", flush=True)
+                self.inbox.became()  # their unread DMs, numbered
         elif command == "/trace":
             print(self.trace(args[0] if args else self.chat.last_correlation_id), flush=True)
         elif command in ("/install", "/uninstall") and args:
@@ -132,12 +180,19 @@ class SlackConversation:
     def _show(self, said: Said) -> None:
         """Each thing the bot says, as it says it (a long count's progress included)."""
         mark = " (streaming)" if said.streaming else " (edited)" if said.edited else ""
-        print(f"{self.speaker}{mark}> {said.shown}", flush=True)
+        print(f"{self.speaker}{mark}> {mentions(said.shown, self.names)}", flush=True)
         self.labels.extend(said.buttons)
 
     def take(self, line: str, speaker: str = "parley") -> None:
+        self.typing = False
+        try:
+            self._take(line, speaker)
+        finally:
+            self.typing = True
+
+    def _take(self, line: str, speaker: str) -> None:
         self.speaker, self.labels = speaker, []
-        if self.local_command(line) or self.home.take(line):
+        if self.local_command(line) or self.inbox.take(line) or self.home.take(line):
             return
         if not self.chat.say(line) and not line.startswith("/top"):
             if self.installer is not None and not self.installed_here():
@@ -151,9 +206,11 @@ class SlackConversation:
 
 
 class LexConversation:
-    def __init__(self, stack: LocalStack, voice: bool) -> None:
+    def __init__(self, stack: LocalStack, voice: bool, *, interactive: bool = False) -> None:
         self.lex = LexEmulator(invoke=stack.invoker("lex"), intents=load_bot(), spoken=voice)
-        self.slack = SlackConversation(stack)  # `/slack ...`: the same person, typing in Slack
+        # `/slack ...`: the same person, typing in Slack
+        self.slack = SlackConversation(stack, interactive=interactive, lex=True)
+        self.slack.shown_prompt = self.prompt
         self.caller_key = stack.settings.lex_caller_key() or ""
         self.speaker = shutil.which("espeak-ng") if voice else None
         if voice and not self.speaker:
@@ -163,7 +220,17 @@ class LexConversation:
     def prompt(self) -> str:
         return "caller> "
 
+    def close(self) -> None:
+        self.slack.close()
+
     def take(self, line: str) -> None:
+        self.slack.typing = False  # the Slack DMs that arrive meanwhile print as lines of their own
+        try:
+            self._take(line)
+        finally:
+            self.slack.typing = True
+
+    def _take(self, line: str) -> None:
         command, _, rest = line.partition(" ")
         if command == "/slack" and rest.strip():
             self.slack.take(rest.strip(), speaker="parley (slack)")
@@ -250,10 +317,12 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings()
     token_ttl = int(os.environ.get("PARLEY_LOCAL_TOKEN_TTL") or 0) or None
     interactive = sys.stdin.isatty()
+    if interactive:
+        import readline  # noqa: F401 - input() then edits lines, and a DM arriving as you type redraws what you typed
     for old in LOG_DIR.glob("*.log"):
         old.unlink()
-    print(f"Starting moto server, the Slack stand-in and serverless offline (logs in {LOG_DIR.relative_to(ROOT)}/)...",
-          file=sys.stderr, flush=True)
+    print("Starting moto server, the Slack stand-in, the workflows emulator and serverless offline "
+          f"(logs in {LOG_DIR.relative_to(ROOT)}/)...", file=sys.stderr, flush=True)
     try:
         stamp = time.strftime("%Y%m%d-%H%M%S")
         recording = Path(settings.recording_file or RECORDINGS / f"{stamp}-{settings.stage}.jsonl")
@@ -262,23 +331,21 @@ def main(argv: list[str] | None = None) -> int:
             stack.wait_until_polling()
             conversation: Conversation
             if options.channel == "lex":
-                conversation = LexConversation(stack, options.voice)
+                conversation = LexConversation(stack, options.voice, interactive=interactive)
                 print(f"Parley is up: the lex function via the Lex emulator.\n{LEX_USAGE}", file=sys.stderr)
             else:
-                conversation = SlackConversation(stack)
-                usage = f"{SLACK_USAGE}\n{WORKSPACE_USAGE}" + (f"\n{OAUTH_USAGE}" if stack.oauth else "")
+                conversation = SlackConversation(stack, interactive=interactive)
+                usage = (f"{SLACK_USAGE}\n{WORKSPACE_USAGE}\n{WORKFLOW_USAGE}"
+                         + (f"\n{OAUTH_USAGE}" if stack.oauth else ""))
                 print(f"Parley is up: Slack events at {stack.ingress_url}.\n{usage}", file=sys.stderr)
                 if stack.web_api_url != settings.local_slack_api_url:
                     print(f"Replies go to {stack.web_api_url} (PARLEY_REAL_SLACK=1): talk to the bot in your Slack "
                           "workspace, through your tunnel to the URL above.", file=sys.stderr)
             _say_where_recorded(recording, stack.settings)
-            for text in _lines(conversation, interactive):
-                if not interactive:
-                    print(f"{conversation.prompt()}{text}", flush=True)
-                try:
-                    conversation.take(text)
-                except (RuntimeError, TimeoutError, OSError) as error:
-                    print(f"parley (no reply): {error}", flush=True)
+            try:
+                _converse(conversation, interactive)
+            finally:
+                conversation.close()
     except KeyboardInterrupt:
         # Ctrl-C is the ordinary way out of the chat, as Ctrl-D is: a goodbye and exit 0, so make adds no error line
         print(f"\n{GOODBYE}", file=sys.stderr, flush=True)
@@ -288,6 +355,16 @@ def main(argv: list[str] | None = None) -> int:
         _show_tail(LOG_DIR)
         return 1
     return 0
+
+
+def _converse(conversation: Conversation, interactive: bool) -> None:
+    for text in _lines(conversation, interactive):
+        if not interactive:
+            print(f"{conversation.prompt()}{text}", flush=True)
+        try:
+            conversation.take(text)
+        except (RuntimeError, TimeoutError, OSError) as error:
+            print(f"parley (no reply): {error}", flush=True)
 
 
 def _say_where_recorded(recording: Path, settings: Settings) -> None:

@@ -221,13 +221,15 @@ def button_names(blocks: list[dict[str, Any]]) -> list[str]:
 
 def block_actions(message: dict[str, Any], label: str, *, channel: str, user: str = LOCAL_USER,
                   response_url: str | None = None, team: str = LOCAL_TEAM, enterprise: str | None = None,
-                  org_install: bool = False) -> str:
+                  org_install: bool = False, ephemeral: bool | None = None) -> str:
     """Pressing the button labelled `label` on a message (`ts`, `text`, `blocks`, maybe `thread_ts`) the
-    bot posted; an ephemeral message (a slash command's answer) is reached through its `response_url`."""
+    bot posted; an ephemeral message (a slash command's answer) is reached through its `response_url`. Slack
+    gives a press on any message a response_url: `ephemeral` False says the message is not ephemeral all the same
+    (unset: ephemeral when it has a response_url)."""
     block, button = next((block, element) for block in message["blocks"] if block.get("type") == "actions"
                          for element in block["elements"] if element["text"]["text"] == label)
     container = {"type": "message", "message_ts": message["ts"], "channel_id": channel,
-                 "is_ephemeral": response_url is not None}
+                 "is_ephemeral": response_url is not None if ephemeral is None else ephemeral}
     if message.get("thread_ts"):
         container["thread_ts"] = message["thread_ts"]
     payload: dict[str, Any] = {

@@ -1,8 +1,10 @@
-"""The whole stack on one laptop: moto server, the Slack stand-in and serverless offline.
+"""The whole stack on one laptop: moto server, the Slack stand-in, the workflows emulator and serverless offline.
 
 `LocalStack` starts them in order, creates the stage's queues (and later tables) in moto from
 serverless.yml's own `resources` through moto's CloudFormation, so the redrive policy used locally is
-the one deployed, and stops every process it started, whatever happens.
+the one deployed, and stops every process it started, whatever happens. Workflows (bot/workflows/) run in the
+emulator (bot/local/durable.py), which invokes the `workflows` function through serverless offline; their modelled
+hours pass in `workflow_seconds_per_hour` seconds each (1 for `make run`: a reminder after 4 s, expiry after 72 s).
 """
 
 from __future__ import annotations
@@ -17,12 +19,19 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from bot.aws.dynamodb import DynamoClient
+from bot.aws.sigv4 import Credentials
 from bot.defaults import SLACK_API_URL, secret_parameter
+from bot.local.durable import start_emulator
 from bot.local.lambda_api import Invoke, lambda_invoker
 from bot.local.moto import start_moto
 from bot.local.ports import check_ports
 from bot.local.processes import Child
+from bot.local.standin.workspaces import TEAM_ID as LOCAL_TEAM_ID
+from bot.local.workflow_watch import WorkflowWatch
 from bot.settings import Settings
+from bot.stores.table import DynamoTable
+from bot.stores.workflows import DynamoWorkflowStore
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVERLESS = ROOT / "node_modules" / ".bin" / "serverless"
@@ -75,6 +84,10 @@ def put_secrets(endpoint: str, settings: Settings) -> None:
 
 
 REAL_SLACK = "PARLEY_REAL_SLACK"  # 1: the functions answer a real Slack workspace (through a tunnel)
+# Who approves access requests locally: ana, then bo (escalation), people of the stand-in's first workspace
+LOCAL_APPROVERS = "U0LOCALANA,U0LOCALBO"
+SECONDS_PER_HOUR = "PARLEY_WORKFLOW_SECONDS_PER_HOUR"  # bot/workflows/clock.py
+LOCAL_SECONDS_PER_HOUR = 1.0  # make run: an hour of a workflow passes in a second
 IDLE_QUEUE = "parley-local-idle"  # what serverless-offline-sqs polls when the Lambda-API poller feeds the worker
 
 
@@ -93,11 +106,15 @@ class LocalStack:
     with the settings' bot token; or `oauth`, installed nowhere until someone installs it through `/slack/install`
     (bot.local.install), with the stage's installation tables. `token_ttl` (oauth mode) turns Slack's token rotation
     on: every token the stand-in issues expires after that many seconds.
+
+    `workflow_seconds_per_hour`: how long a workflow's modelled hour lasts (PARLEY_WORKFLOW_SECONDS_PER_HOUR from
+    the environment, else LOCAL_SECONDS_PER_HOUR); tests shorten it further.
     """
 
     def __init__(self, settings: Settings, log_dir: Path, *, worker_feed: str = "offline-sqs",
                  retry_after_seconds: int = 1, feeders: int = 1, extra_env: dict[str, str] | None = None,
-                 token_ttl: int | None = None, recording: Path | None = None) -> None:
+                 token_ttl: int | None = None, recording: Path | None = None,
+                 workflow_seconds_per_hour: float | None = None) -> None:
         if worker_feed not in ("offline-sqs", "lambda-api"):
             raise ValueError(f"unknown worker feed {worker_feed!r}")
         self.settings = settings
@@ -111,6 +128,11 @@ class LocalStack:
         self.token_ttl = token_ttl
         # the flight recorder's file (bot/observability/recorder.py): each turn's request and Web API calls
         self.recording = recording or log_dir / "recording.jsonl"
+        if workflow_seconds_per_hour is None:
+            workflow_seconds_per_hour = float(os.environ.get(SECONDS_PER_HOUR) or LOCAL_SECONDS_PER_HOUR)
+        if workflow_seconds_per_hour <= 0:
+            raise ValueError("a workflow's hour must last some time (workflow_seconds_per_hour > 0)")
+        self.workflow_seconds_per_hour = workflow_seconds_per_hour
         self.children: list[Child] = []
         self._feeding: list[threading.Thread] = []
         self.pollers: list[Any] = []  # the Lambda-API feed's pollers (a test may change their retry delay)
@@ -140,6 +162,15 @@ class LocalStack:
     def oauth(self) -> bool:
         return self.settings.slack_mode == "oauth"
 
+    @property
+    def workflows_url(self) -> str:
+        """The durable-execution emulator: where workflows start, and the durable APIs (AWS_ENDPOINT_URL_LAMBDA)."""
+        return f"http://127.0.0.1:{self.settings.workflows_port}"
+
+    @property
+    def workflows_function(self) -> str:
+        return f"parley-{self.settings.stage}-workflows"
+
     def handler_env(self) -> dict[str, str]:
         """The environment serverless offline and its handlers run with: every setting, pointed at 127.0.0.1."""
         settings = self.settings
@@ -160,6 +191,7 @@ class LocalStack:
                 "PARLEY_LAMBDA_PORT": str(settings.lambda_port),
                 "PARLEY_MOTO_PORT": str(settings.moto_port),
                 "PARLEY_SLACK_PORT": str(settings.slack_port),
+                "PARLEY_WORKFLOWS_PORT": str(settings.workflows_port),
                 "SLACK_API_URL": self.web_api_url,
                 # as in AWS, the functions read the secrets from SSM Parameter Store (moto's), never from env
                 "SLACK_SIGNING_SECRET_PARAM": secret_parameter(settings.stage, "signing-secret"),
@@ -167,6 +199,14 @@ class LocalStack:
                 # serverless.yml's local stage picks the mode's functions and tables from this one
                 "PARLEY_SLACK_MODE": settings.slack_mode,
                 "PARLEY_RECORDING_FILE": str(self.recording),
+                # workflows: started in the emulator, which runs the workflows function; the SDK in that function
+                # and the worker's boto3 Lambda client call the durable APIs (checkpoint, callbacks, stop) there
+                "PARLEY_WORKFLOWS_URL": self.workflows_url,
+                "PARLEY_WORKFLOWS_FUNCTION": self.workflows_function,
+                "AWS_ENDPOINT_URL_LAMBDA": self.workflows_url,
+                "PARLEY_APPROVERS": settings.approvers or LOCAL_APPROVERS,
+                "PARLEY_APPROVERS_TEAM": settings.approvers_team or LOCAL_TEAM_ID,
+                SECONDS_PER_HOUR: f"{self.workflow_seconds_per_hour:g}",
                 "SLS_TELEMETRY_DISABLED": "1",
                 "SLS_NOTIFICATIONS_MODE": "off",
             }
@@ -215,6 +255,9 @@ class LocalStack:
             offline = Child("offline", [str(SERVERLESS), "offline", "start", "--stage", settings.stage],
                             self.log_dir, env=env, cwd=ROOT)
             self.children.append(offline)
+            # the emulator before serverless offline is up is fine: it invokes the function only once one starts
+            self.children.append(start_emulator(settings.workflows_port, settings.lambda_port, settings.region,
+                                                self.log_dir))
             slack.wait_for_port(settings.slack_port, 30)
             offline.wait_for_port(settings.http_port, 120)
             offline.wait_for_port(settings.lambda_port, 30)
@@ -247,6 +290,20 @@ class LocalStack:
     def invoker(self, function: str, timeout: float = 60.0) -> Invoke:
         """Invoke one of the stage's functions (`worker`, `lex`) through serverless offline's Lambda API."""
         return lambda_invoker(self.settings.lambda_port, f"parley-{self.settings.stage}-{function}", timeout)
+
+    def workflow_store(self) -> DynamoWorkflowStore:
+        """The stage's workflows table in moto: what runs and what each waits for (`make run`'s /wait, the tests)."""
+        client = DynamoClient(region=self.settings.region, endpoint_url=self.endpoint, stage=self.settings.stage,
+                              credentials=Credentials("testing", "testing"))
+        return DynamoWorkflowStore(DynamoTable(client, self.settings.workflows_table))
+
+    def workflow_watch(self) -> WorkflowWatch:
+        """Whether the workflows wait or run (bot/local/workflow_watch.py), from their table and the emulator."""
+        import boto3
+
+        emulator = boto3.client("lambda", endpoint_url=self.workflows_url, region_name=self.settings.region,
+                                aws_access_key_id="testing", aws_secret_access_key="testing")  # noqa: S106
+        return WorkflowWatch(self.workflow_store(), emulator)
 
     def sqs(self) -> Any:
         """A boto3 SQS client on the stack's moto server."""

@@ -20,6 +20,7 @@ def stack_settings() -> Settings:
     """Settings for a stack beside any `make run`: other ports, and secrets no default shares."""
     return Settings(
         http_port=free_port(), lambda_port=free_port(), moto_port=free_port(), slack_port=free_port(),
+        workflows_port=free_port(),
         signing_secret="e2e-" + os.urandom(12).hex(), bot_token="xoxb-e2e-" + os.urandom(12).hex(),
     )
 

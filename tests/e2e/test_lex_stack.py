@@ -98,7 +98,7 @@ def test_spoken_turns_come_back_as_ssml(stack: LocalStack) -> None:
 
 def test_make_run_in_lex_mode_completes_a_dialog_with_an_invalid_value_asked_again() -> None:
     ports = {name: str(free_port()) for name in ("PARLEY_HTTP_PORT", "PARLEY_LAMBDA_PORT", "PARLEY_MOTO_PORT",
-                                                 "PARLEY_SLACK_PORT")}
+                                                 "PARLEY_SLACK_PORT", "PARLEY_WORKFLOWS_PORT")}
     lines = "open a ticket\nthe printer is on fire\npurple\nhigh\n1\n"
     result = subprocess.run(["make", "run", "CHANNEL=lex"], input=lines, cwd=ROOT, env={**os.environ, **ports},
                             capture_output=True, text=True, timeout=300, check=False)

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_piped_make_run_answers_each_line_and_leaves_nothing_running() -> None:
     ports = {name: free_port() for name in ("PARLEY_HTTP_PORT", "PARLEY_LAMBDA_PORT", "PARLEY_MOTO_PORT",
-                                            "PARLEY_SLACK_PORT")}
+                                            "PARLEY_SLACK_PORT", "PARLEY_WORKFLOWS_PORT")}
     env = {**os.environ, **{name: str(port) for name, port in ports.items()},
            # settings come from the environment, make run included
            "SLACK_SIGNING_SECRET": "make-run-" + os.urandom(8).hex()}
@@ -43,7 +43,7 @@ def test_piped_make_run_answers_each_line_and_leaves_nothing_running() -> None:
 
 def test_make_run_in_oauth_mode_installs_two_workspaces_and_chats_as_a_person_of_either() -> None:
     ports = {name: str(free_port()) for name in ("PARLEY_HTTP_PORT", "PARLEY_LAMBDA_PORT", "PARLEY_MOTO_PORT",
-                                                 "PARLEY_SLACK_PORT")}
+                                                 "PARLEY_SLACK_PORT", "PARLEY_WORKFLOWS_PORT")}
     env = {**os.environ, **ports, "PARLEY_SLACK_MODE": "oauth"}
     lines = "hello\n/install T0LOCAL\nhello\n/install T0BETA\n/as T0BETA ben\nhello\n/uninstall T0BETA\nhello\n"
     result = subprocess.run(["make", "run"], input=lines, cwd=ROOT, env=env,
@@ -68,7 +68,7 @@ class MakeRun:
 
     def __init__(self, *args: str) -> None:
         ports = {name: str(free_port()) for name in ("PARLEY_HTTP_PORT", "PARLEY_LAMBDA_PORT", "PARLEY_MOTO_PORT",
-                                                     "PARLEY_SLACK_PORT")}
+                                                     "PARLEY_SLACK_PORT", "PARLEY_WORKFLOWS_PORT")}
         self.process = subprocess.Popen(["make", "run", *args], cwd=ROOT, env={**os.environ, **ports}, text=True,
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         self.lines: queue.Queue[str] = queue.Queue()
@@ -175,3 +175,40 @@ def test_make_run_in_lex_mode_forgives_the_same_way() -> None:
         assert run.say("thank you") == ["parley> You're welcome!"]
     finally:
         assert run.close() == 0
+
+
+# The README's workflow input (Workflows, in `make run`): an access request that ana approves, then a reminder
+WORKFLOW_INPUT = ("request access to grafana\n/wait\n/as T0LOCAL ana\n1\n/wait\n/as T0LOCAL you\n"
+                  "remind me in 10 minutes to stretch\n/wait\n")
+
+
+def test_make_run_runs_an_access_request_end_to_end_and_a_reminder() -> None:
+    """You ask; ana, whom the chat acts as, approves from her DM; you are told; a reminder comes once."""
+    ports = {name: str(free_port()) for name in ("PARLEY_HTTP_PORT", "PARLEY_LAMBDA_PORT", "PARLEY_MOTO_PORT",
+                                                 "PARLEY_SLACK_PORT", "PARLEY_WORKFLOWS_PORT")}
+    result = subprocess.run(["make", "run"], input=WORKFLOW_INPUT, cwd=ROOT, env={**os.environ, **ports},
+                            capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = result.stdout.splitlines()
+
+    def after(line: str, start: int = 0) -> int:
+        return out.index(line, start) + 1
+
+    asked = after("you> request access to grafana")
+    assert out[asked].startswith("parley> I've asked an approver about your access to *grafana*.")
+    assert out[asked + 1] == "        [1] Cancel request"
+    assert "(parley wrote to ana (U0LOCALANA of T0LOCAL): `/as T0LOCAL ana` shows it)" in out[asked:]
+    as_ana = after("you> /as T0LOCAL ana", asked)
+    assert out[as_ana:as_ana + 3] == ["(you are U0LOCALANA of T0LOCAL, in your DM with the bot)",
+                                      "parley> @you asks for access to *grafana*.", "        [1] Approve  [2] Deny"]
+    pressed = after("you (ana)> 1", as_ana)
+    assert out[pressed:pressed + 2] == ["parley (edited)> @you asks for access to *grafana*.",
+                                        "Thanks: you chose *approve*."]  # her buttons are gone
+    assert "(parley wrote to you (U0LOCALUSER of T0LOCAL): `/as T0LOCAL you` shows it)" in out[pressed:]
+    back = after("you (ana)> /as T0LOCAL you", pressed)
+    assert out[back:back + 2] == ["(you are U0LOCALUSER of T0LOCAL, in your DM with the bot)",
+                                  "parley> @ana approved your request: you have access to *grafana* now."]
+    reminder = after("you> remind me in 10 minutes to stretch", back)
+    assert out[reminder] == "parley> OK: in 10 minutes I'll remind you to stretch."
+    assert out[reminder + 1:] == ["you> /wait", "parley> Reminder: you asked me to remind you to stretch."]
+    assert not any(port_open(int(port)) for port in ports.values())

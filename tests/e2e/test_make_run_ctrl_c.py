@@ -15,7 +15,8 @@ from bot.local.run import GOODBYE
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
-PORT_VARIABLES = ("PARLEY_HTTP_PORT", "PARLEY_LAMBDA_PORT", "PARLEY_MOTO_PORT", "PARLEY_SLACK_PORT")
+PORT_VARIABLES = ("PARLEY_HTTP_PORT", "PARLEY_LAMBDA_PORT", "PARLEY_MOTO_PORT", "PARLEY_SLACK_PORT",
+                  "PARLEY_WORKFLOWS_PORT")
 
 
 def wait_for(path: Path, text: str, timeout: float) -> None:

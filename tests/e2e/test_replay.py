@@ -17,7 +17,8 @@ from bot.local.processes import free_port
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
-PORT_VARIABLES = ("PARLEY_HTTP_PORT", "PARLEY_LAMBDA_PORT", "PARLEY_MOTO_PORT", "PARLEY_SLACK_PORT")
+PORT_VARIABLES = ("PARLEY_HTTP_PORT", "PARLEY_LAMBDA_PORT", "PARLEY_MOTO_PORT", "PARLEY_SLACK_PORT",
+                  "PARLEY_WORKFLOWS_PORT")
 # a dialog with button presses (the timestamps of the messages they sit on change on replay) and a random ticket id
 CONVERSATION = "hello\nsay the drill line\nopen a ticket\nthe printer is on fire\n3\n1\nmy tickets\n"
 

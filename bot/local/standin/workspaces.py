@@ -148,7 +148,8 @@ CLIENT_SECRET = defaults.LOCAL_CLIENT_SECRET
 
 LOCAL = Workspace(
     TEAM_ID, TEAM_NAME, TEAM_DOMAIN, BOT_USER_ID, BOT_ID,
-    users=(User("U0LOCALUSER", "you", "D0LOCALDM"), User("U0LOCALANA", "ana", "D0LOCALANA")),
+    users=(User("U0LOCALUSER", "you", "D0LOCALDM"), User("U0LOCALANA", "ana", "D0LOCALANA"),
+           User("U0LOCALBO", "bo", "D0LOCALBO")),  # ana, then bo: the local approvers (bot/local/stack.py)
     channels=("C0LOCALCHAN",),
 )
 BETA = Workspace(
