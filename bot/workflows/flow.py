@@ -45,7 +45,8 @@ _MENTION = re.compile(r"<@[A-Z0-9]+>")
 def spoken(text: str) -> str:
     """Slack text as a voice says it: a mention is "an approver", bold is plain, entities are characters."""
     plain = _MENTION.sub("an approver", text).replace("*", "")
-    return plain.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    plain = plain.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return plain[:1].upper() + plain[1:]
 
 
 def step_retry() -> Any:

@@ -170,7 +170,7 @@ def test_a_voice_callers_request_is_approved_in_slack_and_heard_on_their_next_tu
         if said[0].text.startswith("Your earlier request is done."):
             break
         time.sleep(0.5)
-    assert said[0].text == "Your earlier request is done. an approver approved your request: you have access to the " \
+    assert said[0].text == "Your earlier request is done. An approver approved your request: you have access to the " \
                            "wiki now."
     assert said[1].text.startswith("Hello!")
     assert caller.say("hello")[0].text.startswith("Hello!")  # told once

@@ -102,7 +102,7 @@ def test_a_voice_callers_request_is_told_on_their_next_turn(monkeypatch: pytest.
         assert h.workflows.decide(record.workspace, record.workflow_id, "approve", ANA, TEAM).changed
         h.result(record)
         [told] = h.jobs.untold(caller.key, "lex")
-        assert told.text == "an approver approved your request: you have access to grafana now."
+        assert told.text == "An approver approved your request: you have access to grafana now."
 
 
 def conversation(h: object) -> object:
