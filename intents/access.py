@@ -62,7 +62,8 @@ def grant(system: str) -> str:
 @workflow("access_request", title="access request")
 def access_request(flow: Flow, system: str) -> str:
     what = f"access to *{escape_mrkdwn(system)}*"
-    question = f"{flow.requester_mention} asks for {what}."
+    asker = flow.requester_mention
+    question = f"{asker[:1].upper()}{asker[1:]} asks for {what}."
     primary, *others = flow.approvers
     decision = flow.ask("ask", [primary], question, CHOICES, hours=REMIND_AFTER)
     if decision is None:

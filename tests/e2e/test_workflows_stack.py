@@ -162,7 +162,7 @@ def test_a_voice_callers_request_is_approved_in_slack_and_heard_on_their_next_tu
     assert reply.text.startswith("I've asked an approver about your access to the wiki.")
     assert reply.text.endswith("here, on your next turn; a reminder and an escalation follow if nobody answers.")
     question = slack.dm(ANA, "asks for access to *the wiki*", after=after)
-    assert question["args"]["text"] == "a voice caller asks for access to *the wiki*."
+    assert question["args"]["text"] == "A voice caller asks for access to *the wiki*."
     slack.press(ANA, question, "Approve")
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

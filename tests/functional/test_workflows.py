@@ -98,7 +98,7 @@ def test_a_voice_callers_request_is_told_on_their_next_turn(monkeypatch: pytest.
     with harness(2.0, monkeypatch) as h:
         record = h.start("access_request", {"system": "grafana"}, person=caller, via="lex")
         waiting = h.until(record, lambda r: r.status == "waiting")
-        assert waiting.approvers_team == TEAM and "a voice caller" in h.messenger.to(ANA)[0]
+        assert waiting.approvers_team == TEAM and "A voice caller asks" in h.messenger.to(ANA)[0]
         assert h.workflows.decide(record.workspace, record.workflow_id, "approve", ANA, TEAM).changed
         h.result(record)
         [told] = h.jobs.untold(caller.key, "lex")
