@@ -58,3 +58,18 @@ def check_ports(settings: Settings) -> None:
     instead = " ".join(f"{port.variable}={free_port()}" for port in busy)
     lines.append(f"Stop that program, or choose other ports: {instead} make run")
     raise PortsTaken("\n".join(lines))
+
+
+class StackNotRunning(RuntimeError):
+    """An operator command for a local stage found no running stack to talk to."""
+
+
+def running_moto(stage: str) -> str:
+    """The URL of the running local stack's moto server for `stage` (`make redrive`, `make workflows` on a local
+    stage), or StackNotRunning saying how to start it."""
+    port = Settings(stage=stage).moto_port
+    if not port_open(port):
+        raise StackNotRunning(f"nothing is running on 127.0.0.1:{port}, where stage {stage}'s moto server would be: "
+                              "start the local stack with `make run` (in another terminal), or set PARLEY_MOTO_PORT "
+                              "to the port it runs on")
+    return f"http://127.0.0.1:{port}"

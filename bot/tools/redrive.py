@@ -111,16 +111,13 @@ def sqs_client(stage: str) -> Any:
 
 
 def local_endpoint(stage: str) -> str:
-    """The running local stack's moto server, or RedriveError saying nothing is running there."""
-    from bot.local.processes import port_open
-    from bot.settings import Settings
+    """The running local stack's moto server, or RedriveError saying nothing runs there."""
+    from bot.local.ports import StackNotRunning, running_moto
 
-    port = Settings(stage=stage).moto_port
-    if not port_open(port):
-        raise RedriveError(f"nothing is running on 127.0.0.1:{port}, where stage {stage}'s moto server would be: "
-                           "start the local stack with `make run` (in another terminal), or set PARLEY_MOTO_PORT "
-                           "to the port it runs on")
-    return f"http://127.0.0.1:{port}"
+    try:
+        return running_moto(stage)
+    except StackNotRunning as error:
+        raise RedriveError(str(error)) from None
 
 
 def locate(sqs: Any, stage: str) -> Queues:

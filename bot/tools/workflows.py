@@ -82,15 +82,12 @@ def table_for(stage: str) -> DynamoTable:
 
 def local_endpoint(stage: str) -> str:
     """The running local stack's moto server, or WorkflowsError saying nothing runs there."""
-    from bot.local.processes import port_open
-    from bot.settings import Settings
+    from bot.local.ports import StackNotRunning, running_moto
 
-    port = Settings(stage=stage).moto_port
-    if not port_open(port):
-        raise WorkflowsError(f"nothing is running on 127.0.0.1:{port}, where stage {stage}'s moto server would be: "
-                             "start the local stack with `make run` (in another terminal), or set PARLEY_MOTO_PORT "
-                             "to the port it runs on")
-    return f"http://127.0.0.1:{port}"
+    try:
+        return running_moto(stage)
+    except StackNotRunning as error:
+        raise WorkflowsError(str(error)) from None
 
 
 def aws_credentials(region: str) -> Credentials:
