@@ -16,15 +16,18 @@ HOURS_PER_UNIT = {
     "hour": Fraction(1), "hr": Fraction(1), "h": Fraction(1),
     "day": Fraction(24), "d": Fraction(24),
     "week": Fraction(24 * 7), "wk": Fraction(24 * 7), "w": Fraction(24 * 7),
+    "fortnight": Fraction(24 * 14),
 }
 _PART = re.compile(r"(?P<amount>[\w,.\-]+(?:\s+(?!and\b)[a-z\-]+)*?)\s*(?P<unit>seconds?|secs?|minutes?|mins?|hours?|"
-                   r"hrs?|days?|weeks?|wks?|[smhdw])\b", re.I)
+                   r"hrs?|days?|weeks?|wks?|fortnights?|[smhdw])\b", re.I)
 _HALF = {"half an hour": "30 minutes", "half a day": "12 hours", "an hour and a half": "90 minutes",
          "a quarter of an hour": "15 minutes", "quarter of an hour": "15 minutes"}
 
 
 def parse_hours(text: str) -> Fraction | None:
     """The span `text` says, in hours; None when it is not one."""
+    if re.search(r"-\s*\d", text):
+        return None  # a span before now ("-5 minutes") is no span
     said = " ".join(text.lower().replace("-", " ").split()).removeprefix("in ").strip()
     for phrase, plain in _HALF.items():
         said = said.replace(phrase, plain)
