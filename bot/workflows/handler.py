@@ -18,6 +18,7 @@ C extensions, which the zip carries built for the others' python3.12 (tests/unit
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import asdict
 from typing import Any
@@ -28,7 +29,7 @@ from aws_durable_execution_sdk_python.execution import durable_execution
 from aws_lambda_powertools import Logger
 
 import intents  # noqa: F401  (declares every intent and the workflows they start)
-from bot.observability.metrics import WORKFLOWS, emf_document, workflow_failed_values
+from bot.observability.metrics import emf_document, workflow_failed_values
 from bot.stores.workflows import WorkflowRecord
 from bot.workflows import registry
 from bot.workflows.flow import Flow, Services
@@ -76,7 +77,7 @@ def failed(flow: Flow, name: str, error: Exception) -> dict[str, str]:
         log.error("workflow failed", workflow=name, workflow_id=flow.record.workflow_id, error=reason,
                   detail=str(error)[:300])
         values, dimensions = workflow_failed_values(name)
-        print(__import__("json").dumps(emf_document(values, dimensions)), flush=True)
+        print(json.dumps(emf_document(values, dimensions)), flush=True)  # EMF: the alarm's metric
 
     flow.context.step(lambda _: report(), name="failed:report")
     flow.tell_requester(f"Sorry, your {title} failed: a step kept failing after 3 tries. The team has been "
@@ -91,4 +92,4 @@ def handler(event: dict[str, Any], context: DurableContext) -> dict[str, str]:
     return run(event, context)
 
 
-__all__ = ["WORKFLOWS", "handler", "run"]
+__all__ = ["handler", "run"]
