@@ -148,7 +148,7 @@ def issue16_rows(first: dict[str, Any] | None, cost16: dict[str, Any] | None) ->
                                                                           per["bolt_one_shot"]["total"], None, None],
                             3))
         for kind in ("dialog_turn", "slash_command", "lex_turn"):
-            rows.append(ack.row(f"$ per 1M {kinds.LABELS[kind]}s", [per["parley"][kind]["total"], None, None, None],
+            rows.append(ack.row(f"$ per 1M: {kinds.LABELS[kind]}", [per["parley"][kind]["total"], None, None, None],
                                 3))
         for month in cost16["per_month"]:
             millions = month["parley"]["messages"] / 1e6
