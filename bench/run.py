@@ -8,6 +8,9 @@
 4. Cost per million Slack messages on AWS list prices (bench/cost.py).
 5. Recognition: the recogniser warm (demo intents; 100 intents x 10 examples) and its part of the worker's cold
    start (bench/nlu.py).
+6. Issue 16: time to first reply after idle, both stages cold (bench/first_reply.py); the second stage's import by
+   package (bench/imports.py); remote calls per message kind on warm handlers (bench/kinds.py); the cost per
+   message kind, per month at 1, 10 and 100 M messages, and idle (bench/cost.py).
 The table is printed, and everything (every sample, the machine, the load average) goes to bench/results.json.
 Nothing leaves 127.0.0.1 but the package installs `serverless package` makes.
 """
@@ -15,6 +18,7 @@ Nothing leaves 127.0.0.1 but the package installs `serverless package` makes.
 from __future__ import annotations
 
 import argparse
+import json
 import subprocess
 import sys
 import time
@@ -30,6 +34,9 @@ sys.path[:0] = [str(BENCH.parent), str(BENCH)]
 import ack  # noqa: E402
 import cost  # noqa: E402
 import e2e  # noqa: E402
+import first_reply  # noqa: E402
+import imports  # noqa: E402
+import kinds  # noqa: E402
 import nlu  # noqa: E402
 import size  # noqa: E402
 from report import load_average, machine, progress, render  # noqa: E402
@@ -80,6 +87,129 @@ def attempt(name: str, measure: Callable[[], dict[str, Any]], failures: dict[str
         traceback.print_exc()
         failures[name] = f"{type(error).__name__}: {str(error)[:500]}"
         return None
+
+
+ISSUE_16 = (  # (what, the bound on Parley / Bolt-lazy)
+    ("worker cold start / Bolt's lazy run cold (import + first, medians)", 1.0),
+    ("time to first reply after idle, Parley / Bolt-lazy (medians)", 1.0),
+    ("$ per million one-shot DMs, Parley / Bolt-lazy (list prices)", 2.0),
+)
+
+
+def keep_template(store: dict[str, Any]) -> None:
+    """bench/size.py packages into a temporary directory: keep the template it wrote, for the idle cost."""
+    package = size.package
+
+    def package_and_keep(out: Path) -> float:
+        took = package(out)
+        found = out / "cloudformation-template-update-stack.json"
+        if found.exists():
+            store["template"] = json.loads(found.read_text())
+        return took
+
+    size.package = package_and_keep
+
+
+def issue16_acceptance(first: dict[str, Any] | None, cost16: dict[str, Any] | None) -> list[dict[str, Any]]:
+    values = [None, None, None]
+    if first:
+        found = first_reply.ratios(first)
+        values[0], values[1] = found["second_stage_cold"], found["first_reply"]
+    if cost16:
+        values[2] = cost16["one_shot_ratio"]
+    return [{"check": what, "ratio": None if value is None else round(value, 3), "bound": bound,
+             "holds": None if value is None else value <= bound}
+            for (what, bound), value in zip(ISSUE_16, values, strict=True)]
+
+
+def issue16_rows(first: dict[str, Any] | None, cost16: dict[str, Any] | None) -> list[tuple[str, ...]]:
+    rows: list[tuple[str, ...]] = []
+    if first:
+        ms = first["ms"]
+        n = first["parameters"]["rounds"]
+        rows.append(ack.row(f"first reply after idle, both cold (median of {n})",
+                            [ms["parley"]["first_reply"]["median"], ms["bolt"]["first_reply"]["median"], None, None],
+                            0))
+        spans = (f"{ms[k]['first_reply']['min']:.0f}-{ms[k]['first_reply']['max']:.0f}" for k in ("parley", "bolt"))
+        rows.append(("first reply after idle (min-max)", *spans, "-", "-", "", "", ""))
+        rows.append(ack.row(f"2nd stage cold: worker | lazy run (median of {n})",
+                            [ms["parley"]["second_total"]["median"], ms["bolt"]["second_total"]["median"], None, None],
+                            0))
+        rows.append(ack.row("  of which import | import", [ms["parley"]["second_import"]["median"],
+                                                          ms["bolt"]["second_import"]["median"], None, None], 0))
+        rows.append(ack.row("  of which first job | first event", [ms["parley"]["second_first_event"]["median"],
+                                                                   ms["bolt"]["second_first_event"]["median"], None,
+                                                                   None], 0))
+    else:
+        rows.append(dashes("first reply after idle: not run"))
+    if cost16:
+        per = cost16["per_million"]
+        rows.append(ack.row("$ per 1M one-shot DMs (batch 1, issue 16)", [per["parley"]["one_shot_dm"]["total"],
+                                                                          per["bolt_one_shot"]["total"], None, None],
+                            3))
+        for kind in ("dialog_turn", "slash_command", "lex_turn"):
+            rows.append(ack.row(f"$ per 1M: {kinds.LABELS[kind]}", [per["parley"][kind]["total"], None, None, None],
+                                3))
+        for month in cost16["per_month"]:
+            millions = month["parley"]["messages"] / 1e6
+            rows.append(ack.row(f"$ a month at {millions:g} M one-shot DMs", [month["parley"]["total"],
+                                                                           month["bolt"]["total"], None, None], 2))
+        if cost16["idle_month"]:
+            rows.append(ack.row("$ a month idle (a stage, no messages)", [cost16["idle_month"]["total"],
+                                                                         cost16["bolt_idle_month"], None, None], 2))
+    return rows
+
+
+def print_issue16(result: dict[str, Any]) -> None:
+    found, imported, cost16 = result.get("kinds"), result.get("imports"), result.get("cost16")
+    if imported:
+        print(render(imports.HEADER, imports.table(imported)))
+        print()
+    if found:
+        print("\n".join(kinds.describe(found)))
+        print()
+    if cost16:
+        print_cost16(cost16)
+    print("Acceptance (issue 16):")
+    for check in result["acceptance_issue16"]:
+        shown = "not measured" if check["ratio"] is None else (
+            f"{check['ratio']:.2f} (bound {check['bound']:g}): {'holds' if check['holds'] else 'DOES NOT HOLD'}")
+        print(f"  {check['check']} = {shown}")
+    print()
+
+
+def print_cost16(cost16: dict[str, Any]) -> None:
+    per = cost16["per_million"]
+    print(f"Cost model (issue 16; prices {cost16['prices_as_of']}; {cost16['architecture']}; memory MB "
+          + ", ".join(f"{k} {v:g}" for k, v in cost16["memory_mb"].items()) + "):")
+    for kind, entry in per["parley"].items():
+        items = ", ".join(f"{k} {v:.3f}" for k, v in entry.items() if k != "total")
+        print(f"  $ per 1M {kinds.LABELS[kind]}: {entry['total']:.3f} = {items}")
+    bolt = per["bolt_one_shot"]
+    print(f"  $ per 1M Bolt-lazy one-shot messages: {bolt['total']:.3f} = "
+          + ", ".join(f"{k} {v:.3f}" for k, v in bolt.items() if k != "total"))
+    for month in cost16["per_month"]:
+        p, b = month["parley"], month["bolt"]
+        print(f"  {p['messages'] / 1e6:g} M a month ({p['rate_per_second']:.2f}/s, expected batch {p['batch']:.3f}): "
+              f"Parley ${p['total']:.2f} = " + ", ".join(f"{k} {v:.2f}" for k, v in p["usd"].items())
+              + f"; DynamoDB on-demand ${p['dynamodb_on_demand']:.2f} vs provisioned ${p['dynamodb_provisioned']:.2f}"
+              f" ({p['dynamodb_cheaper']} cheaper); Bolt-lazy ${b['total']:.2f}")
+    idle, counts = cost16["idle_month"], cost16["template_counts"]
+    if idle:
+        print(f"  idle a month: ${idle['total']:.2f} = " + ", ".join(
+            f"{k} {v:.2f}" for k, v in idle.items() if k not in ("total", "empty_receives"))
+            + f" ({idle['empty_receives']:,.0f} empty receives; template: {counts['alarms']} alarms on "
+            f"{counts['alarm_metrics']} metrics, {counts['dashboards']} dashboard(s), {counts['tables']} tables "
+            f"on-demand ({counts['tables_with_pitr']} with PITR: $0.20/GB-month of their size), "
+            f"{counts['sqs_event_sources']} SQS event source(s), logs kept {counts['log_retention_days']} days: "
+            f"$0.03 per GB-month stored). Bolt-lazy idle: $0")
+    else:
+        print("  idle: the packaged template was not at hand (--skip-size): not computed")
+    for line in cost16["model"]:
+        print(f"  model: {line}")
+    print("  Bolt's front door: bolt-python's examples/aws_lambda/README.md has the lazy listener example put an API "
+          "Gateway trigger of type \"HTTP API\" in front of the function: the same HTTP API price as Parley's")
+    print()
 
 
 def dashes(label: str) -> tuple[str, ...]:
@@ -178,6 +308,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-e2e", action="store_true", help="leave out the end-to-end run")
     parser.add_argument("--skip-size", action="store_true", help="leave out `serverless package`")
     parser.add_argument("--skip-nlu", action="store_true", help="leave out the recogniser's rows")
+    parser.add_argument("--first-reply", type=int, default=10,
+                        help="rounds of the time to first reply after idle, Parley then Bolt each (default 10)")
+    parser.add_argument("--kinds-messages", type=int, default=20,
+                        help="measured messages per kind for the remote calls per message (default 20)")
+    parser.add_argument("--skip-first-reply", action="store_true", help="leave out the time to first reply")
+    parser.add_argument("--skip-imports", action="store_true", help="leave out the import breakdown by package")
+    parser.add_argument("--skip-kinds", action="store_true",
+                        help="leave out the remote calls per message kind (and so issue 16's cost model)")
     args = parser.parse_args(argv)
     ack.check_arguments(parser, args)
 
@@ -186,14 +324,24 @@ def main(argv: list[str] | None = None) -> int:
     failures: dict[str, str] = {}
     ack_result = ack.measure(args.cold, args.warm, args.second_stage, args.importtime_runs)
     loads["after_ack"] = load_average()
+    first = None if args.skip_first_reply else attempt("first_reply", lambda: first_reply.measure(args.first_reply),
+                                                       failures)
+    loads["after_first_reply"] = load_average()
+    imported = None if args.skip_imports else attempt("imports", lambda: imports.measure(args.importtime_runs),
+                                                      failures)
+    found = None if args.skip_kinds else attempt("kinds", lambda: kinds.measure(args.kinds_messages), failures)
     e2e_result = None if args.skip_e2e else attempt("e2e", lambda: e2e.measure(args.e2e, args.e2e_warmup), failures)
     loads["after_e2e"] = load_average()
+    packaged: dict[str, Any] = {}
+    keep_template(packaged)
     sizes = None if args.skip_size else attempt("size", size.measure, failures)
     costs = attempt("cost", lambda: cost.estimate(ack_result, (sizes or {}).get("functions")), failures)
+    cost16 = None if found is None else attempt("cost16", lambda: cost.issue16(
+        found, ack_result, (sizes or {}).get("functions"), packaged.get("template")), failures)
     recognition = None if args.skip_nlu else attempt("nlu", nlu.measure, failures)
     loads["end"] = load_average()
 
-    rows = ack.ack_rows(ack_result) + extra_rows(e2e_result, sizes, costs)
+    rows = ack.ack_rows(ack_result) + issue16_rows(first, cost16) + extra_rows(e2e_result, sizes, costs)
     rows += nlu.rows(recognition, ack.row) if recognition else [dashes("recognition: not run")]
     result: dict[str, Any] = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -203,6 +351,8 @@ def main(argv: list[str] | None = None) -> int:
         "load_average": loads,
         "ack": ack_result, "e2e": e2e_result, "size": sizes, "cost": costs, "nlu": recognition,
         "acceptance": acceptance(ack_result),
+        "first_reply": first, "imports": imported, "kinds": found, "cost16": cost16,
+        "acceptance_issue16": issue16_acceptance(first, cost16),
         "lambda_estimate_cold_ms": lambda_estimate(ack_result),
         "table": {"header": list(ack.HEADER), "rows": [list(r) for r in rows]},
         "failures": failures,
@@ -220,6 +370,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print_notes(result)
     print()
+    print_issue16(result)
     ack.print_details(ack_result)
     ack.write_json(result, args.json)
     return 1 if failures else 0

@@ -3,12 +3,16 @@
 - SQS SendMessage (AWS JSON 1.0, and the query protocol just in case): what every ack handler calls.
 - SSM GetParameter (AWS JSON 1.1): Parley's ingress and worker read the Slack secrets from Parameter Store.
 - Lambda Invoke (`POST /2015-03-31/functions/<name>/invocations`, 202): how Bolt's lazy listener runs its work.
-- DynamoDB PutItem / UpdateItem / DeleteItem / GetItem (`{}`: no item): Parley's worker (idempotency, dialogs).
-- Slack Web API under `/api/`: `auth.test` (Bolt's App start) and `chat.postMessage` (the replies).
+- DynamoDB GetItem, PutItem, UpdateItem, DeleteItem, Query, Scan, the batch and transaction calls: an in-memory
+  table per name (bench/dynamo_standin.py), so a dialog's answering turn finds what its first turn wrote.
+- Slack Web API under `/api/`: `auth.test` (Bolt's App start), `chat.postMessage` (the replies), and a slash
+  command's `response_url` (`/response/...`; Slack only acknowledges those).
 
 Every answer is a constant-time dictionary lookup and one socket write, so the handlers, not a server, are what
 the benchmark measures. It counts what it received, and keeps the queued job bodies and the Lambda payloads so
-the second stage (Parley's worker, Bolt's lazy invocation) can be fed exactly what the first stage produced.
+the second stage (Parley's worker, Bolt's lazy invocation) can be fed exactly what the first stage produced. A
+listener (`listen`) is told of each queued body, Lambda payload and reply the moment it arrives, with the time
+(`time.perf_counter()`, the process's clock): bench/first_reply.py starts the next stage from it and stops its clock.
 """
 
 from __future__ import annotations
@@ -20,9 +24,12 @@ import threading
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote
+
+from dynamo_standin import ConditionFailed, Tables
 
 from bot.local.standin.workspaces import BOT_ID, BOT_USER_ID, BOT_USER_NAME, TEAM_ID, TEAM_NAME
 
@@ -32,6 +39,7 @@ JSON_10 = "application/x-amz-json-1.0"
 JSON_11 = "application/x-amz-json-1.1"
 LAMBDA_PATH = "/2015-03-31/functions/"
 SLACK_PATH = "/api/"
+RESPONSE_PATH = "/response/"  # a slash command's response_url, as the benchmarks build it
 _REASONS = {200: "OK", 202: "Accepted", 400: "Bad Request", 404: "Not Found"}
 
 
@@ -64,6 +72,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._lambda_invoke(unquote(path[len(LAMBDA_PATH):-len("/invocations")]), raw)
         elif path.startswith(SLACK_PATH):
             self._slack(path[len(SLACK_PATH):], raw)
+        elif path.startswith(RESPONSE_PATH):
+            self._response_url(raw)
         elif "x-www-form-urlencoded" in (self.headers.get("Content-Type") or ""):
             self._sqs_query({name: values[0] for name, values in parse_qs(raw.decode()).items()})
         else:
@@ -107,13 +117,20 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _dynamodb(self, operation: str, params: dict[str, Any]) -> None:
         # On-demand pricing differs for strongly consistent reads (1 RRU) and eventually consistent ones (0.5 RRU)
-        consistent = ".consistent" if operation == "GetItem" and params.get("ConsistentRead") else ""
+        reads = ("GetItem", "Query", "Scan")
+        consistent = ".consistent" if operation in reads and params.get("ConsistentRead") else ""
         self.server.count(f"dynamodb.{operation}{consistent}")
-        if operation not in ("PutItem", "UpdateItem", "DeleteItem", "GetItem"):
+        try:
+            document = self.server.tables.answer(operation, params)
+        except ConditionFailed:
+            self._json(400, JSON_10, {"__type": "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException",
+                                      "message": "The conditional request failed"})
+            return
+        if document is None:
             self._json(400, JSON_10, {"__type": "com.amazon.coral.validate#ValidationException",
                                       "message": f"{operation}: not stood in"})
             return
-        self._json(200, JSON_10, {})  # written, updated, deleted; or, for GetItem, no such item
+        self._json(200, JSON_10, document)
 
     def _lambda_invoke(self, function: str, payload: bytes) -> None:
         if self.headers.get("X-Amz-Invocation-Type") != "Event":
@@ -140,6 +157,7 @@ class _Handler(BaseHTTPRequestHandler):
                 "team_id": TEAM_ID, "user_id": BOT_USER_ID, "bot_id": BOT_ID, "is_enterprise_install": False,
             })
         elif method == "chat.postMessage":
+            self.server.replied(method, args)
             ts = f"{time.time():.6f}"
             message = {"type": "message", "text": args.get("text", ""), "user": BOT_USER_ID, "bot_id": BOT_ID,
                        "ts": ts, **({"thread_ts": args["thread_ts"]} if args.get("thread_ts") else {})}
@@ -147,6 +165,15 @@ class _Handler(BaseHTTPRequestHandler):
                                                  "message": message})
         else:
             self._json(200, "application/json", {"ok": False, "error": "unknown_method"})
+
+    def _response_url(self, raw: bytes) -> None:
+        self.server.count("slack.response_url")
+        try:
+            args = json.loads(raw or b"{}")
+        except ValueError:
+            args = {}
+        self.server.replied("response_url", args if isinstance(args, dict) else {})
+        self._json(200, "application/json", {"ok": True})  # Slack only acknowledges a response_url post
 
     # --- the wire --------------------------------------------------------------------------------------------
 
@@ -184,6 +211,9 @@ class StandIn(ThreadingHTTPServer):
         self.received: Counter[str] = Counter()
         self._messages: list[str] = []
         self._invocations: list[bytes] = []
+        self.tables = Tables()
+        self.response_url = f"{self.endpoint}{RESPONSE_PATH}bench"
+        self._listener: Callable[[str, float, Any], None] | None = None
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self.serve_forever, name="bench-standin", daemon=True)
 
@@ -191,15 +221,31 @@ class StandIn(ThreadingHTTPServer):
         with self._lock:
             self.received[what] += 1
 
+    def listen(self, listener: Callable[[str, float, Any], None] | None) -> None:
+        """Call `listener(what, perf_counter time, content)` for each queued body ("queued"), asynchronous Lambda
+        payload ("invoked") and reply ("reply": chat.postMessage or response_url arguments), from the server's
+        thread, as it arrives; None stops it."""
+        self._listener = listener
+
+    def _tell(self, what: str, content: Any) -> None:
+        listener = self._listener
+        if listener is not None:
+            listener(what, time.perf_counter(), content)
+
     def queued(self, body: str) -> None:
         with self._lock:
             self.received["sqs.SendMessage"] += 1
             self._messages.append(body)
+        self._tell("queued", body)
 
     def invoked(self, function: str, payload: bytes) -> None:
         with self._lock:
             self.received["lambda.Invoke"] += 1
             self._invocations.append(payload)
+        self._tell("invoked", payload)
+
+    def replied(self, method: str, args: dict[str, Any]) -> None:
+        self._tell("reply", {"method": method, **args})
 
     def counts(self) -> Counter[str]:
         with self._lock:

@@ -9,7 +9,8 @@ listener runs in a second, asynchronous invocation of this same function: Bolt c
 One departure, because the documented style cannot reach a local stand-in otherwise: slack_sdk reads no environment
 variable for its base URL, so the WebClient is built here with `base_url` from SLACK_API_URL (the token still comes
 from SLACK_BOT_TOKEN, and App still calls auth.test at start). The docs' example logs at DEBUG; this logs at INFO,
-as a production app would, so Bolt is not charged for log volume.
+as a production app would, so Bolt is not charged for log volume. Two listeners: `app_mention` (the ack benchmark)
+and `message` (a DM, for the time to first reply after idle), each an ack plus a lazy echo.
 """
 
 import logging
@@ -38,7 +39,14 @@ def reply(event: dict[str, Any], say: Say) -> None:
     say(text=text or "(nothing to echo)", thread_ts=event.get("thread_ts") or event["ts"])
 
 
+def reply_in_dm(event: dict[str, Any], say: Say) -> None:
+    # A direct message (bench/first_reply.py): the same echo, in the DM itself, as Parley answers a DM
+    text = event.get("text", "").strip().removeprefix("echo").strip()
+    say(text=text or "(nothing to echo)")
+
+
 app.event("app_mention")(ack=acknowledge, lazy=[reply])
+app.event("message")(ack=acknowledge, lazy=[reply_in_dm])
 
 SlackRequestHandler.clear_all_log_handlers()
 logging.basicConfig(format="%(asctime)s %(message)s", level=logging.INFO)
