@@ -65,6 +65,8 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(defaults.DEFAULT_MAX_BODY_BYTES, validation_alias="PARLEY_MAX_BODY_BYTES")
     # The jobs queue's maxReceiveCount (serverless.yml): a job failing its last receive is counted as dead-lettered
     max_receive_count: int = Field(3, validation_alias="PARLEY_MAX_RECEIVE_COUNT")
+    # The worker's timeout (serverless.yml sets it): how long a job's claim holds when no Lambda context says
+    function_timeout_seconds: float = Field(60.0, validation_alias="PARLEY_FUNCTION_TIMEOUT")
 
     # AWS
     region: str = Field(defaults.DEFAULT_REGION, validation_alias=AliasChoices("AWS_REGION", "AWS_DEFAULT_REGION"))
@@ -74,7 +76,6 @@ class Settings(BaseSettings):
     queue_url_setting: str | None = Field(None, validation_alias="PARLEY_QUEUE_URL")
     # DynamoDB tables; empty means the stage's own (`parley-<stage>-<kind>`), as serverless.yml names them
     dedup_table: str = Field("", validation_alias="PARLEY_DEDUP_TABLE")
-    idempotency_table: str = Field("", validation_alias="PARLEY_IDEMPOTENCY_TABLE")
     dialogs_table: str = Field("", validation_alias="PARLEY_DIALOGS_TABLE")
     tickets_table: str = Field("", validation_alias="PARLEY_TICKETS_TABLE")
     results_table: str = Field("", validation_alias="PARLEY_RESULTS_TABLE")
@@ -136,7 +137,7 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _stage_names(self) -> Settings:
-        for kind in ("dedup", "idempotency", "dialogs", "tickets", "results", "links", "limits", "installations",
+        for kind in ("dedup", "dialogs", "tickets", "results", "links", "limits", "installations",
                      "oauth-states", "streams", "workflows"):
             attribute = kind.replace("-", "_") + "_table"
             if not getattr(self, attribute):
@@ -148,21 +149,23 @@ class Settings(BaseSettings):
         return [each.strip() for each in self.approvers.split(",") if each.strip()]
 
     def slack_bot_token(self) -> str:
-        """The bot token: the named SSM parameter's (through Powertools parameters, cached five minutes),
-        else the setting's value."""
+        """The bot token: the named SSM parameter's (cached five minutes), else the setting's value."""
         if not self.bot_token_param:
             return self.bot_token.get_secret_value()
-        from aws_lambda_powertools.utilities import parameters
-
-        return str(parameters.get_parameter(self.bot_token_param, decrypt=True, max_age=SECRET_MAX_AGE_SECONDS))
+        return self._parameter(self.bot_token_param)
 
     def slack_client_secret(self) -> str:
         """The app's client secret (oauth mode): the named SSM parameter's (cached five minutes), else the setting's."""
         if not self.client_secret_param:
             return self.client_secret.get_secret_value()
-        from aws_lambda_powertools.utilities import parameters
+        return self._parameter(self.client_secret_param)
 
-        return str(parameters.get_parameter(self.client_secret_param, decrypt=True, max_age=SECRET_MAX_AGE_SECONDS))
+    def _parameter(self, name: str) -> str:
+        """An SSM parameter's value, decrypted, cached five minutes (`bot.aws.parameters`: no boto3)."""
+        from bot.aws.parameters import get_parameter
+
+        return get_parameter(name, max_age=SECRET_MAX_AGE_SECONDS, region=self.region,
+                             endpoint_url=self.aws_endpoint_url, stage=self.stage)
 
     @property
     def oauth_redirect_url(self) -> str:
@@ -187,10 +190,7 @@ class Settings(BaseSettings):
         """The caller-assertion key: the named SSM parameter's (cached five minutes), else the setting's; on a
         local stage without either, the local kit's (its Lex emulator signs with it)."""
         if self.lex_caller_key_param:
-            from aws_lambda_powertools.utilities import parameters
-
-            return str(parameters.get_parameter(self.lex_caller_key_param, decrypt=True,
-                                                max_age=SECRET_MAX_AGE_SECONDS))
+            return self._parameter(self.lex_caller_key_param)
         if self.lex_caller_key_value is not None:
             return self.lex_caller_key_value.get_secret_value()
         if defaults.is_local_stage(self.stage):

@@ -36,7 +36,8 @@ class CredentialsError(SendFailed, errors.CredentialsError):
 
 
 class SqsClient(AwsJsonClient):
-    """SendMessage over one keep-alive connection; see AwsJsonClient for the options and the lifecycle."""
+    """SendMessage (and the worker's ChangeMessageVisibility) over one keep-alive connection; see AwsJsonClient for
+    the options and the lifecycle."""
 
     signing_name = "sqs"
     target_prefix = "AmazonSQS"
@@ -72,6 +73,12 @@ class SqsClient(AwsJsonClient):
 
         doc = self.call("SendMessage", params, check=check, private=(body,), deadline=deadline)
         return str(doc["MessageId"])  # a non-empty str: `check` saw to it
+
+    def change_message_visibility(self, queue_url: str, receipt_handle: str, seconds: int, *,
+                                  deadline: float | None = None) -> None:
+        """Make a received message visible again in `seconds` (0: at once): the worker hands a job back with it."""
+        self.call("ChangeMessageVisibility", {"QueueUrl": queue_url, "ReceiptHandle": receipt_handle,
+                                              "VisibilityTimeout": seconds}, deadline=deadline)
 
 
 def trace_header() -> str | None:

@@ -72,7 +72,7 @@ class Engine:
 
     def step(self, turn: Turn) -> Step:
         """The next step of the conversation in the turn's place. An intent's own exception propagates."""
-        state = self._load(turn.dialog_key)
+        state = None if turn.new_thread else self._load(turn.dialog_key)
         if turn.call is not None:  # a button or a form names its intent: a fresh start
             return self._called(turn, state)
         if state is None:

@@ -32,6 +32,9 @@ class Turn:
     person: Person  # who said it, as a verified source says (Slack's signed request, a server-side link)
     conversation_id: str  # where it was said: a Slack channel or DM (C…, D…), a Lex session, the console's
     thread_id: str | None = None  # the Slack thread the reply belongs in
+    # The turn opens its own thread (a top-level mention: the thread is the message itself), so no dialog can be
+    # waiting in it and the engine reads none (one DynamoDB read less per mention)
+    new_thread: bool = False
     correlation_id: str | None = None
     # The workspace the conversation is in (`bot.stores.keys.workspace_key`); empty: the person's own. A linked
     # Lex caller is a Slack person talking in a Lex workspace.

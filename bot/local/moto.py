@@ -3,7 +3,7 @@
 moto serves requests on threads and evaluates a conditional write as a read, a check and a write with no lock
 between them, so two concurrent `UpdateItem`s with the same `ConditionExpression` can both succeed (measured: 17 of
 200 races of four writers won twice, moto 5.2.5). DynamoDB documents the opposite: a conditional write is atomic, and
-Parley builds on that (the idempotency record, dedup markers, the one-refresh-per-token claim). So the local stack
+Parley builds on that (the job claims, the one-refresh-per-token claim). So the local stack
 runs moto's own server application with one addition: DynamoDB requests are served one at a time. They are short
 (there is no long poll in DynamoDB's API), so the cost is nothing a test can see; SQS's long polls and every other
 service stay concurrent.

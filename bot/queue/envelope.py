@@ -29,7 +29,7 @@ def slack_job(correlation_id: str, body: bytes, headers: Mapping[str, str], rece
     """The JSON text of a job for one Slack request; `headers` must have lower-case names.
 
     `dedup_key` is what makes two deliveries the same request, `<workspace key>:<event_id or trigger_id>`
-    (`bot.stores.markers.dedup_key`): the worker's idempotency and the dedup markers use it, so they are
+    (`bot.stores.markers.dedup_key`): the job's claim, which is also the ingress's dedup marker, uses it, so they are
     scoped to the workspace. Absent, the correlation id stands in."""
     return json.dumps(
         {

@@ -5,8 +5,8 @@ same key the worker's idempotency uses, so two workspaces never share one. Slack
 200 came late or not at all (up to three times over ~5 minutes), and anyone holding a signed request can
 send it again while its timestamp is inside the 5-minute window.
 
-- The worker writes a marker when a job reaches it (`mark`): only a job that is really on the queue gets
-  one, and the ack of a first delivery pays nothing for it. Best effort: a failed write is logged.
+- The worker's claim of a job (`bot.stores.claims`) is the marker: only a job that is really on the queue
+  gets one, and the ack of a first delivery pays nothing for it.
 - The ingress reads them (`queued_before`) for the requests that may have been queued before (see
   `bot.ingress.handler`). The read fails open: an unreadable store never loses a request, and the
   worker's idempotency drops the duplicate it lets through.
@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict  # loaded by http.client already: free on the ack path
-from typing import Any, Protocol
+from typing import Protocol
 
-from bot.aws.dynamodb import DynamoClient, to_item
+from bot.aws.dynamodb import DynamoClient
 from bot.defaults import DEDUP_TTL_SECONDS
 
 KEY = "key"  # the table's partition key
@@ -34,20 +34,13 @@ def dedup_key(workspace: str, request_id: str) -> str:
     return f"{workspace}:{request_id}"
 
 
-def marker(key: str, correlation_id: str, ttl_seconds: int = DEDUP_TTL_SECONDS,
-           now: float | None = None) -> dict[str, Any]:
-    """The marker item, in plain values."""
-    return {KEY: key, CORRELATION_ID: correlation_id,
-            EXPIRES_AT: int(time.time() if now is None else now) + ttl_seconds}
-
-
 class Markers(Protocol):
     def queued_before(self, key: str, *, deadline: float | None = None) -> bool:
         """Whether a request with this dedup key is on the queue already."""
         ...
 
     def mark(self, key: str, correlation_id: str, *, deadline: float | None = None) -> None:
-        """Remember that the request with this dedup key is on the queue."""
+        """Remember that the request with this dedup key is on the queue (the ingress's own sandbox record)."""
         ...
 
 
@@ -84,7 +77,9 @@ class MemoryMarkers:
 
 
 class DynamoMarkers:
-    """Markers in the stage's dedup table (`parley-<stage>-dedup`, key `key`, TTL `expires_at`).
+    """Markers in the stage's dedup table (`parley-<stage>-dedup`, key `key`, TTL `expires_at`): the ingress's reading
+    of the worker's job claims (`bot.stores.claims` writes them: a claim is the marker). Read only: a request is on
+    the queue once a worker has taken it.
 
     Failures raise AwsCallFailed; the callers' policies are in the module's docstring.
     """
@@ -101,6 +96,3 @@ class DynamoMarkers:
         # DynamoDB's TTL deletes late; an expired marker no longer counts
         expires_at = str(item.get(EXPIRES_AT, {}).get("N", "0"))
         return expires_at.isdigit() and int(expires_at) > time.time()
-
-    def mark(self, key: str, correlation_id: str, *, deadline: float | None = None) -> None:
-        self.client.put_item(self.table, to_item(marker(key, correlation_id, self.ttl_seconds)), deadline=deadline)

@@ -13,7 +13,7 @@ out. That is this record, written before each step with Slack (`bot.channels.sla
 
 Keyed by the conversation's workspace, the channel and the job's dedup key (`slack:-:T1#C1#slack:-:T1:Ev1`), so
 two workspaces or channels never share one. Records live two hours (`STREAM_TTL_SECONDS`): longer than the worker's
-idempotency record (an hour), after which a redelivered job is a new job anyway.
+job claim (an hour), after which a redelivered job is a new job anyway.
 """
 
 from __future__ import annotations

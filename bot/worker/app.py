@@ -67,18 +67,21 @@ def build_app(settings: Settings, engine: Engine, access: SlackAccess) -> App:
     return app
 
 
-def dispatch(app: App, job: Job, deadline: float | None = None, metrics: Emitter | None = None) -> int:
+def dispatch(app: App, job: Job, deadline: float | None = None, metrics: Emitter | None = None, *,
+             first: bool = False) -> int:
     """Hand one queued Slack request to Bolt; returns Bolt's status, raises ListenerFailed unless it is 2xx.
 
     Bolt gets the body already parsed (`SlackRequest.parsed_body`): it takes a dict only in its socket-mode
     shape, which differs from HTTP mode in request verification alone, and that is off here (the ingress verified).
     `deadline` (time.monotonic()) is when the job's work must be done; intents read it from their turn.
+    `first`: no earlier run of this job can have started anything (its claim was new), so listeners need not read
+    what one would have left (a streamed answer's record).
     """
     request = BoltRequest(
         body=job.slack.parsed_body(),
         headers=job.slack.headers,
         context={"correlation_id": job.id, "job_key": job.key, "deadline": deadline, "metrics": metrics,
-                 "received_at": job.received_at, "slack_time": slack_time(job)},
+                 "received_at": job.received_at, "slack_time": slack_time(job), "first_run": first},
         mode="socket_mode",
     )
     response = app.dispatch(request)

@@ -25,7 +25,7 @@ from tests.deploy.stack import REGION, Deployed, deploy_into_moto
 pytestmark = pytest.mark.deploy
 
 STAGE = "ci"
-TABLES = {"dedup", "idempotency", "dialogs", "tickets", "results", "links", "limits", "streams", "workflows"}
+TABLES = {"dedup", "dialogs", "tickets", "results", "links", "limits", "streams", "workflows"}
 
 
 @pytest.fixture(scope="module")

@@ -47,8 +47,6 @@ EXPECTED_PERMISSIONS = {
         ("logs:CreateLogStream", "WorkerLogGroup"), ("logs:PutLogEvents", "WorkerLogGroup"),
         ("sqs:ReceiveMessage", "JobsQueue"), ("sqs:DeleteMessage", "JobsQueue"),
         ("sqs:ChangeMessageVisibility", "JobsQueue"), ("sqs:GetQueueAttributes", "JobsQueue"),
-        ("dynamodb:GetItem", "IdempotencyTable"), ("dynamodb:PutItem", "IdempotencyTable"),
-        ("dynamodb:UpdateItem", "IdempotencyTable"), ("dynamodb:DeleteItem", "IdempotencyTable"),
         ("dynamodb:GetItem", "DialogsTable"), ("dynamodb:PutItem", "DialogsTable"),
         ("dynamodb:DeleteItem", "DialogsTable"),
         ("dynamodb:PutItem", "TicketsTable"), ("dynamodb:Query", "TicketsTable"),
@@ -57,7 +55,7 @@ EXPECTED_PERMISSIONS = {
         ("dynamodb:PutItem", "LinksTable"),
         ("dynamodb:UpdateItem", "LimitsTable"),
         ("dynamodb:GetItem", "StreamsTable"), ("dynamodb:PutItem", "StreamsTable"),
-        ("dynamodb:PutItem", "DedupTable"),
+        ("dynamodb:GetItem", "DedupTable"), ("dynamodb:UpdateItem", "DedupTable"),
         ("ssm:GetParameter", SSM + "bot-token"),
         # bot/workflows/service.py: start (create, then its execution), claim a decision once, cancel; list one's own
         ("dynamodb:GetItem", "WorkflowsTable"), ("dynamodb:PutItem", "WorkflowsTable"),
@@ -384,7 +382,7 @@ def test_only_the_functions_that_queue_jobs_may_send_to_the_jobs_queue(prod: Pac
 # Tables whose records expire by themselves (a TTL) and whose loss loses nothing a person made. Every other table
 # holds user data: point-in-time recovery, and kept in prod (a new table is user data until it is listed here).
 # Links are not what a person made either: a lost link is made again with a new code from Slack.
-EPHEMERAL_TABLES = {"DedupTable", "IdempotencyTable", "DialogsTable", "ResultsTable", "LinksTable", "LimitsTable",
+EPHEMERAL_TABLES = {"DedupTable", "DialogsTable", "ResultsTable", "LinksTable", "LimitsTable",
                     "StreamsTable"}
 
 

@@ -94,7 +94,7 @@ def test_a_job_that_failed_three_times_is_traced_as_dead_lettered(failing_stack:
     shown = trace.render(found)
     assert "FAILED 3 times, dead-lettered (receive 3 of 3)" in shown, shown
     assert [record.fields.get("receive_count") for record in found.records
-            if record.message == "job received"] == ["1", "2", "3"]
+            if record.message == "job received"] == [1, 2, 3]
     assert "InjectedFault" in shown
     dead = failing_stack.sqs().receive_message(QueueUrl=failing_stack.queue_url("-dlq"), WaitTimeSeconds=5)
     assert any(correlation_id in message["Body"] for message in dead.get("Messages", []))

@@ -346,7 +346,7 @@ def test_cfn_lint_finds_nothing(packaged: tuple[Path, float]) -> None:
 
 def test_the_local_stage_still_creates_only_queues_and_tables() -> None:
     resources = stage_resources("local", {**os.environ, "SLS_TELEMETRY_DISABLED": "1"})
-    assert {"JobsQueue", "JobsDeadLetterQueue", "DedupTable", "IdempotencyTable", "DialogsTable",
+    assert {"JobsQueue", "JobsDeadLetterQueue", "DedupTable", "DialogsTable",
             "TicketsTable"} <= set(resources)
     assert {body["Type"] for body in resources.values()} <= LOCAL_RESOURCE_TYPES
     assert not [name for name in resources if name.startswith("Lex")]

@@ -1,4 +1,4 @@
-"""The dedup markers in DynamoDB (moto's), through the lean client: the worker writes them, the ingress reads them."""
+"""The dedup markers in DynamoDB (moto's), the worker's job claims as the ingress reads them."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ import boto3
 import pytest
 
 from bot.aws.dynamodb import DynamoClient
+from bot.stores.claims import DynamoClaims
 from bot.stores.markers import DynamoMarkers
+from bot.stores.table import DynamoTable
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +31,7 @@ def markers(moto_endpoint: str, table: str) -> DynamoMarkers:
 def test_a_marked_request_is_queued_before(markers: DynamoMarkers, moto_endpoint: str, table: str) -> None:
     key = f"slack:E1:T1:Ev{uuid.uuid4().hex[:8]}"
     assert not markers.queued_before(key)
-    markers.mark(key, "Ev1", deadline=time.monotonic() + 2)
+    DynamoClaims(DynamoTable(DynamoClient(endpoint_url=moto_endpoint), table)).claim(key, "Ev1", 30)
     assert markers.queued_before(key, deadline=time.monotonic() + 2)
     assert not markers.queued_before(key.replace(":T1:", ":T2:"))  # the same event id in another workspace
     item = boto3.client("dynamodb", endpoint_url=moto_endpoint, region_name="us-east-1").get_item(

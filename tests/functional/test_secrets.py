@@ -87,7 +87,7 @@ def test_the_ingress_verifies_with_the_ssm_secret_and_answers_503_without_it(
     assert SECRET not in logs.getvalue()
 
 
-def test_the_worker_reads_the_bot_token_through_powertools(moto_endpoint: str, parameters: dict[str, str],
+def test_the_worker_reads_the_bot_token_from_ssm(moto_endpoint: str, parameters: dict[str, str],
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
     assert Settings(bot_token_param=parameters["token"]).slack_bot_token() == TOKEN

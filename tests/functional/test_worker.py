@@ -1,5 +1,5 @@
 """The worker in process: SQS batch events in, Bolt listeners run, replies recorded by the real Slack
-stand-in, dialogs, idempotency records and tickets in moto's DynamoDB."""
+stand-in, dialogs, job claims and tickets in moto's DynamoDB."""
 
 from __future__ import annotations
 
@@ -329,7 +329,7 @@ def test_jobs_are_handed_back_at_once_when_the_invocation_is_almost_over(worker:
 
 def test_a_rotated_bot_token_is_used_without_a_restart(moto_endpoint: str) -> None:
     """The worker read the bot token once per sandbox; Bolt's authorize now reads it (cached) on each request."""
-    from aws_lambda_powertools.utilities import parameters
+    from bot.aws import parameters
 
     ssm = boto3.client("ssm", endpoint_url=moto_endpoint, region_name="us-east-1")
     name = f"/parley/local-rotation/slack/bot-token-{os.urandom(3).hex()}"
@@ -341,7 +341,7 @@ def test_a_rotated_bot_token_is_used_without_a_restart(moto_endpoint: str) -> No
         ok(rotating.process_batch(sqs_event(message_event("hello", channel="D21")), CONTEXT))
         ssm.put_parameter(Name=name, Value="xoxb-second", Type="SecureString", Overwrite=True)
         standin.rotate_token("xoxb-second")
-        parameters.clear_caches()  # as if the five minutes had passed
+        parameters.forget()  # as if the five minutes had passed
         ok(rotating.process_batch(sqs_event(message_event("hello", channel="D21")), CONTEXT))
         assert len(posts_to(standin, "D21", 0)) == 2
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from bot.stores import markers as markers_module
-from bot.stores.markers import MemoryMarkers, dedup_key, marker
+from bot.stores.markers import MemoryMarkers, dedup_key
 
 
 def test_a_marked_key_is_queued_until_it_expires(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -36,8 +34,5 @@ def test_past_its_capacity_the_oldest_is_forgotten_first() -> None:
     assert [markers.queued_before(key) for key in ("k2", "k3", "k4", "k5")] == [True, False, True, True]
 
 
-def test_the_marker_item_and_key() -> None:
-    now = time.time()
-    assert marker("slack:E1:T1:Ev1", "Ev1", 3600, now=now) == {
-        "key": "slack:E1:T1:Ev1", "correlation_id": "Ev1", "expires_at": int(now) + 3600}
+def test_the_dedup_key() -> None:
     assert dedup_key("slack:-:T1", "Ev1") == "slack:-:T1:Ev1"

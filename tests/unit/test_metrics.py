@@ -221,10 +221,10 @@ def test_a_job_failing_its_last_receive_is_counted_as_dead_lettered(receives: st
     from types import SimpleNamespace
 
     from bot.observability.emit import Emitter
-    from bot.worker.handler import Worker
+    from bot.worker.handler import Record, Worker
 
     worker = SimpleNamespace(settings=SimpleNamespace(max_receive_count=3), metrics=Emitter("dev", metrics.WORKER))
-    record = SimpleNamespace(message_id="m-1", attributes=SimpleNamespace(approximate_receive_count=receives))
+    record = Record({"messageId": "m-1", "attributes": {"ApproximateReceiveCount": receives}})
     job = SimpleNamespace(id="Ev1", source="slack")
     Worker._count_failure(worker, record, job)  # type: ignore[arg-type]
     [line] = emitted(capsys)

@@ -5,10 +5,10 @@ Where a reply goes in a thread (a mention's thread, a thread reply, an assistant
 `chat.stopStream` with the answer's blocks under the streamed text. Elsewhere (a top-level DM, a slash command),
 replies go as today's `chat.update` progress (`ConversationReplies`). A reply with no progress is posted as before.
 
-Exactly once. The worker runs a job once (Powertools idempotency), but a run cut short (the worker killed, a timeout)
-is run again when SQS redelivers the job. So each step with Slack is written down first, in the job's stream record
-(`bot.stores.streams`, keyed by workspace, channel and the job's dedup key), and a re-run reads it before doing
-anything:
+Exactly once. The worker runs a job once (its claim, `bot.stores.claims`), but a run cut short (the worker killed,
+a timeout) is run again when SQS redelivers the job. So each step with Slack is written down first, in the job's
+stream record (`bot.stores.streams`, keyed by workspace, channel and the job's dedup key), and a re-run reads it
+before doing anything:
 
 - no record: the first run. Claim it, start the stream, record its ts.
 - `open`: an earlier run streamed and died. The re-run appends to that stream (its progress on a new line) and stops
@@ -55,7 +55,7 @@ PROGRESS_SEPARATOR = " · "
 class StreamingReplies:
     """Replies in a thread as one streamed message; `key` names the job's stream record."""
 
-    def __init__(self, client: WebClient, turn: Turn, store: StreamStore, key: str) -> None:
+    def __init__(self, client: WebClient, turn: Turn, store: StreamStore, key: str, *, first_run: bool = False) -> None:
         if not turn.thread_id:
             raise ValueError("Slack streams replies in a thread only")
         self.client = client
@@ -65,7 +65,7 @@ class StreamingReplies:
         self.key = key
         self.plain = ConversationReplies(client, turn.conversation_id, turn.thread_id)
         self.earlier: StreamRecord | None = None  # what an earlier run of the job left, read once
-        self.read = False
+        self.read = first_run  # the job's first run: no earlier one left a record, so none is read
         self.ts: str | None = None
         self.mode = "new"  # new, streaming, plain (no stream: today's replies), silent (the answer is out already)
         self.recorded = False  # this job has a stream record (this run's or an earlier one's): keep it current
@@ -206,4 +206,5 @@ def conversation_replies(client: WebClient, turn: Turn, context: Any, store: Str
     job_key = context.get("job_key") or context.get("correlation_id")
     if store is None or not turn.thread_id or not job_key:
         return ConversationReplies(client, turn.conversation_id, turn.thread_id)
-    return StreamingReplies(client, turn, store, record_key(turn.where, turn.conversation_id, job_key))
+    return StreamingReplies(client, turn, store, record_key(turn.where, turn.conversation_id, job_key),
+                            first_run=bool(context.get("first_run")))

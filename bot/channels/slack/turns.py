@@ -55,7 +55,8 @@ def turn_from_event(event: dict[str, Any], correlation_id: str | None, body: dic
     """
     body = body or {}
     thread_id = event.get("thread_ts")
-    if thread_id is None and event.get("type") == "app_mention":
+    new_thread = thread_id is None and event.get("type") == "app_mention" and bool(event.get("ts"))
+    if new_thread:
         thread_id = event.get("ts")
     return Turn(
         text=plain_text(event.get("text") or ""),
@@ -63,6 +64,7 @@ def turn_from_event(event: dict[str, Any], correlation_id: str | None, body: dic
         person=slack_person(event.get("user"), body.get("team_id") or event.get("team"), body.get("enterprise_id")),
         conversation_id=event.get("channel") or "",
         thread_id=thread_id,
+        new_thread=new_thread,
         correlation_id=correlation_id,
     )
 
