@@ -6,109 +6,109 @@ stage's serverless.yml params set the names and URLs.
 
 Fail closed: the local signing secret and bot token apply on local stages only (`local`, `local-<name>`),
 and so do plain-http AWS endpoints. Building the settings of any other stage that lacks a secret (its SSM
-parameter's name or an explicit value) or points at a plain-http endpoint raises a ValidationError that
+parameter's name or an explicit value) or points at a plain-http endpoint raises a SettingsError that
 says what to set: the worker and the Lex hook then fail at start instead of serving with a secret anyone
 can read in this repository.
 
-The ingress does not import this module: pydantic-settings costs ~200 ms of import on a cold start,
-which the 3-second Slack ack cannot afford. It reads the few values it needs through
+Read with `bot.environment` (the standard library), not pydantic-settings, whose import and first model cost the
+worker's cold start about a fifth. The ingress does not import this module all the same (its import and the
+Slack surface it needs are more than the 3-second Slack ack should carry). It reads the few values it needs through
 `bot.ingress.config`, which uses the same variable names and defaults (a unit test keeps them equal).
 """
 
 from __future__ import annotations
 
-from typing import Literal
 from urllib.parse import urlsplit
-
-from pydantic import AliasChoices, Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot import defaults
 from bot.channels.slack.surface import OAUTH_REDIRECT_PATH
+from bot.environment import EnvSettings, Secret, SettingsError, env
 
 SECRET_MAX_AGE_SECONDS = 300
 
 
-class Settings(BaseSettings):
-    # hide_input_in_errors: a validation error's text would otherwise quote the input, secrets included
-    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True, hide_input_in_errors=True)
+class Settings(EnvSettings):
+    """Every knob, read from the environment (`bot.environment`: names, kinds, and errors that never quote a value)."""
 
-    stage: str = Field(defaults.DEFAULT_STAGE, validation_alias="PARLEY_STAGE")
+    stage: str = env("PARLEY_STAGE", default=defaults.DEFAULT_STAGE)
     # Log what people said that nothing understood, redacted (`make misses`); unset: on for local stages only. The
     # engine reads the variable itself (bot.observability.misses.misses_logged); this field documents and checks it.
-    log_misses: bool | None = Field(None, validation_alias="PARLEY_LOG_MISSES")
+    log_misses: bool | None = env("PARLEY_LOG_MISSES", default=None, kind="flag", optional=True)
 
     # Slack
     # Empty means unset: the local values on a local stage, an error on any other (`_fail_closed`)
-    signing_secret: SecretStr = Field(SecretStr(""), validation_alias="SLACK_SIGNING_SECRET")
-    bot_token: SecretStr = Field(SecretStr(""), validation_alias="SLACK_BOT_TOKEN")
+    signing_secret: Secret = env("SLACK_SIGNING_SECRET", default="", kind="secret")
+    bot_token: Secret = env("SLACK_BOT_TOKEN", default="", kind="secret")
     # In AWS the secrets live in SSM Parameter Store: these name the parameters (never the values)
-    signing_secret_param: str | None = Field(None, validation_alias="SLACK_SIGNING_SECRET_PARAM")
-    bot_token_param: str | None = Field(None, validation_alias="SLACK_BOT_TOKEN_PARAM")
-    slack_api_url: str = Field(defaults.SLACK_API_URL, validation_alias="SLACK_API_URL")
+    signing_secret_param: str | None = env("SLACK_SIGNING_SECRET_PARAM", default=None, optional=True)
+    bot_token_param: str | None = env("SLACK_BOT_TOKEN_PARAM", default=None, optional=True)
+    slack_api_url: str = env("SLACK_API_URL", default=defaults.SLACK_API_URL)
     # `single`: one workspace, its bot token in SSM; `oauth`: installed through OAuth into any number of workspaces,
     # each installation's token in the installations table (then the app's client id and secret are needed instead)
-    slack_mode: Literal["single", "oauth"] = Field("single", validation_alias="PARLEY_SLACK_MODE")
-    slack_client_id: str = Field("", validation_alias="SLACK_CLIENT_ID")
-    client_secret: SecretStr = Field(SecretStr(""), validation_alias="SLACK_CLIENT_SECRET")
-    client_secret_param: str | None = Field(None, validation_alias="SLACK_CLIENT_SECRET_PARAM")
+    slack_mode: str = env("PARLEY_SLACK_MODE", default="single", kind="choice", choices=("single", "oauth"))
+    slack_client_id: str = env("SLACK_CLIENT_ID", default="")
+    client_secret: Secret = env("SLACK_CLIENT_SECRET", default="", kind="secret")
+    client_secret_param: str | None = env("SLACK_CLIENT_SECRET_PARAM", default=None, optional=True)
     # oauth mode, the oauth function: where Slack sends an installer back (the stage's API URL + /slack/oauth_redirect,
     # https); a local stage without one uses serverless offline's. A value that is not an http(s) URL (offline's
     # "[object Object]") counts as unset.
-    oauth_redirect_url_setting: str | None = Field(None, validation_alias="PARLEY_OAUTH_REDIRECT_URL")
+    oauth_redirect_url_setting: str | None = env("PARLEY_OAUTH_REDIRECT_URL", default=None, optional=True)
     # oauth mode: Slack's token rotation (bot tokens expire after 12 hours and are refreshed with a refresh token)
-    token_rotation: bool = Field(False, validation_alias="PARLEY_SLACK_TOKEN_ROTATION")
+    token_rotation: bool = env("PARLEY_SLACK_TOKEN_ROTATION", default=False, kind="flag")
     # Lex: the key that signs caller assertions (bot.channels.lex.caller), or its SSM parameter's name; neither
     # set means no caller is verified (each is anonymous to their session until linked)
-    lex_caller_key_value: SecretStr | None = Field(None, validation_alias="PARLEY_LEX_CALLER_KEY")
-    lex_caller_key_param: str | None = Field(None, validation_alias="PARLEY_LEX_CALLER_KEY_PARAM")
-    max_body_bytes: int = Field(defaults.DEFAULT_MAX_BODY_BYTES, validation_alias="PARLEY_MAX_BODY_BYTES")
+    lex_caller_key_value: Secret | None = env("PARLEY_LEX_CALLER_KEY", default=None, kind="secret", optional=True)
+    lex_caller_key_param: str | None = env("PARLEY_LEX_CALLER_KEY_PARAM", default=None, optional=True)
+    max_body_bytes: int = env("PARLEY_MAX_BODY_BYTES", default=defaults.DEFAULT_MAX_BODY_BYTES, kind="whole")
     # The jobs queue's maxReceiveCount (serverless.yml): a job failing its last receive is counted as dead-lettered
-    max_receive_count: int = Field(3, validation_alias="PARLEY_MAX_RECEIVE_COUNT")
+    max_receive_count: int = env("PARLEY_MAX_RECEIVE_COUNT", default=3, kind="whole")
     # The worker's timeout (serverless.yml sets it): how long a job's claim holds when no Lambda context says
-    function_timeout_seconds: float = Field(60.0, validation_alias="PARLEY_FUNCTION_TIMEOUT")
+    function_timeout_seconds: float = env("PARLEY_FUNCTION_TIMEOUT", default=60.0, kind="number")
 
     # AWS
-    region: str = Field(defaults.DEFAULT_REGION, validation_alias=AliasChoices("AWS_REGION", "AWS_DEFAULT_REGION"))
-    aws_endpoint_url: str | None = Field(None, validation_alias="AWS_ENDPOINT_URL")
-    account_id: str = Field(defaults.LOCAL_ACCOUNT_ID, validation_alias="PARLEY_ACCOUNT_ID")
-    queue_name: str | None = Field(None, validation_alias="PARLEY_QUEUE_NAME")
-    queue_url_setting: str | None = Field(None, validation_alias="PARLEY_QUEUE_URL")
+    region: str = env("AWS_REGION", "AWS_DEFAULT_REGION", default=defaults.DEFAULT_REGION)
+    aws_endpoint_url: str | None = env("AWS_ENDPOINT_URL", default=None, optional=True)
+    account_id: str = env("PARLEY_ACCOUNT_ID", default=defaults.LOCAL_ACCOUNT_ID)
+    queue_name: str | None = env("PARLEY_QUEUE_NAME", default=None, optional=True)
+    queue_url_setting: str | None = env("PARLEY_QUEUE_URL", default=None, optional=True)
     # DynamoDB tables; empty means the stage's own (`parley-<stage>-<kind>`), as serverless.yml names them
-    dedup_table: str = Field("", validation_alias="PARLEY_DEDUP_TABLE")
-    dialogs_table: str = Field("", validation_alias="PARLEY_DIALOGS_TABLE")
-    tickets_table: str = Field("", validation_alias="PARLEY_TICKETS_TABLE")
-    results_table: str = Field("", validation_alias="PARLEY_RESULTS_TABLE")
-    links_table: str = Field("", validation_alias="PARLEY_LINKS_TABLE")
-    limits_table: str = Field("", validation_alias="PARLEY_LIMITS_TABLE")
-    streams_table: str = Field("", validation_alias="PARLEY_STREAMS_TABLE")
-    installations_table: str = Field("", validation_alias="PARLEY_INSTALLATIONS_TABLE")
-    oauth_states_table: str = Field("", validation_alias="PARLEY_OAUTH_STATES_TABLE")
-    workflows_table: str = Field("", validation_alias="PARLEY_WORKFLOWS_TABLE")
+    dedup_table: str = env("PARLEY_DEDUP_TABLE", default="")
+    dialogs_table: str = env("PARLEY_DIALOGS_TABLE", default="")
+    tickets_table: str = env("PARLEY_TICKETS_TABLE", default="")
+    results_table: str = env("PARLEY_RESULTS_TABLE", default="")
+    links_table: str = env("PARLEY_LINKS_TABLE", default="")
+    limits_table: str = env("PARLEY_LIMITS_TABLE", default="")
+    streams_table: str = env("PARLEY_STREAMS_TABLE", default="")
+    installations_table: str = env("PARLEY_INSTALLATIONS_TABLE", default="")
+    oauth_states_table: str = env("PARLEY_OAUTH_STATES_TABLE", default="")
+    workflows_table: str = env("PARLEY_WORKFLOWS_TABLE", default="")
     # Workflows (bot/workflows/): the durable function to start them with (a qualified name or ARN in AWS); locally
     # the durable-execution emulator's URL, which starts them (PARLEY_WORKFLOWS_URL); who approves requests (Slack
     # user ids: the first is asked, the others are escalated to)
-    workflows_function: str = Field("", validation_alias="PARLEY_WORKFLOWS_FUNCTION")
-    workflows_url: str = Field("", validation_alias="PARLEY_WORKFLOWS_URL")
-    approvers: str = Field("", validation_alias="PARLEY_APPROVERS")
-    approvers_team: str = Field("", validation_alias="PARLEY_APPROVERS_TEAM")  # their Slack team (T…)
+    workflows_function: str = env("PARLEY_WORKFLOWS_FUNCTION", default="")
+    workflows_url: str = env("PARLEY_WORKFLOWS_URL", default="")
+    approvers: str = env("PARLEY_APPROVERS", default="")
+    approvers_team: str = env("PARLEY_APPROVERS_TEAM", default="")  # their Slack team (T…)
     # How long a dialog waits for its next turn before it is forgotten
-    dialog_ttl_seconds: int = Field(60 * 60, validation_alias="PARLEY_DIALOG_TTL_SECONDS")
+    dialog_ttl_seconds: int = env("PARLEY_DIALOG_TTL_SECONDS", default=60 * 60, kind="whole")
 
     # The flight recorder (bot/observability/recorder.py): on/off; unset means on in the local stack only. Its file
     # (the local stack names one a run under .parley/recordings/); none means a log line a turn.
-    flight_recorder: bool | None = Field(None, validation_alias="PARLEY_FLIGHT_RECORDER")
-    recording_file: str = Field("", validation_alias="PARLEY_RECORDING_FILE")
+    flight_recorder: bool | None = env("PARLEY_FLIGHT_RECORDER", default=None, kind="flag", optional=True)
+    recording_file: str = env("PARLEY_RECORDING_FILE", default="")
 
     # Local stack ports (all on 127.0.0.1)
-    http_port: int = Field(3000, validation_alias="PARLEY_HTTP_PORT")
-    lambda_port: int = Field(3002, validation_alias="PARLEY_LAMBDA_PORT")
-    moto_port: int = Field(5000, validation_alias="PARLEY_MOTO_PORT")
-    slack_port: int = Field(3005, validation_alias="PARLEY_SLACK_PORT")
-    workflows_port: int = Field(3006, validation_alias="PARLEY_WORKFLOWS_PORT")
+    http_port: int = env("PARLEY_HTTP_PORT", default=3000, kind="whole")
+    lambda_port: int = env("PARLEY_LAMBDA_PORT", default=3002, kind="whole")
+    moto_port: int = env("PARLEY_MOTO_PORT", default=5000, kind="whole")
+    slack_port: int = env("PARLEY_SLACK_PORT", default=3005, kind="whole")
+    workflows_port: int = env("PARLEY_WORKFLOWS_PORT", default=3006, kind="whole")
 
-    @model_validator(mode="after")
-    def _fail_closed(self) -> Settings:
+    def after_read(self) -> None:
+        self._fail_closed()
+        self._stage_names()
+
+    def _fail_closed(self) -> None:
         oauth = self.slack_mode == "oauth"
         problems = [problem for problem in (
             defaults.secret_problem(self.stage, "SLACK_SIGNING_SECRET", self.signing_secret_param,
@@ -123,26 +123,23 @@ class Settings(BaseSettings):
             defaults.insecure_endpoint(self.stage, self.aws_endpoint_url),
         ) if problem]
         if problems:
-            raise ValueError("refusing to serve: " + "; ".join(problems))
+            raise SettingsError("refusing to serve: " + "; ".join(problems))
         if defaults.is_local_stage(self.stage):
             if not self.signing_secret.get_secret_value():
-                self.signing_secret = SecretStr(defaults.LOCAL_SIGNING_SECRET)
+                self.signing_secret = Secret(defaults.LOCAL_SIGNING_SECRET)
             if not self.bot_token.get_secret_value():
-                self.bot_token = SecretStr(defaults.LOCAL_BOT_TOKEN)
+                self.bot_token = Secret(defaults.LOCAL_BOT_TOKEN)
             if not self.client_secret.get_secret_value():
-                self.client_secret = SecretStr(defaults.LOCAL_CLIENT_SECRET)
+                self.client_secret = Secret(defaults.LOCAL_CLIENT_SECRET)
             if not self.slack_client_id:
                 self.slack_client_id = defaults.LOCAL_CLIENT_ID
-        return self
 
-    @model_validator(mode="after")
-    def _stage_names(self) -> Settings:
+    def _stage_names(self) -> None:
         for kind in ("dedup", "dialogs", "tickets", "results", "links", "limits", "installations",
                      "oauth-states", "streams", "workflows"):
             attribute = kind.replace("-", "_") + "_table"
             if not getattr(self, attribute):
                 setattr(self, attribute, defaults.table_name(self.stage, kind))
-        return self
 
     @property
     def approver_ids(self) -> list[str]:

@@ -3,7 +3,7 @@
 Version 1 carries either a Slack request as the ingress received it (raw body, content type and the
 headers Bolt and retries care about), so the worker can hand Slack's own bytes to Bolt, or a slow
 intent asked for through Lex (the intent and its slot values, and who to tell). The worker
-reads it with the pydantic model in `bot.queue.job`; a round-trip test keeps the two in step.
+reads it with `bot.queue.job`; a round-trip test keeps the two in step.
 """
 
 from __future__ import annotations

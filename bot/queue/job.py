@@ -1,21 +1,37 @@
-"""The worker's reading of the job envelope (see `bot.queue.envelope` for the writer)."""
+"""The worker's reading of the job envelope (see `bot.queue.envelope` for the writer).
+
+Read with the standard library and checked field by field: pydantic (with the zoneinfo and schema machinery its first
+model loads) was about a fifth of the worker's cold start for three small shapes. A job that does not read is a
+`JobError` (a ValueError): the worker fails it, SQS delivers it again, and at last dead-letters it.
+"""
 
 from __future__ import annotations
 
 import json
-from typing import Any, Literal
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qsl
 
-from pydantic import BaseModel, ConfigDict, model_validator
+VERSION = 1
+SOURCES = ("slack", "lex")
 
 
-class SlackRequest(BaseModel):
+class JobError(ValueError):
+    """The text is not a job this worker reads; the message names the field, never its value."""
+
+
+@dataclass(frozen=True)
+class SlackRequest:
     """A Slack HTTP request as the ingress verified it."""
 
-    model_config = ConfigDict(frozen=True)
-
     body: str
-    headers: dict[str, str]
+    headers: Mapping[str, str]
+
+    @classmethod
+    def from_dict(cls, data: object) -> SlackRequest:
+        fields = _mapping(data, "slack")
+        return cls(body=_text(fields, "body", "slack"), headers=_texts(fields, "headers", "slack"))
 
     @property
     def content_type(self) -> str:
@@ -44,42 +60,91 @@ class SlackRequest(BaseModel):
         return int(value) if value.isascii() and value.isdigit() else 0
 
 
-class LexRequest(BaseModel):
+@dataclass(frozen=True)
+class LexRequest:
     """A slow intent a Lex caller asked for; its result is stored for their next turn.
 
     Written by the Lex hook, which resolved who the caller is server-side (`owner`: a Person's fields, a linked
     Slack person or the anonymous caller of one session); only the stage's functions may send to the queue.
     """
 
-    model_config = ConfigDict(frozen=True)
-
     intent: str
-    slots: dict[str, str]
+    slots: Mapping[str, str]
     session_id: str
-    owner: dict[str, str]  # `Person.to_dict()`: whose outcome it is, and, for a Slack person, who gets a DM
+    owner: Mapping[str, str]  # `Person.to_dict()`: whose outcome it is, and, for a Slack person, who gets a DM
     workspace: str  # the Lex workspace key the caller talks in
 
+    @classmethod
+    def from_dict(cls, data: object) -> LexRequest:
+        fields = _mapping(data, "lex")
+        return cls(intent=_text(fields, "intent", "lex"), slots=_texts(fields, "slots", "lex"),
+                   session_id=_text(fields, "session_id", "lex"), owner=_texts(fields, "owner", "lex"),
+                   workspace=_text(fields, "workspace", "lex"))
 
-class Job(BaseModel):
-    # Later versions may add fields; an older worker still reads what it knows.
-    model_config = ConfigDict(frozen=True, extra="ignore")
 
-    version: Literal[1]
+@dataclass(frozen=True)
+class Job:
+    """One queued request. Later versions may add fields; an older worker still reads what it knows."""
+
     id: str  # the correlation id every log line of this job carries
-    source: Literal["slack", "lex"]
+    source: str  # "slack" or "lex"
     received_at: float
     slack: SlackRequest | None = None
     lex: LexRequest | None = None
     # What makes two deliveries the same request (absent: the id). For Slack `<workspace key>:<event_id or
-    # trigger_id>` (slack:E1:T1:Ev123): the idempotency key, so two workspaces never share a record.
+    # trigger_id>` (slack:E1:T1:Ev123): the claim's key, so two workspaces never share a record.
     dedup_key: str | None = None
+    version: int = VERSION
 
-    @model_validator(mode="after")
-    def _payload_matches_source(self) -> Job:
-        if getattr(self, self.source) is None:
-            raise ValueError(f"a {self.source} job without its {self.source} payload")
-        return self
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Job:
+        try:
+            data = json.loads(text)
+        except (ValueError, UnicodeDecodeError) as error:
+            raise JobError(f"a job is JSON: {type(error).__name__}") from None
+        return cls.from_dict(data)
+
+    @classmethod
+    def from_dict(cls, data: object) -> Job:
+        fields = _mapping(data, "job")
+        if fields.get("version") != VERSION or isinstance(fields.get("version"), bool):
+            raise JobError(f"job.version: this worker reads version {VERSION}")
+        source = fields.get("source")
+        if source not in SOURCES:
+            raise JobError(f"job.source: one of {', '.join(SOURCES)}")
+        received_at = fields.get("received_at")
+        if isinstance(received_at, bool) or not isinstance(received_at, int | float):
+            raise JobError("job.received_at: a number (epoch seconds)")
+        dedup_key = fields.get("dedup_key")
+        if dedup_key is not None and not isinstance(dedup_key, str):
+            raise JobError("job.dedup_key: text")
+        slack = SlackRequest.from_dict(fields["slack"]) if fields.get("slack") is not None else None
+        lex = LexRequest.from_dict(fields["lex"]) if fields.get("lex") is not None else None
+        if (slack if source == "slack" else lex) is None:
+            raise JobError(f"a {source} job without its {source} payload")
+        return cls(id=_text(fields, "id", "job"), source=str(source), received_at=float(received_at),
+                   slack=slack, lex=lex, dedup_key=dedup_key)
 
     @property
     def key(self) -> str:
         return self.dedup_key or self.id
+
+
+def _mapping(data: object, where: str) -> Mapping[str, Any]:
+    if not isinstance(data, dict):
+        raise JobError(f"{where}: an object")
+    return data
+
+
+def _text(fields: Mapping[str, Any], name: str, where: str) -> str:
+    value = fields.get(name)
+    if not isinstance(value, str):
+        raise JobError(f"{where}.{name}: text")
+    return value
+
+
+def _texts(fields: Mapping[str, Any], name: str, where: str) -> dict[str, str]:
+    value = fields.get(name)
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise JobError(f"{where}.{name}: an object of text values")
+    return dict(value)

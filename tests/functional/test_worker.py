@@ -293,13 +293,38 @@ def test_slow_work_shows_progress_then_replaces_it_with_the_answer(worker: Worke
 
 def test_a_job_that_reaches_the_worker_leaves_a_dedup_marker_for_the_ingress(worker: Worker,
                                                                              settings: Settings) -> None:
-    event = message_event("hello", channel="D15")
+    """Its claim is the marker: a mention's is in the dedup table, which the ingress reads."""
+    event = app_mention_event("hello", channel="C15")
     ok(worker.process_batch(sqs_event(event), CONTEXT))
     table = boto3.resource("dynamodb", endpoint_url=settings.aws_endpoint_url, region_name="us-east-1").Table(
         settings.dedup_table)
     item = table.get_item(Key={"key": event["event_id"]})["Item"]
-    assert item["correlation_id"] == event["event_id"]
+    assert (item["correlation_id"], item["status"]) == (event["event_id"], "done")
     assert int(item["expires_at"]) > time.time()
+
+
+def test_a_dm_is_claimed_on_its_conversation_with_two_writes(worker: Worker, settings: Settings) -> None:
+    """A direct message's claim is on its dialog item, and its one write reads the dialog: no read of its own."""
+    event = message_event("hello", channel="D15")
+    calls: list[str] = []
+    client = worker.claims.table.client  # the stage's one DynamoDB client: the stores' and the claims'
+    original = client.call
+
+    def counting(operation: str, *args: object, **kwargs: object) -> dict:
+        calls.append(operation)
+        return original(operation, *args, **kwargs)  # type: ignore[arg-type]
+
+    client.call = counting  # type: ignore[method-assign]
+    try:
+        ok(worker.process_batch(sqs_event(event), CONTEXT))
+    finally:
+        del client.call
+    assert calls == ["UpdateItem", "UpdateItem"]
+    dialogs = boto3.resource("dynamodb", endpoint_url=settings.aws_endpoint_url, region_name="us-east-1").Table(
+        settings.dialogs_table)
+    [item] = [item for item in dialogs.scan()["Items"] if f"job:{event['event_id']}" in item]
+    assert item[f"job:{event['event_id']}"]["status"] == "done"
+    assert "state" not in item  # a one-shot answer leaves no dialog
 
 
 def test_jobs_are_handed_back_at_once_when_the_invocation_is_almost_over(worker: Worker, settings: Settings,

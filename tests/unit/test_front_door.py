@@ -71,7 +71,7 @@ class FakeQueue:
         return f"m-{len(self.sent)}"
 
     def jobs(self) -> list[Job]:
-        return [Job.model_validate_json(body) for body in self.sent]
+        return [Job.from_json(body) for body in self.sent]
 
 
 class FakeMarkers:

@@ -100,7 +100,7 @@ def test_a_message_is_queued_then_acknowledged(ingress: SlackIngress, queue: Rec
     assert answer["body"] == ""
     assert answer["headers"]["x-parley-correlation-id"] == "Ev0PV52K21"
     [(url, text)] = queue.sent
-    job = Job.model_validate_json(text)
+    job = Job.from_json(text)
     assert url == QUEUE
     assert job.id == "Ev0PV52K21"
     assert json.loads(job.slack.body) == event
@@ -114,7 +114,7 @@ def test_a_base64_body_is_decoded_before_verifying(ingress: SlackIngress, queue:
 
 def test_retries_are_queued_with_their_retry_headers(ingress: SlackIngress, queue: RecordingQueue) -> None:
     call(ingress, message_event("hello"), retry_num=2)
-    job = Job.model_validate_json(queue.sent[0][1])
+    job = Job.from_json(queue.sent[0][1])
     assert job.slack.retry_num == 2
     assert job.slack.headers["x-slack-retry-reason"] == "http_timeout"
 
@@ -143,7 +143,7 @@ def test_own_posts_and_edits_are_acknowledged_and_dropped(ingress: SlackIngress,
 def test_commands_are_queued_with_an_empty_ack(ingress: SlackIngress, queue: RecordingQueue) -> None:
     answer = call(ingress, urlencode(load_event("command_slash.json")))
     assert (answer["statusCode"], answer["body"]) == (200, "")
-    assert Job.model_validate_json(queue.sent[0][1]).slack.content_type == "application/x-www-form-urlencoded"
+    assert Job.from_json(queue.sent[0][1]).slack.content_type == "application/x-www-form-urlencoded"
 
 
 def test_bad_signature_is_401_and_queues_nothing(ingress: SlackIngress, queue: RecordingQueue,
