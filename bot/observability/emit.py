@@ -1,31 +1,34 @@
-"""Metrics from the worker and the Lex hook: Powertools Metrics, writing the EMF lines `bot.observability.metrics`
-describes (the same names and dimension sets as the ingress's own writer).
+"""Metrics from the worker and the Lex hook: the EMF lines `bot.observability.metrics` describes (the same names,
+dimension sets and writer as the ingress's), in the shape Powertools Metrics writes them (values as lists).
 
-One `Emitter` per function and stage. Each call writes its line at once (Powertools' EphemeralMetrics, one per
-dimension set), so a job that fails half-way still leaves the metrics of what it did, and nothing is held across
-invocations. Emitting never fails the job: a metric is not worth an answer, so a Powertools validation error is
-logged and dropped.
+One `Emitter` per function and stage. Each call writes its line at once (one per dimension set), so a job that
+fails half-way still leaves the metrics of what it did, and nothing is held across invocations. Emitting never
+fails the job: a metric is not worth an answer, so a metric that cannot be written is logged and dropped.
+
+Written with the standard library rather than Powertools' EphemeralMetrics, which built and validated an object per
+line: four lines a job cost the warm job ~0.8 ms and its cold start the metrics package's import.
 """
 
 from __future__ import annotations
 
+import json
+import math
+import sys
 import time
 from collections.abc import Mapping
 from typing import Any
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.metrics import EphemeralMetrics
 
 from bot.observability.metrics import (
     CONFIDENCE,
     EVENT_TO_REPLY,
     INGRESS_TO_REPLY,
     INTENT_OUTCOMES,
-    NAMESPACE,
     NO_INTENT,
     dimensions_of,
+    emf_document,
     outcome_of,
-    unit_of,
 )
 
 log = Logger(child=True)
@@ -42,22 +45,22 @@ class Emitter:
         groups: dict[tuple[str, ...], dict[str, float]] = {}
         for name, value in values.items():
             groups.setdefault(dimensions_of(name), {})[name] = value
-        for names, group in groups.items():
+        for group in groups.values():
             try:
-                self._write(names, group, every, correlation_id)
+                self._write(group, every, correlation_id)
             except Exception as error:  # noqa: BLE001 - a metric is never worth failing a job for
                 log.warning("metric not written", extra={"metrics": sorted(group), "error": str(error)[:200]})
 
-    def _write(self, names: tuple[str, ...], group: Mapping[str, float], every: Mapping[str, str],
-               correlation_id: str | None) -> None:
-        line = EphemeralMetrics(namespace=NAMESPACE, service=every["service"])
-        for name in names:
-            line.add_dimension(name=name, value=str(every[name]))  # KeyError: a metric without its dimensions
-        for name, value in group.items():
-            line.add_metric(name=name, unit=unit_of(name), value=value)
-        if correlation_id:
-            line.add_metadata(key="correlation_id", value=correlation_id)
-        line.flush_metrics()
+    @staticmethod
+    def _write(group: Mapping[str, float], every: Mapping[str, str], correlation_id: str | None) -> None:
+        # KeyError: a metric without its dimensions; ValueError: a value that is not a number
+        values = {name: float(value) for name, value in group.items()}
+        if not all(math.isfinite(value) for value in values.values()):
+            raise ValueError("a metric value must be a finite number")
+        document = emf_document(values, every, extra={"correlation_id": correlation_id} if correlation_id else None)
+        document.update({name: [value] for name, value in values.items()})
+        sys.stdout.write(json.dumps(document, separators=(",", ":")) + "\n")
+        sys.stdout.flush()
 
     # --- what the worker and the Lex hook count ------------------------------------------------------------------
 
