@@ -74,6 +74,11 @@ def prod(tmp_path_factory: pytest.TempPathFactory) -> Packaged:
     return package("prod", tmp_path_factory)
 
 
+@pytest.fixture(scope="module")
+def oauth(tmp_path_factory: pytest.TempPathFactory) -> Packaged:
+    return package("prod", tmp_path_factory, {"slackMode": "oauth"})  # shared with test_oauth_template.py
+
+
 def names_in(artifact: Path) -> set[str]:
     with zipfile.ZipFile(artifact) as archive:
         return {name for name in archive.namelist() if not name.endswith("/")}
@@ -254,3 +259,14 @@ def test_the_requirements_are_in_every_zip_but_the_slack_one(prod: Packaged) -> 
         has_requirements = "requirements.txt" in names and any(name.startswith("pydantic/") for name in names)
         assert has_requirements is (function != "slack"), function
     assert os.path.getsize(prod.artifacts["slack"]) < 1024 * 1024  # a few hundred KB, against megabytes
+
+
+def test_in_oauth_mode_the_oauth_zip_holds_its_handlers_code_and_the_slack_zip_stays_stdlib_only(
+        oauth: Packaged, tmp_path: Path) -> None:
+    module = handler_module(oauth, "oauth")
+    missing = shipped_files(reachable(ROOT, module, stop=STAY_HOME)) - names_in(oauth.artifacts["oauth"])
+    assert not missing, f"add them to the oauth function's package.patterns (slack-modes/oauth.yml): {sorted(missing)}"
+    loaded = import_from_zip(oauth.artifacts["oauth"], (module,), tmp_path / "oauth", sys.executable)
+    assert {name: origin for name, origin in loaded.items() if origin not in ("zip", "runtime", "stdlib")} == {}
+    loaded = import_from_zip(oauth.artifacts["slack"], INGRESS_ENTRIES, tmp_path / "slack", sys.executable)
+    assert {name for name, origin in loaded.items() if origin not in ("zip", "stdlib")} == set()
