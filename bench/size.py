@@ -2,19 +2,24 @@
 
     .venv/bin/python bench/size.py
 
-serverless.yml packages with `individually: false`: one zip holds every function's code and the requirements, so
-the `slack`, `worker` and `lex` functions share one artifact, and that is what is reported for Parley. Beside it,
-for what the ack function needs: the modules `bot.ingress.handler` can import (with the lazily imported forms path,
-`bot.ingress.interactive`, which loads the intents), taken from that zip and zipped alone. The Bolt peer's zip is its
-one file plus slack_bolt and slack_sdk exactly as serverless-python-requirements put them in Parley's zip (per
-their RECORD); boto3 is not in it, as the Lambda python3.12 runtime provides it. The floors are one file each.
-Packaging installs the requirements with pip (the plugin's cache makes later runs quick).
+serverless.yml packages with `individually: true`: each function has its own zip holding the code its handler imports,
+and all but the `slack` ingress the requirements (the ingress imports only the standard library and ours:
+.serverless_plugins/stdlib-only.js keeps them out). Each function's zip is reported (`functions.<name>.zip`), with
+how long this machine takes to unpack it (Lambda downloads and unpacks the zip of a function on each of its cold
+starts; its own times are not measured here). `parley_zip` is the ack function's: the `slack` zip. Beside it, what
+the ingress imports of it: the modules `bot.ingress.handler` can import (with the lazily imported forms path,
+`bot.ingress.interactive`, which loads the intents), sources only, zipped alone. The Bolt peer's zip is its one file
+plus slack_bolt and slack_sdk exactly as serverless-python-requirements put them in the worker's zip (per their
+RECORD); boto3 is not in it, as the Lambda python3.12 runtime provides it. The floors are one file each. Packaging
+installs the requirements with pip (the plugin's cache makes later runs quick).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -64,6 +69,20 @@ def describe_zip(path: Path) -> dict[str, Any]:
     with zipfile.ZipFile(path) as archive:
         entries = archive.infolist()
     return {"bytes": path.stat().st_size, "files": len(entries), "unzipped_bytes": sum(e.file_size for e in entries)}
+
+
+def unzip_ms(path: Path, workdir: Path, runs: int = 5) -> float:
+    """The median wall time of unpacking the zip into a fresh directory on this machine (extract and write every file,
+    as Lambda does into /var/task before the first import; its disks and CPUs differ)."""
+    times = []
+    for run in range(runs):
+        target = workdir / f"unzip-{path.stem}-{run}"
+        started = time.perf_counter()
+        with zipfile.ZipFile(path) as archive:
+            archive.extractall(target)
+        times.append((time.perf_counter() - started) * 1000)
+        shutil.rmtree(target)
+    return round(statistics.median(times), 1)
 
 
 def zip_files(target: Path, files: list[tuple[str, bytes]]) -> dict[str, Any]:
@@ -127,18 +146,24 @@ def measure() -> dict[str, Any]:
         took = package(out)
         template = json.loads((out / "cloudformation-template-update-stack.json").read_text())
         funcs = functions(template)
-        artifacts = {name: describe_zip(out / name) for name in sorted({f["artifact"] for f in funcs.values()})}
-        artifact = out / funcs["slack"]["artifact"]  # the ack function's, shared by all when not `individually`
+        artifacts = {name: {**describe_zip(out / name), "unzip_ms": unzip_ms(out / name, workdir)}
+                     for name in sorted({f["artifact"] for f in funcs.values()})}
+        for func in funcs.values():
+            func["zip"] = artifacts[func["artifact"]]
+        artifact = out / funcs["slack"]["artifact"]  # the ack function's
+        # the Bolt peer's packages as the plugin installed them: from a zip with the requirements (the worker's)
+        with_requirements = out / funcs["worker"]["artifact"]
         closure, heavy = ingress_closure(artifact, workdir)
         sizes = {
-            "parley_zip": {**describe_zip(artifact), "name": artifact.name,
+            "parley_zip": {**artifacts[artifact.name], "name": artifact.name,
                            "shared_by": sorted(n for n, f in funcs.items() if f["artifact"] == artifact.name)},
             "parley_ingress_code": {**zip_files(workdir / "ingress.zip", closure),
                                     "third_party_imported": heavy},
-            "bolt": zip_files(workdir / "bolt.zip", bolt_files(artifact)),
+            "bolt": zip_files(workdir / "bolt.zip", bolt_files(with_requirements)),
             **{key: zip_files(workdir / f"{key}.zip", [(path.name, path.read_bytes())])
                for key, path in FLOORS.items()},
         }
+        sizes["bolt"]["unzip_ms"] = unzip_ms(workdir / "bolt.zip", workdir)
     return {"package_seconds": round(took, 1), "individually": len(artifacts) > 1, "functions": funcs,
             "artifacts": artifacts, "sizes": sizes}
 

@@ -1,7 +1,7 @@
 """The deployable stack, built the way `serverless deploy` builds it, for the tests that check it without AWS.
 
 `package(stage, tmp_path_factory)` runs `serverless package --stage <stage>` once per test session (the prod package
-is shared by tests/deploy/ and tests/functional/test_lex_bot.py) and hands back the template and the zip;
+is shared by tests/deploy/ and tests/functional/test_lex_bot.py) and hands back the template and each function's zip;
 `params={"slackMode": "oauth"}` packages the stage with those params set on the command line (`--param`), as an
 operator switches a stage's Slack mode for one deploy. The
 framework runs in a copy of the service, never in the working tree: serverless-python-requirements keeps its state in
@@ -101,9 +101,13 @@ class Packaged:
     def template(self) -> dict[str, Any]:
         return json.loads(self.template_file.read_text())
 
-    @property
-    def zip_file(self) -> Path:
-        return self.out / "parley.zip"
+    @cached_property
+    def artifacts(self) -> dict[str, Path]:
+        """Each function's zip, by function name (`slack`, `worker`, ...): its own with `package.individually`."""
+        return {logical_id.removesuffix("LambdaFunction").lower(): self.out / str(
+                    resource["Properties"]["Code"]["S3Key"]).rsplit("/", 1)[-1]
+                for logical_id, resource in self.template["Resources"].items()
+                if resource["Type"] == "AWS::Lambda::Function"}
 
 
 _packaged: dict[tuple[str, tuple[tuple[str, str], ...]], Packaged | str] = {}
