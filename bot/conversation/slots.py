@@ -161,12 +161,12 @@ class Choice:
         limit = typo_distance(len(wanted))
         if not limit:
             return None
-        from rapidfuzz.distance import OSA  # only for a value not found as written: not on the ack path's import
+        from bot.conversation.edits import osa_distance  # stdlib: the ingress checks forms from a stdlib-only zip
 
         said = self.phrases()
         best: dict[str, int] = {}
         for phrase, value in said.items():
-            distance = OSA.distance(wanted, phrase, score_cutoff=limit)
+            distance = osa_distance(wanted, phrase, limit)
             if distance <= limit and len(phrase) >= 4:
                 best[value] = min(distance, best.get(value, distance))
         if not best:

@@ -41,7 +41,7 @@ INGRESS_NEVER_RUNS = ("bot.conversation.engine", "bot.conversation.recogniser")
 # the durable engine's boto3 client is built only to start, decide or stop a workflow (the worker, the Lex hook);
 # rapidfuzz is imported for a form's Choice value not found as written (bot/conversation/slots.py Choice.closest),
 # which the ingress DOES reach (a stale form's value): test_a_choice_not_found_as_written_..._is_answered below
-INGRESS_LAZY_THIRD_PARTY = {"bot.workflows.engine": {"boto3"}, "bot.conversation.slots": {"rapidfuzz"}}
+INGRESS_LAZY_THIRD_PARTY = {"bot.workflows.engine": {"boto3"}}
 # Never in a zip, whoever imports them (lazily, on local stages only): the local kit, the build and operations
 # commands, the local fault intents
 STAY_HOME = ("bot.local", "bot.tools", "intents.faults")
@@ -188,8 +188,6 @@ def test_no_module_in_the_slack_zip_imports_a_third_party_package_or_one_of_ours
     assert third_party(ROOT, reached, frozenset(sys.stdlib_module_names)) == INGRESS_LAZY_THIRD_PARTY
 
 
-@pytest.mark.xfail(strict=True, reason="bot/conversation/slots.py: Choice.closest imports rapidfuzz, which the "
-                   "stdlib-only slack zip has not: the ingress answers such a form with a 500 until it does without")
 def test_a_choice_not_found_as_written_in_a_submitted_form_is_answered_from_the_slack_zip(prod: Packaged,
                                                                                            tmp_path: Path) -> None:
     """A form opened before a deploy that renamed a choice comes back with a value the slot no longer has: the
