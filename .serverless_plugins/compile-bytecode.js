@@ -5,7 +5,8 @@
 // bench/ measured +19 ms (+33 %) on the ingress's cold ack for that alone, several times more on a small Lambda.
 // Hash-checked-free ("unchecked-hash") .pyc files do not depend on the zip's file times. The dependencies need
 // nothing: pip compiled them when serverless-python-requirements installed them.
-// Once the zip is made, those .pyc files are removed from the working tree again: Python never checks an unchecked
+// The recogniser is pickled beside them (bot/tools/recogniser.py, bot/conversation/recogniser_cache.py), likewise.
+// Once the zip is made, those .pyc files (and the pickle) are removed from the working tree again: Python never checks an unchecked
 // one against its source, so left behind they would make every later local run (tests, make run) execute the code
 // as it was when it was packaged, whatever was edited since.
 const { spawnSync } = require('child_process');
@@ -46,6 +47,16 @@ class CompileBytecode {
       throw new this.serverless.classes.Error(
         `compile-bytecode: "${runtime} -m compileall" failed (${result.error || `exit ${result.status}`}); ` +
           `put a ${runtime} on PATH (the venv's bin, or pyenv's) and package again`,
+      );
+    }
+    // The recogniser, built once here and pickled beside the bytecode (bot/conversation/recogniser_cache.py): the
+    // worker's and the Lex hook's first turn load it instead of building it from every example
+    const recogniser = spawnSync(runtime, ['-m', 'bot.tools.recogniser', 'write'],
+      { cwd: this.serverless.serviceDir, env, stdio: 'inherit' });
+    if (recogniser.error || recogniser.status !== 0) {
+      throw new this.serverless.classes.Error(
+        `compile-bytecode: "${runtime} -m bot.tools.recogniser write" failed ` +
+          `(${recogniser.error || `exit ${recogniser.status}`}); run "make setup" and package again`,
       );
     }
   }

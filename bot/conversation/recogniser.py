@@ -131,6 +131,17 @@ class Recogniser:
         self._index = self._indexed(self._examples)
         self._control = phrase_stems(CONTROL)
 
+    def adopt(self, intents: Iterable[Intent]) -> bool:
+        """Whether this recogniser was built from intents equal to `intents`, one for one (a packaged one is a copy:
+        `bot.conversation.recogniser_cache`); if so it holds these very objects from now on."""
+        declared = {intent.name: intent for intent in intents}
+        if self._models.keys() != declared.keys() or any(
+                model.intent != declared[name] for name, model in self._models.items()):
+            return False
+        for name, model in self._models.items():
+            model.intent = declared[name]
+        return True
+
     @staticmethod
     def _indexed(examples: list[Example]) -> dict[str, list[tuple[int, float]]]:
         """key -> (example number, weight of its words with that key): which examples a text's words may be from.

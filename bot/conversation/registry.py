@@ -109,11 +109,13 @@ class Registry:
         return self._intents.get(name)
 
     def recogniser(self) -> Recogniser:
-        """The recogniser of these intents: built on first use, and again after an intent is added."""
+        """The recogniser of these intents: the packaged one when it was built from them (a cold start's ~55 ms
+        saved: `bot.conversation.recogniser_cache`), else built on first use, and again after an intent is added."""
         if self._recogniser is None:
             from bot.conversation.recogniser import Recogniser
+            from bot.conversation.recogniser_cache import load
 
-            self._recogniser = Recogniser(self)
+            self._recogniser = load(self) or Recogniser(self)
         return self._recogniser
 
     def clear(self) -> None:

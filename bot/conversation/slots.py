@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+from bot.conversation.edits import osa_distance  # stdlib: the ingress checks forms from a stdlib-only zip
 from bot.conversation.numbers import UNITS, parse_number
 
 # The words the local Lex emulator resolves as AMAZON.Number does (Lex reads more; so does Number.parse)
@@ -161,8 +162,6 @@ class Choice:
         limit = typo_distance(len(wanted))
         if not limit:
             return None
-        from bot.conversation.edits import osa_distance  # stdlib: the ingress checks forms from a stdlib-only zip
-
         said = self.phrases()
         best: dict[str, int] = {}
         for phrase, value in said.items():

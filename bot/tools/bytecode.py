@@ -1,4 +1,4 @@
-"""Removes the packaged bytecode of bot/ and intents/ from the working tree.
+"""Removes the packaged bytecode of bot/ and intents/ (and the packaged recogniser) from the working tree.
 
 `serverless package` compiles Parley's code to "unchecked-hash" .pyc files beside the sources
 (.serverless_plugins/compile-bytecode.js), so Lambda imports without compiling. Python never checks such a file
@@ -28,8 +28,15 @@ def packaged_bytecode(root: Path) -> list[Path]:
     return found
 
 
+def packaged_recognisers(root: Path) -> list[Path]:
+    """The recogniser the same packaging pickled (bot/conversation/recogniser_cache.py): kept out of the tree too."""
+    return list((root / "bot" / "conversation" / "__pycache__").glob("recogniser.*.pickle"))
+
+
 def main(argv: list[str] | None = None) -> int:
     root = Path(argv[0] if argv else ".")
+    for pickled in packaged_recognisers(root):
+        pickled.unlink(missing_ok=True)
     stale = packaged_bytecode(root)
     for pyc in stale:
         pyc.unlink(missing_ok=True)

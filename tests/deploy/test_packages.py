@@ -36,7 +36,7 @@ INGRESS_ENTRIES = ("bot.ingress.handler", "bot.ingress.interactive", "bot.ingres
 # Imported lazily by modules the ingress loads, never on its own paths: the engine and the recogniser run intents,
 # which the worker does; the ingress only declares them (tests/unit/test_ack_path_imports.py checks it does not load
 # them, and they need Powertools and rapidfuzz, which its zip has not)
-INGRESS_NEVER_RUNS = ("bot.conversation.engine", "bot.conversation.recogniser")
+INGRESS_NEVER_RUNS = ("bot.conversation.engine", "bot.conversation.recogniser", "bot.conversation.recogniser_cache")
 # Third-party imports inside functions of modules the ingress loads, which its zip has not, and why each is allowed:
 # the durable engine's boto3 client is built only to start, decide or stop a workflow (the worker, the Lex hook);
 # rapidfuzz is imported for a form's Choice value not found as written (bot/conversation/slots.py Choice.closest),
@@ -248,7 +248,8 @@ def test_our_code_ships_compiled_for_the_runtime_and_for_no_other_python(prod: P
     assert sources and compiled == {f"{Path(name).parent}/__pycache__/{Path(name).stem}{BYTECODE}" for name in sources}
     if sys.version_info[:2] == (3, 12):  # the runtime's bytecode: its magic number
         assert {ours[name][:4] for name in compiled} == {importlib.util.MAGIC_NUMBER}
-    assert set(ours) == sources | compiled, sorted(set(ours) - sources - compiled)
+    recogniser = {name for name in ours if name.endswith(".pickle")}  # test_the_worker_and_the_lex_hook_carry_...
+    assert set(ours) == sources | compiled | recogniser, sorted(set(ours) - sources - compiled - recogniser)
 
 
 def test_the_requirements_are_in_every_zip_but_the_slack_one(prod: Packaged) -> None:
@@ -268,3 +269,14 @@ def test_in_oauth_mode_the_oauth_zip_holds_its_handlers_code_and_the_slack_zip_s
     assert {name: origin for name, origin in loaded.items() if origin not in ("zip", "runtime", "stdlib")} == {}
     loaded = import_from_zip(oauth.artifacts["slack"], INGRESS_ENTRIES, tmp_path / "slack", sys.executable)
     assert {name for name, origin in loaded.items() if origin not in ("zip", "stdlib")} == set()
+
+
+@pytest.mark.parametrize("function", ["worker", "lex"])
+def test_the_worker_and_the_lex_hook_carry_the_recogniser_packaging_built(prod: Packaged, function: str) -> None:
+    """Built from today's sources (its name is their fingerprint), so their first turn loads it instead of building
+    it (bot/conversation/recogniser_cache.py); and none is left in the working tree."""
+    from bot.conversation import recogniser_cache
+
+    pickled = sorted(name for name in names_in(prod.artifacts[function]) if name.endswith(".pickle"))
+    assert pickled == [f"bot/conversation/__pycache__/{recogniser_cache.cache_file().name}"]
+    assert not list(recogniser_cache.CACHE_DIR.glob("recogniser.*.pickle"))
