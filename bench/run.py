@@ -233,6 +233,8 @@ def extra_rows(e2e_result: dict[str, Any] | None, sizes: dict[str, Any] | None,
         rows.append(ack.row("zip KB (serverless package)", kb, 1, ratios=1))
         rows.append(ack.row("zip KB, what the ack function imports", [s["parley_ingress_code"]["bytes"] / 1024,
                                                                        *kb[1:]], 1, ratios=1))
+        for name, func in sorted(sizes.get("functions", {}).items()):  # each function's own zip (issue 16)
+            rows.append(ack.row(f"zip KB, the {name} function", [func["zip"]["bytes"] / 1024, None, None, None], 1))
     else:
         rows.append(dashes("zip KB: not run"))
     if costs:
