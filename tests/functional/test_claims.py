@@ -14,15 +14,12 @@ from bot.stores.claims import CLAIMED, DONE, RUNNING, DynamoClaims
 from bot.stores.dialogs import DynamoDialogStore
 from bot.stores.markers import DynamoMarkers
 from bot.stores.table import DynamoTable
+from tests.support.dynamo import counted_calls, key_table
 
 
 @pytest.fixture(scope="module")
 def table(moto_endpoint: str) -> str:
-    name = f"parley-local-claims-{uuid.uuid4().hex[:8]}-dedup"
-    boto3.client("dynamodb", endpoint_url=moto_endpoint, region_name="us-east-1").create_table(
-        TableName=name, BillingMode="PAY_PER_REQUEST", KeySchema=[{"AttributeName": "key", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "key", "AttributeType": "S"}])
-    return name
+    return key_table(moto_endpoint, "dedup")
 
 
 @pytest.fixture
@@ -88,12 +85,9 @@ def test_old_markers_and_expired_records_do_not_block(claims: DynamoClaims, moto
 
 def test_a_claim_is_two_writes_and_no_read(claims: DynamoClaims) -> None:
     """What a message costs in bookkeeping: the claim and its finish, both UpdateItem; a read only for duplicates."""
-    calls = counted(claims.table.client)
-    try:
+    with counted_calls(claims.table.client) as calls:
         key = new_key()
         claims.finish(key, claims.claim(key, "Ev1", 30))
-    finally:
-        del claims.table.client.call
     assert calls == ["UpdateItem", "UpdateItem"]
 
 
@@ -102,11 +96,7 @@ def test_a_claim_is_two_writes_and_no_read(claims: DynamoClaims) -> None:
 
 @pytest.fixture(scope="module")
 def dialogs_table(moto_endpoint: str) -> str:
-    name = f"parley-local-claims-{uuid.uuid4().hex[:8]}-dialogs"
-    boto3.client("dynamodb", endpoint_url=moto_endpoint, region_name="us-east-1").create_table(
-        TableName=name, BillingMode="PAY_PER_REQUEST", KeySchema=[{"AttributeName": "key", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "key", "AttributeType": "S"}])
-    return name
+    return key_table(moto_endpoint, "dialogs")
 
 
 @pytest.fixture
@@ -116,27 +106,12 @@ def dm(moto_endpoint: str, table: str, dialogs_table: str) -> tuple[DynamoClaims
     return DynamoClaims(DynamoTable(client, table), conversations), DynamoDialogStore(conversations, 3600, 3600)
 
 
-def counted(client: DynamoClient) -> list[str]:
-    calls: list[str] = []
-    original = client.call
-
-    def counting(operation: str, *args: object, **kwargs: object) -> dict:
-        calls.append(operation)
-        return original(operation, *args, **kwargs)  # type: ignore[arg-type]
-
-    client.call = counting  # type: ignore[method-assign]
-    return calls
-
-
 def test_a_one_shot_dm_is_two_writes_that_read_the_dialog_too(dm: tuple[DynamoClaims, DynamoDialogStore]) -> None:
     claims, dialogs = dm
     conversation, key = f"slack:-:T1#D{uuid.uuid4().hex[:6]}#-#U1", new_key()
-    calls = counted(claims.table.client)
-    try:
+    with counted_calls(claims.table.client) as calls:
         taken = claims.claim(key, "Ev1", 30, conversation)
         claims.finish(key, taken)
-    finally:
-        del claims.table.client.call
     assert calls == ["UpdateItem", "UpdateItem"]
     assert (taken.outcome, taken.first, taken.conversation, taken.dialog) == (CLAIMED, True, conversation, None)
     assert claims.claim(key, "Ev1", 30, conversation).outcome == DONE

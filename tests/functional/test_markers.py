@@ -12,15 +12,12 @@ from bot.aws.dynamodb import DynamoClient
 from bot.stores.claims import DynamoClaims
 from bot.stores.markers import DynamoMarkers
 from bot.stores.table import DynamoTable
+from tests.support.dynamo import key_table
 
 
 @pytest.fixture(scope="module")
 def table(moto_endpoint: str) -> str:
-    name = f"parley-local-markers-{uuid.uuid4().hex[:8]}-dedup"
-    boto3.client("dynamodb", endpoint_url=moto_endpoint, region_name="us-east-1").create_table(
-        TableName=name, BillingMode="PAY_PER_REQUEST", KeySchema=[{"AttributeName": "key", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "key", "AttributeType": "S"}])
-    return name
+    return key_table(moto_endpoint, "dedup")
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from bot.queue.envelope import slack_job
 from bot.settings import Settings
 from bot.worker.handler import Worker, build_engine
 from tests.conftest import FakeLambdaContext, load_event, stage_in_moto
+from tests.support.dynamo import counted_calls
 
 STAGE = "local-worker"
 CONTEXT = FakeLambdaContext("parley-worker-worker")
@@ -306,19 +307,9 @@ def test_a_job_that_reaches_the_worker_leaves_a_dedup_marker_for_the_ingress(wor
 def test_a_dm_is_claimed_on_its_conversation_with_two_writes(worker: Worker, settings: Settings) -> None:
     """A direct message's claim is on its dialog item, and its one write reads the dialog: no read of its own."""
     event = message_event("hello", channel="D15")
-    calls: list[str] = []
-    client = worker.claims.table.client  # the stage's one DynamoDB client: the stores' and the claims'
-    original = client.call
-
-    def counting(operation: str, *args: object, **kwargs: object) -> dict:
-        calls.append(operation)
-        return original(operation, *args, **kwargs)  # type: ignore[arg-type]
-
-    client.call = counting  # type: ignore[method-assign]
-    try:
+    # the stage's one DynamoDB client: the stores' and the claims'
+    with counted_calls(worker.claims.table.client) as calls:  # type: ignore[attr-defined]
         ok(worker.process_batch(sqs_event(event), CONTEXT))
-    finally:
-        del client.call
     assert calls == ["UpdateItem", "UpdateItem"]
     dialogs = boto3.resource("dynamodb", endpoint_url=settings.aws_endpoint_url, region_name="us-east-1").Table(
         settings.dialogs_table)
