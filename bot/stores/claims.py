@@ -24,8 +24,9 @@ The rules (`claim`), the same in both places:
 - `done`: answered already (`DONE`): a duplicate, dropped.
 
 `done` is written after the reply (`finish`); a job that fails gives its lock back (`release`) so SQS's next delivery
-takes it at once. Claims live an hour (`DEDUP_TTL_SECONDS`): longer than Slack retries or SQS redelivers; a
-conversation's old ones are removed by the next `finish` there.
+takes it at once. Claims live an hour in the dedup table (`DEDUP_TTL_SECONDS`) and 30 minutes on a conversation
+(`CONVERSATION_CLAIM_SECONDS`): both longer than Slack retries or SQS redelivers; a conversation's old ones are
+removed by the next `finish` there.
 
 Failure policy: a claim that cannot be written fails the job (SQS delivers it again; nothing is answered without a
 record). A `finish` that cannot be written fails the job too, after the reply: the next delivery finds the lock and,
@@ -51,6 +52,11 @@ CLAIMED_AT = "claimed_at"
 RUNS = "runs"  # how many runs took the job
 JOB_PREFIX = "job:"  # a conversation claim's attribute: job:<dedup key>, a map of the fields above
 RUNNING, DONE, CLAIMED = "running", "done", "claimed"
+# How long a DM's claim stays on its conversation's item: every claim there makes each write of the item bigger
+# (~70 bytes; a write unit per KB), so shorter than the dedup table's hour, yet longer than any duplicate can come:
+# Slack retries within ~5 minutes, and a retry queued then may be delivered again for three receives of the prod
+# visibility timeout (3 x 6 min). 30 minutes covers both with room.
+CONVERSATION_CLAIM_SECONDS = 30 * 60
 # No record, an expired one, a marker from before claims, or a run whose lock ran out
 _TAKEABLE = ("attribute_not_exists(#key) OR #expires < :now OR attribute_not_exists(#status)"
              " OR (#status = :running AND #lock < :now)")
@@ -117,11 +123,13 @@ class DynamoClaims:
     TTL, when longer than the claims'). AwsCallFailed from the client propagates (the module's failure policy)."""
 
     def __init__(self, table: DynamoTable, conversations: DynamoTable | None = None,
-                 ttl_seconds: int = DEDUP_TTL_SECONDS, keep_seconds: int = 0) -> None:
+                 ttl_seconds: int = DEDUP_TTL_SECONDS, keep_seconds: int = 0,
+                 conversation_seconds: int = CONVERSATION_CLAIM_SECONDS) -> None:
         self.table = table
         self.conversations = conversations
         self.ttl_seconds = ttl_seconds
-        self.keep_seconds = max(ttl_seconds, keep_seconds)
+        self.conversation_seconds = conversation_seconds
+        self.keep_seconds = max(conversation_seconds, keep_seconds)
 
     # -- taking a job ----------------------------------------------------------------------------------------------
 
@@ -159,16 +167,16 @@ class DynamoClaims:
                                         "#expires": EXPIRES_AT},
             expression_attribute_values={":taken": taken, ":running": {"S": RUNNING},
                                          ":expires": _n(now + self.keep_seconds),
-                                         ":stale": _n(now - self.ttl_seconds), ":now": _n(now)},
+                                         ":stale": _n(now - self.conversation_seconds), ":now": _n(now)},
             return_values="ALL_OLD")
         if old is None:
             item = self.conversations.get({KEY: conversation})
-            found = _found(_as_record((item or {}).get(job), self.ttl_seconds), time.time())
+            found = _found(_as_record((item or {}).get(job), self.conversation_seconds), time.time())
             return found or Claim(RUNNING)
         earlier = from_item(old)
         stale = tuple(name for name, value in earlier.items() if name.startswith(JOB_PREFIX) and name != job
-                      and _stale(value, now - self.ttl_seconds))
-        first = job not in earlier or _stale(earlier[job], now - self.ttl_seconds)
+                      and _stale(value, now - self.conversation_seconds))
+        first = job not in earlier or _stale(earlier[job], now - self.conversation_seconds)
         return Claim(CLAIMED, first=first, conversation=conversation, dialog=state_of(earlier, now), stale=stale)
 
     # -- after the run ---------------------------------------------------------------------------------------------
