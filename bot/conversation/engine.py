@@ -72,7 +72,7 @@ class Engine:
 
     def step(self, turn: Turn) -> Step:
         """The next step of the conversation in the turn's place. An intent's own exception propagates."""
-        state = self._waiting_in(turn)
+        state = None if turn.new_thread else self._load(turn.dialog_key)
         if turn.call is not None:  # a button or a form names its intent: a fresh start
             return self._called(turn, state)
         if state is None:
@@ -321,16 +321,6 @@ class Engine:
         if self.observer is not None:
             self.observer(turn, recognition)
         return recognition
-
-    def _waiting_in(self, turn: Turn) -> DialogState | None:
-        """The dialog waiting where the turn is: none in a thread the turn opens, the one read with the job's claim
-        when it is this turn's, else the store's."""
-        if turn.new_thread:
-            return None
-        known = turn.known_dialog
-        if known is not None and known.key == turn.dialog_key:
-            return DialogState.from_dict(dict(known.state)) if known.state else None
-        return self._load(turn.dialog_key)
 
     def _load(self, key: str) -> DialogState | None:
         saved = self.store.load(key)

@@ -26,15 +26,6 @@ class IntentCall:
 
 
 @dataclass(frozen=True)
-class KnownDialog:
-    """The dialog stored under `key` as it was read before the turn reached the engine (with the job's claim:
-    `bot.stores.claims`); `state` None when none was waiting."""
-
-    key: str
-    state: Mapping[str, Any] | None
-
-
-@dataclass(frozen=True)
 class Turn:
     text: str
     via: str  # the channel the turn came through and the reply goes back by: "slack", "lex", "console"
@@ -44,9 +35,6 @@ class Turn:
     # The turn opens its own thread (a top-level mention: the thread is the message itself), so no dialog can be
     # waiting in it and the engine reads none (one DynamoDB read less per mention)
     new_thread: bool = False
-    # The dialog already read for this turn (a DM's claim reads it): the engine reads its own only when this is
-    # absent or another key's
-    known_dialog: KnownDialog | None = field(default=None, compare=False, repr=False)
     correlation_id: str | None = None
     # The workspace the conversation is in (`bot.stores.keys.workspace_key`); empty: the person's own. A linked
     # Lex caller is a Slack person talking in a Lex workspace.

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from bot.stores.claims import CONVERSATION_CLAIM_SECONDS
 from bot.stores.dialogs import DialogStore, DynamoDialogStore, MemoryDialogStore
 from bot.stores.jobs import DynamoJobStore, JobStore, MemoryJobStore
 from bot.stores.limits import DynamoRateLimits, MemoryRateLimits, RateLimits
@@ -59,8 +58,7 @@ def dynamodb_stores(settings: Settings) -> Stores:
 
     jobs = DynamoJobStore(table(settings.results_table))
     return Stores(
-        dialogs=DynamoDialogStore(table(settings.dialogs_table), settings.dialog_ttl_seconds,
-                                  CONVERSATION_CLAIM_SECONDS),
+        dialogs=DynamoDialogStore(table(settings.dialogs_table), settings.dialog_ttl_seconds),
         tickets=DynamoTicketStore(table(settings.tickets_table)),
         jobs=jobs,
         links=DynamoLinkStore(table(settings.links_table)),

@@ -15,7 +15,6 @@ from slack_bolt import App, BoltRequest
 from slack_sdk import WebClient
 
 from bot.conversation.engine import Engine
-from bot.conversation.turn import KnownDialog
 from bot.observability.emit import Emitter
 from bot.observability.metrics import WORKER
 from bot.queue.job import Job
@@ -72,20 +71,20 @@ def build_app(settings: Settings, engine: Engine, access: SlackAccess) -> App:
 
 
 def dispatch(app: App, job: Job, deadline: float | None = None, metrics: Emitter | None = None, *,
-             first: bool = False, dialog: KnownDialog | None = None) -> int:
+             first: bool = False) -> int:
     """Hand one queued Slack request to Bolt; returns Bolt's status, raises ListenerFailed unless it is 2xx.
 
     Bolt gets the body already parsed (`SlackRequest.parsed_body`): it takes a dict only in its socket-mode
     shape, which differs from HTTP mode in request verification alone, and that is off here (the ingress verified).
     `deadline` (time.monotonic()) is when the job's work must be done; intents read it from their turn.
     `first`: no earlier run of this job can have started anything (its claim was new), so listeners need not read
-    what one would have left (a streamed answer's record). `dialog`: the conversation's dialog, read with the claim.
+    what one would have left (a streamed answer's record).
     """
     request = BoltRequest(
         body=job.slack.parsed_body(),
         headers=job.slack.headers,
         context={"correlation_id": job.id, "job_key": job.key, "deadline": deadline, "metrics": metrics,
-                 "received_at": job.received_at, "slack_time": slack_time(job), "first_run": first, "dialog": dialog},
+                 "received_at": job.received_at, "slack_time": slack_time(job), "first_run": first},
         mode="socket_mode",
     )
     response = app.dispatch(request)

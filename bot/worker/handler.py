@@ -36,7 +36,7 @@ from bot.channels.slack.replies import ConversationReplies
 from bot.conversation.engine import Engine
 from bot.conversation.identity import Person
 from bot.conversation.registry import Registry, registry
-from bot.conversation.turn import KnownDialog, Turn
+from bot.conversation.turn import Turn
 from bot.defaults import DEFAULT_STAGE
 from bot.observability import recorder as flight
 from bot.observability.emit import Emitter
@@ -45,10 +45,9 @@ from bot.observability.tracing import traced
 from bot.queue.job import Job, LexRequest
 from bot.settings import Settings
 from bot.stores.bundle import dynamodb_stores, dynamodb_table
-from bot.stores.claims import CLAIMED, DONE, Claim, Claims, DynamoClaims
+from bot.stores.claims import CLAIMED, DONE, Claims, DynamoClaims
 from bot.worker.access import SlackAccess
 from bot.worker.app import build_app, build_web_client, dispatch
-from bot.worker.conversations import dm_dialog_key
 from bot.worker.logs import OPT_IN as SLACK_LIBRARY_DEBUG
 from bot.worker.logs import route_slack_library_logs
 
@@ -100,45 +99,41 @@ class Worker:
         self.app = build_app(settings, engine, self.access)
         self.engine = engine
         self.metrics = Emitter(settings.stage, WORKER)
-        self.claims = claims or DynamoClaims(dynamodb_table(settings, settings.dedup_table),
-                                             dynamodb_table(settings, settings.dialogs_table),
-                                             keep_seconds=settings.dialog_ttl_seconds)
+        self.claims = claims or DynamoClaims(dynamodb_table(settings, settings.dedup_table))
         self._sqs: SqsClient | None = None  # built when a batch is first handed back
         self.recorder = flight.for_stage(settings.stage, settings.flight_recorder, settings.recording_file,
                                          logger.info, logger.warning)
 
     def run_once(self, job: Job, deadline: float, lock_seconds: float) -> dict[str, Any]:
         """Run the job unless another delivery of it ran or runs (`bot.stores.claims` has the rules)."""
-        claim = self.claims.claim(job.key, job.id, lock_seconds, dm_dialog_key(job))
+        claim = self.claims.claim(job.key, job.id, lock_seconds)
         if claim.outcome == DONE:
             return {"duplicate": True}
         if claim.outcome != CLAIMED:
             raise AlreadyRunning(f"job {job.key} is being run by another invocation")
-        known = KnownDialog(claim.conversation, claim.dialog) if claim.conversation else None
         try:
-            outcome = self._run(job, deadline, first=claim.first, dialog=known)
+            outcome = self._run(job, deadline, first=claim.first)
         except BaseException:
-            self._release(job, claim)
+            self._release(job)
             raise
-        self.claims.finish(job.key, claim)
+        self.claims.finish(job.key, job.id)
         return outcome
 
-    def _release(self, job: Job, claim: Claim) -> None:
+    def _release(self, job: Job) -> None:
         """Give a failed job's claim back at once (best effort: else its lock runs out with the invocation)."""
         try:
-            self.claims.release(job.key, job.id, claim)
+            self.claims.release(job.key, job.id)
         except AwsCallFailed as error:
             logger.warning("claim not released", extra={"error": str(error)})
 
-    def _run(self, parsed: Job, deadline: float | None = None, first: bool = False,
-             dialog: KnownDialog | None = None) -> dict[str, Any]:
+    def _run(self, parsed: Job, deadline: float | None = None, first: bool = False) -> dict[str, Any]:
         if parsed.lex is not None:
             return self._run_for_lex(parsed.id, parsed.lex, deadline)
         if self.recorder is None or parsed.slack is None:
-            return {"bolt_status": dispatch(self.app, parsed, deadline, self.metrics, first=first, dialog=dialog)}
+            return {"bolt_status": dispatch(self.app, parsed, deadline, self.metrics, first=first)}
         inbound = flight.slack_inbound(parsed.slack.content_type, parsed.slack.body, parsed.slack.parsed_body())
         with self.recorder.turn("slack", parsed.key, parsed.id, inbound):
-            return {"bolt_status": dispatch(self.app, parsed, deadline, self.metrics, first=first, dialog=dialog)}
+            return {"bolt_status": dispatch(self.app, parsed, deadline, self.metrics, first=first)}
 
     def _run_for_lex(self, job_id: str, request: LexRequest, deadline: float | None) -> dict[str, Any]:
         """A slow intent a Lex caller asked for: run it, keep the outcome for their next turn, and DM it to the

@@ -11,7 +11,6 @@ import pytest
 
 from bot.aws.dynamodb import DynamoClient
 from bot.stores.claims import CLAIMED, DONE, RUNNING, DynamoClaims
-from bot.stores.dialogs import DynamoDialogStore
 from bot.stores.markers import DynamoMarkers
 from bot.stores.table import DynamoTable
 from tests.support.dynamo import counted_calls, key_table
@@ -49,16 +48,16 @@ def test_taken_running_done(claims: DynamoClaims) -> None:
     first = claims.claim(key, "Ev1", 30)
     assert (first.outcome, first.first) == (CLAIMED, True)
     assert claims.claim(key, "Ev1", 30).outcome == RUNNING  # another delivery while the first runs
-    claims.finish(key, first)
+    claims.finish(key, "Ev1")
     assert claims.claim(key, "Ev1", 30).outcome == DONE  # answered: every later delivery is a duplicate
 
 
 def test_a_released_claim_is_taken_again_at_once_and_not_as_a_first_run(claims: DynamoClaims) -> None:
     key = new_key()
-    taken = claims.claim(key, "Ev1", 30)
-    claims.release(key, "Other", taken)  # not its run: nothing changes
+    claims.claim(key, "Ev1", 30)
+    claims.release(key, "Other")  # not its run: nothing changes
     assert claims.claim(key, "Ev1", 30).outcome == RUNNING
-    claims.release(key, "Ev1", taken)
+    claims.release(key, "Ev1")
     again = claims.claim(key, "Ev1", 30)
     assert (again.outcome, again.first) == (CLAIMED, False)  # an earlier run may have left a stream behind
 
@@ -87,85 +86,6 @@ def test_a_claim_is_two_writes_and_no_read(claims: DynamoClaims) -> None:
     """What a message costs in bookkeeping: the claim and its finish, both UpdateItem; a read only for duplicates."""
     with counted_calls(claims.table.client) as calls:
         key = new_key()
-        claims.finish(key, claims.claim(key, "Ev1", 30))
+        claims.claim(key, "Ev1", 30)
+        claims.finish(key, "Ev1")
     assert calls == ["UpdateItem", "UpdateItem"]
-
-
-# --- a direct message: claimed on its conversation's dialog item, which the claim's write reads too ---------------
-
-
-@pytest.fixture(scope="module")
-def dialogs_table(moto_endpoint: str) -> str:
-    return key_table(moto_endpoint, "dialogs")
-
-
-@pytest.fixture
-def dm(moto_endpoint: str, table: str, dialogs_table: str) -> tuple[DynamoClaims, DynamoDialogStore]:
-    client = DynamoClient(endpoint_url=moto_endpoint)
-    conversations = DynamoTable(client, dialogs_table)
-    return DynamoClaims(DynamoTable(client, table), conversations), DynamoDialogStore(conversations, 3600, 3600)
-
-
-def test_a_one_shot_dm_is_two_writes_that_read_the_dialog_too(dm: tuple[DynamoClaims, DynamoDialogStore]) -> None:
-    claims, dialogs = dm
-    conversation, key = f"slack:-:T1#D{uuid.uuid4().hex[:6]}#-#U1", new_key()
-    with counted_calls(claims.table.client) as calls:
-        taken = claims.claim(key, "Ev1", 30, conversation)
-        claims.finish(key, taken)
-    assert calls == ["UpdateItem", "UpdateItem"]
-    assert (taken.outcome, taken.first, taken.conversation, taken.dialog) == (CLAIMED, True, conversation, None)
-    assert claims.claim(key, "Ev1", 30, conversation).outcome == DONE
-    assert dialogs.load(conversation) is None  # the claims are not a dialog
-
-
-def test_a_waiting_dialog_comes_with_the_claim_and_survives_it(dm: tuple[DynamoClaims, DynamoDialogStore]) -> None:
-    claims, dialogs = dm
-    conversation = f"slack:-:T1#D{uuid.uuid4().hex[:6]}#-#U1"
-    dialogs.save(conversation, {"intent": "roll", "awaiting": "sides"})
-    first, second = new_key(), new_key()
-    taken = claims.claim(first, "Ev1", 30, conversation)
-    assert taken.dialog == {"intent": "roll", "awaiting": "sides"}
-    dialogs.save(conversation, {"intent": "roll", "awaiting": "confirmation"})  # the turn moves the dialog on
-    claims.finish(first, taken)
-    assert claims.claim(first, "Ev1", 30, conversation).outcome == DONE  # the save kept the claim
-    dialogs.clear(conversation)
-    assert claims.claim(first, "Ev1", 30, conversation).outcome == DONE  # and so did the clear
-    assert claims.claim(second, "Ev2", 30, conversation).dialog is None
-
-
-def test_a_dm_claim_runs_released_and_runs_out_like_any(dm: tuple[DynamoClaims, DynamoDialogStore]) -> None:
-    claims, _ = dm
-    conversation, key = f"slack:-:T1#D{uuid.uuid4().hex[:6]}#-#U1", new_key()
-    taken = claims.claim(key, "Ev1", 30, conversation)
-    assert claims.claim(key, "Ev1", 30, conversation).outcome == RUNNING
-    claims.release(key, "Other", taken)
-    assert claims.claim(key, "Ev1", 30, conversation).outcome == RUNNING
-    claims.release(key, "Ev1", taken)
-    again = claims.claim(key, "Ev1", 30, conversation)
-    assert (again.outcome, again.first) == (CLAIMED, False)
-
-
-def test_old_claims_of_a_conversation_go_with_the_next_finish(dm: tuple[DynamoClaims, DynamoDialogStore],
-                                                             moto_endpoint: str, dialogs_table: str) -> None:
-    claims, _ = dm
-    conversation = f"slack:-:T1#D{uuid.uuid4().hex[:6]}#-#U1"
-    old = int(time.time()) - 7200
-    put(moto_endpoint, dialogs_table, {"key": {"S": conversation}, "job:slack:-:T1:EvOLD": {
-        "M": {"status": {"S": "done"}, "claimed_at": {"N": str(old)}}}})
-    key = new_key()
-    taken = claims.claim(key, "Ev1", 30, conversation)
-    assert taken.stale == ("job:slack:-:T1:EvOLD",)
-    claims.finish(key, taken)
-    item = boto3.client("dynamodb", endpoint_url=moto_endpoint, region_name="us-east-1").get_item(
-        TableName=dialogs_table, Key={"key": {"S": conversation}})["Item"]
-    assert sorted(name for name in item if name.startswith("job:")) == [f"job:{key}"]
-    assert int(item["expires_at"]["N"]) > time.time() + 1700  # the conversation's claims' 30 minutes ahead
-
-
-def test_a_dialog_saved_before_claims_existed_still_loads(dm: tuple[DynamoClaims, DynamoDialogStore],
-                                                          moto_endpoint: str, dialogs_table: str) -> None:
-    _, dialogs = dm
-    conversation = f"slack:-:T1#D{uuid.uuid4().hex[:6]}#-#U1"
-    put(moto_endpoint, dialogs_table, {"key": {"S": conversation}, "state": {"S": '{"intent": "roll"}'},
-                                       "expires_at": {"N": str(int(time.time()) + 60)}})
-    assert dialogs.load(conversation) == {"intent": "roll"}

@@ -12,18 +12,18 @@ def test_the_rules() -> None:
     first = claims.claim("k", "Ev1", 30)
     assert (first.outcome, first.first) == (CLAIMED, True)
     assert claims.claim("k", "Ev1", 30).outcome == RUNNING
-    claims.release("k", "Ev1", first)
+    claims.release("k", "Ev1")
     again = claims.claim("k", "Ev1", 30)
     assert (again.outcome, again.first) == (CLAIMED, False)
-    claims.finish("k", again)
+    claims.finish("k", "Ev1")
     assert claims.claim("k", "Ev1", 30).outcome == DONE
 
 
 def test_a_lock_that_ran_out_and_an_expired_record() -> None:
     claims = MemoryClaims()
-    first = claims.claim("k", "Ev1", 30)
+    claims.claim("k", "Ev1", 30)
     claims.records["k"]["lock_until"] = time.time() - 1  # the run died with its invocation
     assert claims.claim("k", "Ev1", 30).first is False
-    claims.finish("k", first)
+    claims.finish("k", "Ev1")
     claims.records["k"]["expires_at"] = 1  # past its hour: a new job
     assert claims.claim("k", "Ev1", 30).first is True

@@ -26,8 +26,7 @@ def converse(engine: Engine, turn: Turn, replies: Replies, context: BoltContext)
     """Let the engine take the turn (its progress shown through `replies`), send the step's reply; the step."""
     metrics: Emitter | None = context.get("metrics")
     try:
-        step = engine.step(replace(turn, progress=replies.progress, deadline=context.get("deadline"),
-                                   known_dialog=context.get("dialog")))
+        step = engine.step(replace(turn, progress=replies.progress, deadline=context.get("deadline")))
     except Exception:
         if metrics is not None:
             metrics.failed(turn.call.intent if turn.call else None, turn.via, turn.correlation_id)
