@@ -37,6 +37,9 @@ def memory_stores() -> Stores:
 
 
 _clients: dict[tuple[str, str | None, str], object] = {}
+# Seconds per attempt of the functions' store calls: the lean client's 1 s default is the ingress's, inside Slack's
+# 3 s; the worker, the Lex hook and the workflows can wait out a slow answer rather than retry a write it took
+STORE_ATTEMPT_SECONDS = 5.0
 
 
 def dynamodb_table(settings: Settings, name: str) -> DynamoTable:
@@ -46,7 +49,7 @@ def dynamodb_table(settings: Settings, name: str) -> DynamoTable:
     place = (settings.region, settings.aws_endpoint_url, settings.stage)
     if place not in _clients:
         _clients[place] = DynamoClient(region=settings.region, endpoint_url=settings.aws_endpoint_url,
-                                       stage=settings.stage)
+                                       stage=settings.stage, timeout=STORE_ATTEMPT_SECONDS)
     return DynamoTable(_clients[place], name)  # type: ignore[arg-type]
 
 

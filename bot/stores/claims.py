@@ -27,6 +27,7 @@ once it has run out, answers again. Exactly once is as strong as that write, as 
 
 from __future__ import annotations
 
+import secrets
 import time
 from dataclasses import dataclass
 from typing import Protocol
@@ -39,9 +40,11 @@ CORRELATION_ID = "correlation_id"
 STATUS = "status"
 LOCK_UNTIL = "lock_until"  # epoch seconds: a `running` claim older than this was abandoned
 RUNS = "runs"  # how many runs took the job
+MARK = "claim_mark"  # one claim call's own mark: a retry of the same write finds itself, not "another run"
 RUNNING, DONE, CLAIMED = "running", "done", "claimed"
 # No record, an expired one, a marker from before claims, or a run whose lock ran out
-_TAKEABLE = ("attribute_not_exists(#key) OR #expires < :now OR attribute_not_exists(#status)"
+# ... or this very call's own write, retried after its answer was lost (the client retries timeouts): its mark
+_TAKEABLE = ("attribute_not_exists(#key) OR #expires < :now OR attribute_not_exists(#status) OR #mark = :mark"
              " OR (#status = :running AND #lock < :now)")
 
 
@@ -102,21 +105,23 @@ class DynamoClaims:
 
     def claim(self, key: str, correlation_id: str, lock_seconds: float) -> Claim:
         now = time.time()
+        mark = secrets.token_hex(8)
         old = self.table.client.update_item(
             self.table.name, {KEY: {"S": key}},
-            "SET #status = :running, #lock = :lock, #cid = :cid, #expires = :expires,"
+            "SET #status = :running, #lock = :lock, #cid = :cid, #expires = :expires, #mark = :mark,"
             " #runs = if_not_exists(#runs, :zero) + :one",
             condition_expression=_TAKEABLE,
             expression_attribute_names={"#key": KEY, "#status": STATUS, "#lock": LOCK_UNTIL, "#cid": CORRELATION_ID,
-                                        "#expires": EXPIRES_AT, "#runs": RUNS},
+                                        "#expires": EXPIRES_AT, "#runs": RUNS, "#mark": MARK},
             expression_attribute_values={
-                ":now": {"N": str(int(now))}, ":running": {"S": RUNNING},
+                ":now": {"N": str(int(now))}, ":running": {"S": RUNNING}, ":mark": {"S": mark},
                 ":lock": {"N": str(int(now + lock_seconds) + 1)}, ":cid": {"S": correlation_id},
                 ":expires": {"N": str(int(now) + self.ttl_seconds)}, ":zero": {"N": "0"}, ":one": {"N": "1"}},
             return_values="ALL_OLD")
         if old is not None:
             earlier = {name: _plain(value) for name, value in old.items()}
-            return Claim(CLAIMED, first=not earlier or _expired(earlier, now))
+            own_retry = earlier.get(MARK) == mark  # what the item held was this call's lost first write
+            return Claim(CLAIMED, first=not own_retry and (not earlier or _expired(earlier, now)))
         # Not takeable: read why (only for a duplicate or a concurrent run: never on a first delivery)
         found = _found(self.table.get({KEY: key}), time.time())
         return found if found is not None else Claim(RUNNING)  # gone meanwhile (TTL): let SQS try again

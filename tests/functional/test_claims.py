@@ -89,3 +89,27 @@ def test_a_claim_is_two_writes_and_no_read(claims: DynamoClaims) -> None:
         claims.claim(key, "Ev1", 30)
         claims.finish(key, "Ev1")
     assert calls == ["UpdateItem", "UpdateItem"]
+
+
+def test_a_claim_whose_answer_was_lost_finds_its_own_write_on_the_retry(claims: DynamoClaims) -> None:
+    """The client retries a timed-out write with the same request: the claim must take itself, not report "running"
+    (a burst on a slow store otherwise sent every delivery of such a job to the dead-letter queue)."""
+    key = new_key()
+    client = claims.table.client
+    original = client.call
+    sent: list[int] = []
+
+    def answer_lost_once(operation: str, params: dict, *args: object, **kwargs: object) -> dict:
+        answer = original(operation, params, *args, **kwargs)  # type: ignore[arg-type]
+        if operation == "UpdateItem" and not sent:
+            sent.append(1)
+            return original(operation, params, *args, **kwargs)  # type: ignore[arg-type]  # the retry
+        return answer
+
+    client.call = answer_lost_once  # type: ignore[method-assign]
+    try:
+        taken = claims.claim(key, "Ev1", 30)
+    finally:
+        del client.call
+    assert (taken.outcome, taken.first) == (CLAIMED, False)
+    assert claims.claim(key, "Ev1", 30).outcome == RUNNING  # another call is another run
