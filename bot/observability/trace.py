@@ -154,6 +154,9 @@ def verdict(trace: Trace) -> str:
         return f"answered{again}: the job ran to its end."
     if failures:
         receives = _receive_count(trace.last("job received"))
+        if _in_flight(trace):
+            return (f"FAILED {failures} time{'s' * (failures != 1)}; receive {receives} of {MAX_RECEIVES} is running "
+                    "(or its end is not in these logs yet).")
         if receives >= MAX_RECEIVES:
             return (f"FAILED {failures} time{'s' * (failures != 1)}, dead-lettered (receive {receives} of "
                     f"{MAX_RECEIVES}): the job is on the dead-letter queue; `make redrive` puts it back once fixed.")
@@ -170,6 +173,15 @@ def verdict(trace: Trace) -> str:
     if trace.first("queued") is not None:
         return "queued; no worker has finished it yet (or its lines are not in these logs yet)."
     return "no verdict: neither the ingress nor the worker said how it ended."
+
+
+def _in_flight(trace: Trace) -> bool:
+    """Whether the last receive has not said how it ended: its job is still running, or its lines are late."""
+    received = trace.last("job received")
+    if received is None:
+        return False
+    ends = [trace.last(end) for end in ATTEMPT_ENDS]
+    return all(end is None or trace.records.index(end) < trace.records.index(received) for end in ends)
 
 
 def _receive_count(record: Record | None) -> int:

@@ -46,6 +46,13 @@ def test_a_job_failed_before_its_last_receive_will_come_again() -> None:
     assert verdict(trace_of(dead_lettered("Ev3", receives=2), "Ev3")).startswith("FAILED 2 times (receive 2 of 3)")
 
 
+def test_a_last_receive_that_has_not_ended_is_running_not_dead_lettered() -> None:
+    lines = dead_lettered("Ev4")[:-1]  # the third receive's "job failed" is not written yet
+    said = verdict(trace_of(lines, "Ev4"))
+    assert said.startswith("FAILED 2 times; receive 3 of 3 is running"), said
+    assert "dead-lettered" not in said
+
+
 def test_an_unknown_id_says_so() -> None:
     assert render(trace_of(answered("Ev1"), "EvNOPE")) == "No log line has correlation id EvNOPE."
 
