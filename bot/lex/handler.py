@@ -12,7 +12,7 @@ import intents  # noqa: F401 - declares the intents into the registry
 from bot.aws.sqs import SqsClient
 from bot.conversation.registry import registry
 from bot.lex.hook import LexHook
-from bot.observability.emit import Emitter
+from bot.observability.emit import Emitter, collected
 from bot.observability.metrics import LEX
 from bot.observability.tracing import traced
 from bot.queue.envelope import lex_job
@@ -47,5 +47,5 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
             _hook = None  # make run: an edited intent is served from the next turn on
     if _hook is None:
         _hook = build_hook(Settings())
-    with traced("lex turn"):
+    with traced("lex turn"), collected():  # the turn's metrics in one EMF line
         return _hook(event)

@@ -39,7 +39,7 @@ from bot.conversation.registry import Registry, registry
 from bot.conversation.turn import Turn
 from bot.defaults import DEFAULT_STAGE
 from bot.observability import recorder as flight
-from bot.observability.emit import Emitter
+from bot.observability.emit import Emitter, collected
 from bot.observability.metrics import JOBS_DEAD_LETTERED, JOBS_FAILED, QUEUE_DELAY, WORKER
 from bot.observability.tracing import traced
 from bot.queue.job import Job, LexRequest
@@ -148,6 +148,10 @@ class Worker:
         return {"lex_result": "stored", "dm": bool(person.slack_user_id and token)}
 
     def handle_record(self, record: Record, context: Any = None, started: float = 0.0) -> None:
+        with collected():  # the job's metrics in one EMF line, written however the job ends
+            self._handle_record(record, context, started)
+
+    def _handle_record(self, record: Record, context: Any, started: float) -> None:
         logger.set_correlation_id(None)
         job: Job | None = None
         try:

@@ -178,19 +178,56 @@ def emitted(capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
     return [line for line in lines if metrics.carries_metrics(line)]
 
 
-def test_the_emitter_writes_each_dimension_set_as_one_powertools_line(capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_emitter_writes_a_directive_per_dimension_set_on_one_powertools_line(
+        capsys: pytest.CaptureFixture[str]) -> None:
     from bot.observability.emit import Emitter
 
     Emitter("dev", metrics.WORKER).put({metrics.JOBS_FAILED: 1, metrics.JOBS_DEAD_LETTERED: 1,
                                         metrics.WEB_API_RATE_LIMITED: 1}, "Ev9", channel="slack")
+    [line] = emitted(capsys)
+    assert sorted(check_emf(line)) == sorted([(metrics.JOBS_FAILED, metrics.dimensions_of(metrics.JOBS_FAILED)),
+                                              (metrics.JOBS_DEAD_LETTERED,
+                                               metrics.dimensions_of(metrics.JOBS_DEAD_LETTERED)),
+                                              (metrics.WEB_API_RATE_LIMITED, metrics.BASE)])
+    assert line["correlation_id"] == "Ev9" and line["JobsFailed"] == [1.0]
+    assert (line["service"], line["stage"], line["function"]) == ("parley", "dev", "worker")
+
+
+def test_a_jobs_metrics_are_collected_into_one_line_written_when_it_ends(capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.observability.emit import Emitter, collected
+
+    worker, retries = Emitter("dev", metrics.WORKER), Emitter("dev", metrics.WORKER)
+    with collected():
+        worker.put({metrics.QUEUE_DELAY: 40.0}, "Ev1", channel="slack")
+        worker.step("answer", "done", "roll", "slack", "Ev1")
+        retries.put({metrics.WEB_API_RETRIES: 1}, "Ev1", cause="connection")
+        worker.put({metrics.INGRESS_TO_REPLY: 90.0}, "Ev1", channel="slack")
+        assert emitted(capsys) == []  # nothing before the job ends
+    [line] = emitted(capsys)
+    assert sorted(name for name, _ in check_emf(line)) == sorted([
+        metrics.QUEUE_DELAY, metrics.INTENT_OUTCOMES, metrics.WEB_API_RETRIES, metrics.INGRESS_TO_REPLY])
+    assert (line["channel"], line["intent"], line["outcome"], line["cause"]) == ("slack", "roll", "answered",
+                                                                                 "connection")
+    assert line["QueueDelay"] == [40.0] and line["IntentOutcomes"] == [1.0]
+
+
+def test_values_that_cannot_share_a_line_get_lines_of_their_own(capsys: pytest.CaptureFixture[str]) -> None:
+    """A dimension with two values, a metric twice, another message's id: each its own document."""
+    from bot.observability.emit import Emitter, collected
+
+    emitter = Emitter("dev", metrics.WORKER)
+    with pytest.raises(RuntimeError), collected():
+        emitter.step("answer", "done", "roll", "slack", "Ev1")
+        emitter.step("answer", "done", "echo", "slack", "Ev1")  # intent differs
+        emitter.put({metrics.QUEUE_DELAY: 1.0}, "Ev1", channel="slack")
+        emitter.put({metrics.QUEUE_DELAY: 2.0}, "Ev1", channel="slack")  # the same metric again
+        emitter.put({metrics.QUEUE_DELAY: 3.0}, "Ev2", channel="slack")  # another message
+        raise RuntimeError("the job failed: what it counted is still written")
     lines = emitted(capsys)
-    assert len(lines) == 2
-    found = sorted(pair for line in lines for pair in check_emf(line))
-    assert found == sorted([(metrics.JOBS_FAILED, metrics.dimensions_of(metrics.JOBS_FAILED)),
-                            (metrics.JOBS_DEAD_LETTERED, metrics.dimensions_of(metrics.JOBS_DEAD_LETTERED)),
-                            (metrics.WEB_API_RATE_LIMITED, metrics.BASE)])
-    assert {line["correlation_id"] for line in lines} == {"Ev9"}
-    assert {(line["service"], line["stage"], line["function"]) for line in lines} == {("parley", "dev", "worker")}
+    assert [(line.get("intent"), line.get("QueueDelay"), line["correlation_id"]) for line in lines] == [
+        ("roll", [1.0], "Ev1"), ("echo", [2.0], "Ev1"), (None, [3.0], "Ev2")]
+    for line in lines:
+        check_emf(line)
 
 
 def test_a_metric_missing_a_dimension_is_logged_not_raised(capsys: pytest.CaptureFixture[str]) -> None:
