@@ -32,6 +32,7 @@ import time
 from dataclasses import dataclass
 from typing import Protocol
 
+from bot.aws.dynamodb import from_item
 from bot.defaults import DEDUP_TTL_SECONDS
 from bot.stores.table import EXPIRES_AT, DynamoTable
 
@@ -119,7 +120,7 @@ class DynamoClaims:
                 ":expires": {"N": str(int(now) + self.ttl_seconds)}, ":zero": {"N": "0"}, ":one": {"N": "1"}},
             return_values="ALL_OLD")
         if old is not None:
-            earlier = {name: _plain(value) for name, value in old.items()}
+            earlier = from_item(old)
             own_retry = earlier.get(MARK) == mark  # what the item held was this call's lost first write
             return Claim(CLAIMED, first=not own_retry and (not earlier or _expired(earlier, now)))
         # Not takeable: read why (only for a duplicate or a concurrent run: never on a first delivery)
@@ -160,13 +161,3 @@ def _found(record: dict[str, object] | None, now: float) -> Claim | None:
         return Claim(RUNNING)
     return None
 
-
-def _plain(value: object) -> object:
-    """A number or string attribute value as a plain value (the only kinds a claim holds)."""
-    if isinstance(value, dict):
-        if "N" in value:
-            number = float(str(value["N"]))
-            return int(number) if number.is_integer() else number
-        if "S" in value:
-            return value["S"]
-    return value
